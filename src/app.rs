@@ -1,0 +1,331 @@
+//! Application state, the route table, and [`Application::build`].
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use axum::extract::DefaultBodyLimit;
+use axum::handler::Handler;
+use axum::http::{Method, StatusCode};
+use axum::routing::{on, MethodFilter};
+use axum::{middleware, Json, Router};
+use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::config::Config;
+use crate::db::Db;
+use crate::{audit, auth, people, units, web};
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Config,
+    /// Key for citizen-ID hashes: from `DANVAN_SECRET`, or generated once and kept in the database.
+    pub secret: String,
+}
+
+/// Who may reach a route at all; the handler narrows further by scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Public,
+    SignedIn,
+}
+
+/// One route of the application: the access-matrix test walks this list.
+#[derive(Debug, Clone)]
+pub struct RouteSpec {
+    pub method: Method,
+    pub path: &'static str,
+    pub access: Access,
+}
+
+struct Routes {
+    router: Router<AppState>,
+    specs: Vec<RouteSpec>,
+}
+
+impl Routes {
+    fn add<H, T>(mut self, method: Method, path: &'static str, access: Access, handler: H) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        let filter = MethodFilter::try_from(method.clone()).unwrap_or(MethodFilter::GET);
+        self.router = self.router.route(path, on(filter, handler));
+        self.specs.push(RouteSpec {
+            method,
+            path,
+            access,
+        });
+        self
+    }
+}
+
+fn routes() -> Routes {
+    use Access::{Public, SignedIn};
+    use Method as M;
+    Routes {
+        router: Router::new(),
+        specs: Vec::new(),
+    }
+    .add(M::GET, "/healthz", Public, healthz)
+    .add(M::GET, "/static/app.css", Public, web::app_css)
+    .add(M::GET, "/login", Public, auth::pages::login_form)
+    .add(M::POST, "/login", Public, auth::pages::login)
+    .add(M::POST, "/lang", Public, auth::pages::set_lang)
+    .add(M::POST, "/logout", SignedIn, auth::pages::logout)
+    .add(M::GET, "/", SignedIn, auth::pages::home)
+    .add(M::GET, "/account/tokens", SignedIn, auth::pages::tokens)
+    .add(
+        M::POST,
+        "/account/tokens",
+        SignedIn,
+        auth::pages::token_create,
+    )
+    .add(
+        M::POST,
+        "/account/tokens/{id}/revoke",
+        SignedIn,
+        auth::pages::token_revoke,
+    )
+    .add(M::GET, "/admin/users", SignedIn, auth::pages::users)
+    .add(M::POST, "/admin/users", SignedIn, auth::pages::user_create)
+    .add(
+        M::POST,
+        "/admin/users/{id}/disable",
+        SignedIn,
+        auth::pages::user_disable,
+    )
+    .add(M::GET, "/units", SignedIn, units::pages::index)
+    .add(M::GET, "/units/{id}", SignedIn, units::pages::show)
+    .add(
+        M::POST,
+        "/units/{id}/villages",
+        SignedIn,
+        units::pages::add_village,
+    )
+    .add(
+        M::GET,
+        "/households",
+        SignedIn,
+        people::pages::households_list,
+    )
+    .add(
+        M::POST,
+        "/households",
+        SignedIn,
+        people::pages::household_create,
+    )
+    .add(
+        M::GET,
+        "/households/new",
+        SignedIn,
+        people::pages::household_new,
+    )
+    .add(
+        M::GET,
+        "/households/{id}",
+        SignedIn,
+        people::pages::household_show,
+    )
+    .add(
+        M::POST,
+        "/households/{id}",
+        SignedIn,
+        people::pages::household_update,
+    )
+    .add(
+        M::GET,
+        "/households/{id}/edit",
+        SignedIn,
+        people::pages::household_edit,
+    )
+    .add(
+        M::POST,
+        "/households/{id}/status",
+        SignedIn,
+        people::pages::household_status,
+    )
+    .add(M::GET, "/members", SignedIn, people::pages::members_list)
+    .add(M::POST, "/members", SignedIn, people::pages::member_create)
+    .add(M::GET, "/members/new", SignedIn, people::pages::member_new)
+    .add(
+        M::GET,
+        "/members/{id}",
+        SignedIn,
+        people::pages::member_show,
+    )
+    .add(
+        M::POST,
+        "/members/{id}",
+        SignedIn,
+        people::pages::member_update,
+    )
+    .add(
+        M::GET,
+        "/members/{id}/edit",
+        SignedIn,
+        people::pages::member_edit,
+    )
+    .add(
+        M::POST,
+        "/members/{id}/status",
+        SignedIn,
+        people::pages::member_status,
+    )
+    .add(M::GET, "/cells", SignedIn, people::pages::cells_list)
+    .add(M::POST, "/cells", SignedIn, people::pages::cell_create)
+    .add(M::GET, "/audit", SignedIn, audit::pages::list)
+    .add(M::GET, "/api/v1/openapi.json", Public, openapi_json)
+    .add(M::GET, "/api/v1/me", SignedIn, auth::api::me)
+    .add(M::GET, "/api/v1/units", SignedIn, units::api::list)
+    .add(M::GET, "/api/v1/units/{id}", SignedIn, units::api::get)
+    .add(
+        M::POST,
+        "/api/v1/units/{id}/villages",
+        SignedIn,
+        units::api::add_village,
+    )
+    .add(
+        M::GET,
+        "/api/v1/households",
+        SignedIn,
+        people::api::list_households,
+    )
+    .add(
+        M::POST,
+        "/api/v1/households",
+        SignedIn,
+        people::api::create_household,
+    )
+    .add(
+        M::GET,
+        "/api/v1/households/{id}",
+        SignedIn,
+        people::api::get_household,
+    )
+    .add(
+        M::PATCH,
+        "/api/v1/households/{id}",
+        SignedIn,
+        people::api::update_household,
+    )
+    .add(
+        M::POST,
+        "/api/v1/households/{id}/status",
+        SignedIn,
+        people::api::household_status,
+    )
+    .add(
+        M::GET,
+        "/api/v1/members",
+        SignedIn,
+        people::api::list_members,
+    )
+    .add(
+        M::POST,
+        "/api/v1/members",
+        SignedIn,
+        people::api::create_member,
+    )
+    .add(
+        M::GET,
+        "/api/v1/members/{id}",
+        SignedIn,
+        people::api::get_member,
+    )
+    .add(
+        M::PATCH,
+        "/api/v1/members/{id}",
+        SignedIn,
+        people::api::update_member,
+    )
+    .add(M::GET, "/api/v1/cells", SignedIn, people::api::list_cells)
+    .add(M::POST, "/api/v1/cells", SignedIn, people::api::create_cell)
+    .add(M::GET, "/api/v1/audit", SignedIn, audit::pages::api_list)
+}
+
+/// Every route the application serves (for the access-matrix test and the docs).
+pub fn route_specs() -> Vec<RouteSpec> {
+    routes().specs
+}
+
+async fn healthz(
+    axum::extract::State(st): axum::extract::State<AppState>,
+) -> (StatusCode, &'static str) {
+    match st.db.begin_read().await {
+        Ok(mut tx) => match tx.scalar_i64("SELECT 1", &[]).await {
+            Ok(_) => (StatusCode::OK, "ok"),
+            Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
+        },
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
+    }
+}
+
+async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
+    Json(crate::openapi::document())
+}
+
+pub fn router(state: AppState) -> Router {
+    routes()
+        .router
+        .layer(middleware::from_fn(web::errors::render))
+        .layer(middleware::from_fn(web::security::reject_cross_origin))
+        .layer(middleware::from_fn(web::security::headers))
+        .layer(DefaultBodyLimit::max(web::extract::BODY_LIMIT))
+        .layer(CompressionLayer::new())
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// A running server; tests start it on port 0.
+pub struct Application {
+    pub addr: SocketAddr,
+    pub state: AppState,
+    listener: TcpListener,
+}
+
+impl Application {
+    pub async fn build(config: Config) -> anyhow::Result<Application> {
+        let db = Db::connect(config.database_url.as_deref(), &config.data_dir).await?;
+        db.migrate().await?;
+        let secret = crate::setup::ensure_ready(&db, &config).await?;
+        let listener = TcpListener::bind(config.listen).await?;
+        let addr = listener.local_addr()?;
+        Ok(Application {
+            addr,
+            state: AppState { db, config, secret },
+            listener,
+        })
+    }
+
+    pub async fn run(self) -> anyhow::Result<()> {
+        let app = router(self.state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, app)
+            .with_graceful_shutdown(shutdown_signal())
+            .await?;
+        self.state.db.close().await;
+        Ok(())
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

@@ -1,0 +1,1 @@
+//! Who looks after whom: the 1+10 assignment.

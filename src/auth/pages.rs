@@ -1,0 +1,462 @@
+//! Sign in, sign out, language, the home page of each role, API tokens, user admin.
+
+use askama::Template;
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use std::net::SocketAddr;
+
+use super::roles::Role;
+use super::session::{self, MaybeSession, Session};
+use super::{password, store, throttle};
+use crate::app::AppState;
+use crate::audit::{self, Event};
+use crate::error::{AppError, AppResult};
+use crate::web::extract::{CsrfForm, PlainForm, Q};
+use crate::web::i18n::{Lang, LANG_COOKIE};
+use crate::web::layout::{page, page_with_status, Chrome};
+
+#[derive(Template)]
+#[template(path = "auth/login.html")]
+struct LoginPage {
+    c: Chrome,
+    next: String,
+    username: String,
+    error: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct NextQuery {
+    next: String,
+}
+
+/// Only local paths may be redirect targets (no open redirect).
+fn safe_next(next: &str) -> String {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next.to_owned()
+    } else {
+        "/".to_owned()
+    }
+}
+
+pub async fn login_form(
+    lang: Lang,
+    MaybeSession(s): MaybeSession,
+    Q(q): Q<NextQuery>,
+) -> AppResult<Response> {
+    if s.is_some() {
+        return Ok(Redirect::to("/").into_response());
+    }
+    page(&LoginPage {
+        c: Chrome::bare(lang, lang.t("login")),
+        next: safe_next(&q.next),
+        username: String::new(),
+        error: String::new(),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+pub fn client_ip(headers: &HeaderMap, peer: Option<SocketAddr>) -> String {
+    // Behind a reverse proxy the proxy sets X-Forwarded-For; the last hop is the one it saw.
+    headers
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.rsplit(',').next())
+        .map(|s| s.trim().to_owned())
+        .or_else(|| peer.map(|p| p.ip().to_string()))
+        .unwrap_or_default()
+}
+
+pub async fn login(
+    State(st): State<AppState>,
+    lang: Lang,
+    headers: HeaderMap,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    PlainForm(f): PlainForm<LoginForm>,
+) -> AppResult<Response> {
+    let ip = client_ip(&headers, Some(peer));
+    let username = f.username.trim().to_lowercase();
+    let fail = |status: StatusCode, error: String| {
+        page_with_status(
+            status,
+            &LoginPage {
+                c: Chrome::bare(lang, lang.t("login")),
+                next: safe_next(&f.next),
+                username: username.clone(),
+                error,
+            },
+        )
+    };
+    if username.is_empty()
+        || f.password.is_empty()
+        || username.len() > 100
+        || f.password.len() > 200
+    {
+        return fail(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Nhập tên đăng nhập và mật khẩu".into(),
+        );
+    }
+    let mut tx = st.db.begin().await?;
+    if let Err(AppError::TooManyRequests(msg)) = throttle::check(&mut tx, &username, &ip).await {
+        return fail(StatusCode::TOO_MANY_REQUESTS, msg);
+    }
+    let user = tx
+        .fetch_optional(
+            "SELECT id, password_hash, disabled FROM users WHERE username = ?",
+            &[username.clone().into()],
+        )
+        .await?;
+    let (user_id, ok) = match &user {
+        Some(u) => (
+            u.str("id")?,
+            password::verify(&f.password, &u.str("password_hash")?) && !u.bool("disabled")?,
+        ),
+        None => {
+            password::verify(&f.password, password::dummy_hash());
+            (String::new(), false)
+        }
+    };
+    if !ok {
+        throttle::record_failure(&mut tx, &username, &ip).await?;
+        tx.commit().await?;
+        return fail(
+            StatusCode::UNAUTHORIZED,
+            "Tên đăng nhập hoặc mật khẩu không đúng".into(),
+        );
+    }
+    throttle::clear(&mut tx, &username).await?;
+    // Rotation: whatever session the browser had is dropped; a new token is issued.
+    if let Some(old) = session::cookie_value_str(&headers, st.config.session_cookie_name()) {
+        session::delete(&mut tx, old).await?;
+    }
+    let token = session::create(&mut tx, &user_id, &ip).await?;
+    audit::append(
+        &mut tx,
+        Event {
+            actor_id: &user_id,
+            action: "login",
+            entity: "user",
+            entity_id: &user_id,
+            commune_id: None,
+            detail: serde_json::json!({}),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    let mut res = Redirect::to(&safe_next(&f.next)).into_response();
+    res.headers_mut().insert(
+        header::SET_COOKIE,
+        session::set_cookie(&st, &token)
+            .parse()
+            .map_err(|_| AppError::internal("cookie"))?,
+    );
+    Ok(res)
+}
+
+#[derive(Deserialize)]
+pub struct Empty {}
+
+pub async fn logout(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    form: CsrfForm<Empty>,
+) -> AppResult<Response> {
+    let mut tx = st.db.begin().await?;
+    if let Some(token) = session::cookie_value_str(&headers, st.config.session_cookie_name()) {
+        session::delete(&mut tx, token).await?;
+    }
+    let uid = form.session.scope.user_id.clone();
+    audit::append(
+        &mut tx,
+        Event {
+            actor_id: &uid,
+            action: "logout",
+            entity: "user",
+            entity_id: &uid,
+            commune_id: None,
+            detail: serde_json::json!({}),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    let mut res = Redirect::to("/login").into_response();
+    res.headers_mut().insert(
+        header::SET_COOKIE,
+        session::clear_cookie(&st)
+            .parse()
+            .map_err(|_| AppError::internal("cookie"))?,
+    );
+    Ok(res)
+}
+
+#[derive(Deserialize)]
+pub struct LangForm {
+    #[serde(default)]
+    to: String,
+}
+
+/// Switches the interface language (a preference cookie, no personal data).
+pub async fn set_lang(
+    headers: HeaderMap,
+    PlainForm(f): PlainForm<LangForm>,
+) -> AppResult<Response> {
+    let to = if f.to == "en" { "en" } else { "vi" };
+    let back = headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| {
+            r.split_once("://")
+                .and_then(|(_, rest)| rest.find('/').map(|i| rest[i..].to_owned()))
+        })
+        .map(|p| safe_next(&p))
+        .unwrap_or_else(|| "/".into());
+    let mut res = Redirect::to(&back).into_response();
+    let cookie = format!("{LANG_COOKIE}={to}; Path=/; Max-Age=31536000; SameSite=Lax");
+    res.headers_mut().insert(
+        header::SET_COOKIE,
+        cookie.parse().map_err(|_| AppError::internal("cookie"))?,
+    );
+    Ok(res)
+}
+
+#[derive(Template)]
+#[template(path = "auth/home.html")]
+struct HomePage {
+    c: Chrome,
+    roles: Vec<(String, String)>,
+    registry: Option<(i64, i64, i64)>,
+}
+
+pub async fn home(State(st): State<AppState>, s: Session, lang: Lang) -> AppResult<Response> {
+    let roles = s
+        .scope
+        .grants
+        .iter()
+        .map(|g| {
+            (
+                if lang == Lang::En {
+                    g.role.label_en()
+                } else {
+                    g.role.label_vi()
+                }
+                .to_owned(),
+                g.unit_name.clone(),
+            )
+        })
+        .collect();
+    let registry = if s.scope.keeps_registry() {
+        let mut tx = st.db.begin_read().await?;
+        let (f, a) = crate::auth::scope::unit_filter("village_id", &s.scope.registry_paths());
+        let h = tx
+            .scalar_i64(
+                &format!("SELECT COUNT(*) FROM households WHERE status = 'active' AND {f}"),
+                &a,
+            )
+            .await?;
+        let m = tx
+            .scalar_i64(
+                &format!("SELECT COUNT(*) FROM members WHERE status = 'active' AND {f}"),
+                &a,
+            )
+            .await?;
+        let (f, a) = crate::auth::scope::unit_filter("id", &s.scope.registry_paths());
+        let v = tx.scalar_i64(&format!("SELECT COUNT(*) FROM units WHERE kind = 'village' AND valid_to IS NULL AND {f}"), &a).await?;
+        tx.commit().await?;
+        Some((v, h, m))
+    } else {
+        None
+    };
+    page(&HomePage {
+        c: Chrome::new(lang, &s, lang.t("home")),
+        roles,
+        registry,
+    })
+}
+
+// ---------- personal access tokens ----------
+
+#[derive(Template)]
+#[template(path = "auth/tokens.html")]
+struct TokensPage {
+    c: Chrome,
+    tokens: Vec<store::Token>,
+    new_secret: String,
+}
+
+async fn tokens_page(
+    st: &AppState,
+    s: &Session,
+    lang: Lang,
+    new_secret: String,
+) -> AppResult<Response> {
+    let mut tx = st.db.begin_read().await?;
+    let tokens = store::list_tokens(&mut tx, &s.scope.user_id).await?;
+    tx.commit().await?;
+    page(&TokensPage {
+        c: Chrome::new(lang, s, lang.t("tokens")),
+        tokens,
+        new_secret,
+    })
+}
+
+pub async fn tokens(State(st): State<AppState>, s: Session, lang: Lang) -> AppResult<Response> {
+    tokens_page(&st, &s, lang, String::new()).await
+}
+
+#[derive(Deserialize)]
+pub struct TokenForm {
+    #[serde(default)]
+    name: String,
+}
+
+pub async fn token_create(
+    State(st): State<AppState>,
+    lang: Lang,
+    form: CsrfForm<TokenForm>,
+) -> AppResult<Response> {
+    let s = form.session;
+    let mut tx = st.db.begin().await?;
+    let secret = store::create_token(&mut tx, &s.scope.user_id, &form.form.name).await?;
+    tx.commit().await?;
+    tokens_page(&st, &s, lang, secret).await
+}
+
+pub async fn token_revoke(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    form: CsrfForm<Empty>,
+) -> AppResult<Response> {
+    let mut tx = st.db.begin().await?;
+    store::revoke_token(&mut tx, &form.session.scope.user_id, &id).await?;
+    tx.commit().await?;
+    Ok(Redirect::to("/account/tokens").into_response())
+}
+
+// ---------- user administration ----------
+
+#[derive(Template)]
+#[template(path = "auth/users.html")]
+struct UsersPage {
+    c: Chrome,
+    users: Vec<store::User>,
+    roles: Vec<(&'static str, &'static str)>,
+    message: String,
+}
+
+fn require_admin(s: &Session) -> AppResult<()> {
+    if s.scope.has_role(Role::Admin) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+async fn users_page(
+    st: &AppState,
+    s: &Session,
+    lang: Lang,
+    message: String,
+) -> AppResult<Response> {
+    let mut tx = st.db.begin_read().await?;
+    let users = store::list_users(&mut tx).await?;
+    tx.commit().await?;
+    let roles = Role::ALL
+        .iter()
+        .map(|r| {
+            (
+                r.code(),
+                if lang == Lang::En {
+                    r.label_en()
+                } else {
+                    r.label_vi()
+                },
+            )
+        })
+        .collect();
+    page(&UsersPage {
+        c: Chrome::new(lang, s, lang.t("users")),
+        users,
+        roles,
+        message,
+    })
+}
+
+pub async fn users(State(st): State<AppState>, s: Session, lang: Lang) -> AppResult<Response> {
+    require_admin(&s)?;
+    users_page(&st, &s, lang, String::new()).await
+}
+
+#[derive(Deserialize)]
+pub struct NewUserForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    unit: String,
+}
+
+pub async fn user_create(
+    State(st): State<AppState>,
+    lang: Lang,
+    form: CsrfForm<NewUserForm>,
+) -> AppResult<Response> {
+    let CsrfForm {
+        session: s,
+        form: f,
+    } = form;
+    require_admin(&s)?;
+    let role = Role::parse(&f.role).ok_or_else(|| AppError::invalid("role", "Chọn vai trò"))?;
+    let mut tx = st.db.begin().await?;
+    let unit = crate::units::store::resolve(&mut tx, &f.unit).await?;
+    let id = store::create_user(
+        &mut tx,
+        &s.scope.user_id,
+        &f.username,
+        &f.display_name,
+        &f.password,
+    )
+    .await?;
+    store::grant(&mut tx, &s.scope.user_id, &id, role, &unit.id).await?;
+    tx.commit().await?;
+    users_page(
+        &st,
+        &s,
+        lang,
+        format!("{}: {}", lang.t("created"), f.username.trim()),
+    )
+    .await
+}
+
+pub async fn user_disable(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    form: CsrfForm<Empty>,
+) -> AppResult<Response> {
+    require_admin(&form.session)?;
+    if id == form.session.scope.user_id {
+        return Err(AppError::BadRequest(
+            "Không thể tự khóa tài khoản của mình".into(),
+        ));
+    }
+    let mut tx = st.db.begin().await?;
+    store::disable(&mut tx, &form.session.scope.user_id, &id).await?;
+    tx.commit().await?;
+    Ok(Redirect::to("/admin/users").into_response())
+}

@@ -1,0 +1,89 @@
+//! The roles of DESIGN.md §1 and what each may do.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Member,
+    CellSecretary,
+    CommuneCommittee,
+    AgencyHandler,
+    Supervisor,
+    FrontReviewer,
+    Auditor,
+    Citizen,
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 9] = [
+        Role::Member,
+        Role::CellSecretary,
+        Role::CommuneCommittee,
+        Role::AgencyHandler,
+        Role::Supervisor,
+        Role::FrontReviewer,
+        Role::Auditor,
+        Role::Citizen,
+        Role::Admin,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Member => "member",
+            Role::CellSecretary => "cell_secretary",
+            Role::CommuneCommittee => "commune_committee",
+            Role::AgencyHandler => "agency_handler",
+            Role::Supervisor => "supervisor",
+            Role::FrontReviewer => "front_reviewer",
+            Role::Auditor => "auditor",
+            Role::Citizen => "citizen",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.code() == s)
+    }
+
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            Role::Member => "Đảng viên phụ trách hộ",
+            Role::CellSecretary => "Bí thư chi bộ thôn",
+            Role::CommuneCommittee => "Đảng ủy xã / Ban Chỉ đạo",
+            Role::AgencyHandler => "Cán bộ UBND xã / cơ quan chuyên môn",
+            Role::Supervisor => "Ban Dân vận (giám sát)",
+            Role::FrontReviewer => "Mặt trận Tổ quốc, đoàn thể",
+            Role::Auditor => "Kiểm tra",
+            Role::Citizen => "Hộ gia đình",
+            Role::Admin => "Quản trị",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Role::Member => "Party member (responsible for households)",
+            Role::CellSecretary => "Village cell secretary",
+            Role::CommuneCommittee => "Commune Party committee",
+            Role::AgencyHandler => "Agency handler",
+            Role::Supervisor => "Supervisor (mass mobilisation board)",
+            Role::FrontReviewer => "Fatherland Front reviewer",
+            Role::Auditor => "Auditor",
+            Role::Citizen => "Household",
+            Role::Admin => "Administrator",
+        }
+    }
+
+    /// Roles that keep the registries of households and members (read and write, with
+    /// every read audit-logged). Supervisors, the Front and auditors see aggregates or
+    /// logs, not personal records: data minimisation (DESIGN.md §3).
+    pub fn keeps_registry(self) -> bool {
+        matches!(self, Role::CellSecretary | Role::CommuneCommittee)
+    }
+
+    /// Roles that are staff: their reads of personal data are audit-logged.
+    pub fn is_staff(self) -> bool {
+        !matches!(self, Role::Citizen)
+    }
+}

@@ -1,0 +1,101 @@
+//! What the signed-in user may see and change, built from their grants.
+//!
+//! Every store function that reads or writes personal data takes a `&Scope`; the SQL
+//! filter comes from here, never from request parameters.
+
+use super::roles::Role;
+use crate::db::Value;
+
+/// A grant `(role, unit)`; it covers the unit's whole subtree.
+#[derive(Debug, Clone)]
+pub struct Grant {
+    pub role: Role,
+    pub unit_id: String,
+    pub unit_path: String,
+    pub unit_kind: String,
+    pub unit_name: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Scope {
+    pub user_id: String,
+    pub username: String,
+    pub display_name: String,
+    pub member_id: Option<String>,
+    pub grants: Vec<Grant>,
+}
+
+impl Scope {
+    pub fn has_role(&self, role: Role) -> bool {
+        self.grants.iter().any(|g| g.role == role)
+    }
+
+    pub fn roles(&self) -> Vec<Role> {
+        let mut roles: Vec<Role> = Vec::new();
+        for g in &self.grants {
+            if !roles.contains(&g.role) {
+                roles.push(g.role);
+            }
+        }
+        roles
+    }
+
+    /// Unit paths under which the user holds one of `roles`.
+    pub fn paths_for(&self, roles: &[Role]) -> Vec<&str> {
+        self.grants
+            .iter()
+            .filter(|g| roles.contains(&g.role))
+            .map(|g| g.unit_path.as_str())
+            .collect()
+    }
+
+    /// Paths where the user keeps the registries (cell secretary, commune committee).
+    pub fn registry_paths(&self) -> Vec<&str> {
+        self.grants
+            .iter()
+            .filter(|g| g.role.keeps_registry())
+            .map(|g| g.unit_path.as_str())
+            .collect()
+    }
+
+    pub fn keeps_registry(&self) -> bool {
+        self.grants.iter().any(|g| g.role.keeps_registry())
+    }
+
+    /// Whether `unit_path` lies within a grant of one of `roles`.
+    pub fn covers(&self, roles: &[Role], unit_path: &str) -> bool {
+        self.paths_for(roles)
+            .iter()
+            .any(|p| unit_path.starts_with(p))
+    }
+
+    pub fn can_keep_registry_at(&self, unit_path: &str) -> bool {
+        self.registry_paths()
+            .iter()
+            .any(|p| unit_path.starts_with(p))
+    }
+
+    pub fn is_staff(&self) -> bool {
+        self.grants.iter().any(|g| g.role.is_staff())
+    }
+}
+
+/// SQL that keeps rows whose `unit_col` is a unit inside one of `paths`.
+/// Paths are materialised (`/vn/p-33/c-12280/…/`), so a subtree is a range of text.
+pub fn unit_filter(unit_col: &str, paths: &[&str]) -> (String, Vec<Value>) {
+    if paths.is_empty() {
+        return ("1 = 0".to_owned(), Vec::new());
+    }
+    let mut sql = format!("{unit_col} IN (SELECT id FROM units WHERE ");
+    let mut args = Vec::with_capacity(paths.len() * 2);
+    for (i, p) in paths.iter().enumerate() {
+        if i > 0 {
+            sql.push_str(" OR ");
+        }
+        sql.push_str("(path >= ? AND path < ?)");
+        args.push(Value::from(*p));
+        args.push(Value::from(format!("{p}~")));
+    }
+    sql.push(')');
+    (sql, args)
+}

@@ -1,0 +1,408 @@
+//! The command line. Every command that takes a unit accepts its id, an official code
+//! (`12280`) or `commune-code/Village name` (`12280/Bằng Ngang`).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::app::Application;
+use crate::auth::{store as users, Role};
+use crate::config::Config;
+use crate::db::Db;
+
+#[derive(Parser)]
+#[command(
+    name = "danvan",
+    version,
+    about = "Dân vận khéo 1+10 — mỗi đảng viên phụ trách khoảng mười hộ gia đình"
+)]
+struct Cli {
+    #[command(flatten)]
+    store: StoreArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct StoreArgs {
+    /// Data folder (the SQLite file, backups).
+    #[arg(long, global = true, env = "DANVAN_DATA_DIR", default_value = "./data")]
+    data_dir: PathBuf,
+    /// `postgres://…` to use PostgreSQL instead of the embedded SQLite file.
+    #[arg(long, global = true, env = "DANVAN_DATABASE_URL")]
+    database_url: Option<String>,
+}
+
+#[derive(Args, Clone)]
+struct ListenArgs {
+    #[arg(long, env = "DANVAN_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web pages and the API.
+    Serve(ListenArgs),
+    /// Create the pilot commune's demo data (when empty) and serve it.
+    Demo(ListenArgs),
+    /// Apply database migrations.
+    Migrate,
+    /// Manage users.
+    #[command(subcommand)]
+    User(UserCmd),
+    /// The unit tree.
+    #[command(subcommand)]
+    Units(UnitsCmd),
+    /// Is the server answering? Exit code 0 when /healthz says ok.
+    Healthcheck {
+        #[arg(long, env = "DANVAN_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+    },
+    /// A consistent copy of the database, safe while the server runs.
+    Backup {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Restore a backup into an empty database.
+    Restore { file: PathBuf },
+    /// The audit log.
+    #[command(subcommand)]
+    Audit(AuditCmd),
+    /// Fill the database with deterministic synthetic data, for benchmarks.
+    Generate {
+        #[arg(long, default_value_t = 10_000)]
+        households: usize,
+        #[arg(long, default_value_t = 1)]
+        communes: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCmd {
+    /// Create a user with one grant; prints the password when none is given.
+    Add {
+        username: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        unit: String,
+        #[arg(long, env = "DANVAN_NEW_PASSWORD")]
+        password: Option<String>,
+    },
+    /// Give a user another role over a unit.
+    Grant {
+        username: String,
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        unit: String,
+    },
+    /// Disable a user; their sessions and tokens end at once.
+    Disable { username: String },
+    /// Set a new password (printed when none is given); ends the user's sessions.
+    ResetPassword {
+        username: String,
+        #[arg(long, env = "DANVAN_NEW_PASSWORD")]
+        password: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum UnitsCmd {
+    /// Load the official catalogue of provinces and communes (idempotent).
+    Load,
+    /// List the units under a unit (default: the provinces).
+    List {
+        #[arg(long)]
+        under: Option<String>,
+        #[arg(long)]
+        json: bool,
+        /// Include units no longer in force.
+        #[arg(long)]
+        history: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCmd {
+    /// Recompute every hash chain; exit code 1 when anything was edited, deleted or reordered.
+    Verify {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("DANVAN_LOG")
+                .unwrap_or_else(|_| "danvan=info,tower_http=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("Lỗi: không khởi động được: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("Lỗi: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn config(store: &StoreArgs, listen: SocketAddr) -> Config {
+    Config::from_env(listen, store.data_dir.clone(), store.database_url.clone())
+}
+
+async fn open(store: &StoreArgs) -> anyhow::Result<(Db, Config)> {
+    let cfg = config(store, "127.0.0.1:0".parse()?);
+    let db = Db::connect(cfg.database_url.as_deref(), &cfg.data_dir).await?;
+    db.migrate().await?;
+    crate::setup::ensure_ready(&db, &cfg).await?;
+    Ok((db, cfg))
+}
+
+fn parse_role(s: &str) -> anyhow::Result<Role> {
+    Role::parse(s).ok_or_else(|| {
+        let all: Vec<&str> = Role::ALL.iter().map(|r| r.code()).collect();
+        anyhow::anyhow!(
+            "vai trò \"{s}\" không có; chọn một trong: {}",
+            all.join(", ")
+        )
+    })
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let store = cli.store;
+    match cli.command {
+        Command::Serve(l) => {
+            let app = Application::build(config(&store, l.listen)).await?;
+            eprintln!("danvan đang chạy tại http://{}", app.addr);
+            app.run().await?;
+        }
+        Command::Demo(l) => {
+            let app = Application::build(config(&store, l.listen)).await?;
+            let fixed = std::env::var("DANVAN_DEMO_PASSWORD")
+                .ok()
+                .filter(|p| !p.is_empty());
+            let created = crate::demo::seed(&app.state.db, fixed.as_deref()).await?;
+            print_demo_users(&created);
+            eprintln!(
+                "danvan (dữ liệu mẫu xã Lương Bằng) đang chạy tại http://{}",
+                app.addr
+            );
+            app.run().await?;
+        }
+        Command::Migrate => {
+            open(&store).await?;
+            println!("Đã cập nhật cấu trúc cơ sở dữ liệu.");
+        }
+        Command::User(cmd) => return user(&store, cmd).await,
+        Command::Units(cmd) => return units(&store, cmd).await,
+        Command::Healthcheck { listen } => return healthcheck(listen).await,
+        Command::Backup { out } => {
+            let (db, cfg) = open(&store).await?;
+            crate::db::backup::backup(&db, &cfg, &out).await?;
+            println!("Đã sao lưu vào {}", out.display());
+        }
+        Command::Restore { file } => {
+            let cfg = config(&store, "127.0.0.1:0".parse()?);
+            crate::db::backup::restore(&cfg, &file).await?;
+            println!("Đã khôi phục từ {}", file.display());
+        }
+        Command::Audit(AuditCmd::Verify { json }) => {
+            let (db, _) = open(&store).await?;
+            let mut tx = db.begin_read().await?;
+            let report = crate::audit::verify(&mut tx).await?;
+            tx.commit().await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else if report.problems.is_empty() {
+                println!(
+                    "Nhật ký toàn vẹn: {} chuỗi, {} dòng.",
+                    report.chains, report.rows
+                );
+            } else {
+                for p in &report.problems {
+                    println!("Chuỗi {} dòng {}: {}", p.chain, p.seq, p.what);
+                }
+            }
+            return Ok(if report.problems.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            });
+        }
+        Command::Generate {
+            households,
+            communes,
+            seed,
+        } => {
+            let (db, _) = open(&store).await?;
+            let g = crate::demo::generate::generate(&db, households, communes.max(1), seed).await?;
+            println!(
+                "Đã tạo {} xã, {} thôn, {} hộ, {} đảng viên trong {:.1} s ({:.0} hộ/s)",
+                g.communes,
+                g.villages,
+                g.households,
+                g.members,
+                g.seconds,
+                g.households as f64 / g.seconds.max(1e-9)
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_demo_users(created: &[(String, String, Role)]) {
+    if created.is_empty() {
+        eprintln!("Dữ liệu mẫu đã có từ trước; mật khẩu không hiện lại (đặt lại bằng `danvan user reset-password TÊN`).");
+        return;
+    }
+    println!("Tài khoản mẫu (mật khẩu chỉ hiện một lần):");
+    for (u, p, r) in created {
+        println!("  {u:<18} {p:<16} {}", r.label_vi());
+    }
+}
+
+async fn user(store: &StoreArgs, cmd: UserCmd) -> anyhow::Result<ExitCode> {
+    let (db, _) = open(store).await?;
+    let mut tx = db.begin().await?;
+    match cmd {
+        UserCmd::Add {
+            username,
+            name,
+            role,
+            unit,
+            password,
+        } => {
+            let role = parse_role(&role)?;
+            let unit = crate::units::store::resolve(&mut tx, &unit).await?;
+            let (pass, show) = match password {
+                Some(p) => (p, false),
+                None => (crate::auth::password::random_token(12), true),
+            };
+            let id = users::create_user(&mut tx, "cli", &username, &name, &pass).await?;
+            users::grant(&mut tx, "cli", &id, role, &unit.id).await?;
+            tx.commit().await?;
+            println!("Đã tạo {username} ({}, {}).", role.label_vi(), unit.name);
+            if show {
+                println!("Mật khẩu: {pass}");
+            }
+        }
+        UserCmd::Grant {
+            username,
+            role,
+            unit,
+        } => {
+            let role = parse_role(&role)?;
+            let unit = crate::units::store::resolve(&mut tx, &unit).await?;
+            let id = users::find_user_id(&mut tx, &username).await?;
+            users::grant(&mut tx, "cli", &id, role, &unit.id).await?;
+            tx.commit().await?;
+            println!(
+                "Đã cấp quyền {} tại {} cho {username}.",
+                role.label_vi(),
+                unit.name
+            );
+        }
+        UserCmd::Disable { username } => {
+            let id = users::find_user_id(&mut tx, &username).await?;
+            users::disable(&mut tx, "cli", &id).await?;
+            tx.commit().await?;
+            println!("Đã khóa {username}; mọi phiên đăng nhập đã kết thúc.");
+        }
+        UserCmd::ResetPassword { username, password } => {
+            let id = users::find_user_id(&mut tx, &username).await?;
+            let (pass, show) = match password {
+                Some(p) => (p, false),
+                None => (crate::auth::password::random_token(12), true),
+            };
+            users::reset_password(&mut tx, "cli", &id, &pass).await?;
+            tx.commit().await?;
+            println!("Đã đặt lại mật khẩu cho {username}.");
+            if show {
+                println!("Mật khẩu mới: {pass}");
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn units(store: &StoreArgs, cmd: UnitsCmd) -> anyhow::Result<ExitCode> {
+    let (db, _) = open(store).await?;
+    match cmd {
+        UnitsCmd::Load => {
+            let mut tx = db.begin().await?;
+            let n = crate::units::catalogue::load(&mut tx).await?;
+            tx.commit().await?;
+            println!("Đã nạp danh mục đơn vị hành chính: thêm {n} đơn vị.");
+        }
+        UnitsCmd::List {
+            under,
+            json,
+            history,
+        } => {
+            let mut tx = db.begin_read().await?;
+            let parent = match under {
+                Some(u) => crate::units::store::resolve(&mut tx, &u).await?,
+                None => {
+                    crate::units::store::get(&mut tx, crate::units::catalogue::COUNTRY_ID).await?
+                }
+            };
+            let list = crate::units::store::children(&mut tx, &parent.id, history).await?;
+            tx.commit().await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&list)?);
+            } else {
+                for u in &list {
+                    println!(
+                        "{}\t{}\t{}",
+                        u.code.as_deref().unwrap_or(&u.id),
+                        u.name,
+                        u.kind_label(false)
+                    );
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn healthcheck(listen: SocketAddr) -> anyhow::Result<ExitCode> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut s = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        tokio::net::TcpStream::connect(listen),
+    )
+    .await??;
+    s.write_all(
+        format!("GET /healthz HTTP/1.1\r\nHost: {listen}\r\nConnection: close\r\n\r\n").as_bytes(),
+    )
+    .await?;
+    let mut buf = Vec::new();
+    tokio::time::timeout(std::time::Duration::from_secs(5), s.read_to_end(&mut buf)).await??;
+    let ok = buf.starts_with(b"HTTP/1.1 200");
+    println!("{}", if ok { "ok" } else { "không khỏe" });
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}

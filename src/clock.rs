@@ -1,0 +1,53 @@
+//! Time and identifiers. Times are stored in UTC as sortable text; shown in Vietnam time.
+
+use time::format_description::well_known::Rfc3339;
+use time::{Duration, OffsetDateTime, UtcOffset};
+
+/// Vietnam has one time zone and no daylight saving: UTC+7.
+pub const VIETNAM: UtcOffset = match UtcOffset::from_hms(7, 0, 0) {
+    Ok(o) => o,
+    Err(_) => UtcOffset::UTC,
+};
+
+/// Now, as stored: `2026-11-30T09:15:02.123Z`.
+pub fn now() -> String {
+    stamp(OffsetDateTime::now_utc())
+}
+
+pub fn stamp(t: OffsetDateTime) -> String {
+    let t = t.to_offset(UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second(),
+        t.millisecond()
+    )
+}
+
+/// A stored time `d` ago.
+pub fn ago(d: Duration) -> String {
+    stamp(OffsetDateTime::now_utc() - d)
+}
+
+pub fn parse(s: &str) -> Option<OffsetDateTime> {
+    OffsetDateTime::parse(s, &Rfc3339).ok()
+}
+
+/// A new record identifier: UUIDv7, time-ordered, made by whoever creates the record.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn stamps_parse_back() {
+        let s = super::now();
+        assert!(super::parse(&s).is_some(), "{s}");
+        assert_eq!(s.len(), 24);
+    }
+}

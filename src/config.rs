@@ -1,0 +1,56 @@
+//! Settings, from command-line flags and `DANVAN_*` environment variables.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub listen: SocketAddr,
+    pub data_dir: PathBuf,
+    /// `postgres://…` for PostgreSQL; none for the SQLite file in `data_dir`.
+    pub database_url: Option<String>,
+    /// Set when served over HTTPS (behind a proxy): cookies become `__Host-` and Secure.
+    pub secure_cookies: bool,
+    /// A session ends after this long without a request…
+    pub session_idle_minutes: i64,
+    /// …and after this long whatever happens.
+    pub session_absolute_hours: i64,
+    /// Collect citizen ID numbers (CCCD) at all. Off by default (DESIGN.md §3).
+    pub citizen_id_enabled: bool,
+    /// Key for hashing citizen IDs so that duplicates can be found without storing them.
+    pub secret: String,
+}
+
+impl Config {
+    pub fn from_env(listen: SocketAddr, data_dir: PathBuf, database_url: Option<String>) -> Config {
+        let env_i64 = |k: &str, d: i64| {
+            std::env::var(k)
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(d)
+        };
+        let env_bool = |k: &str| {
+            std::env::var(k)
+                .map(|v| matches!(v.as_str(), "1" | "true" | "on" | "yes"))
+                .unwrap_or(false)
+        };
+        Config {
+            listen,
+            data_dir,
+            database_url: database_url.filter(|u| !u.is_empty()),
+            secure_cookies: env_bool("DANVAN_SECURE_COOKIES"),
+            session_idle_minutes: env_i64("DANVAN_SESSION_IDLE_MINUTES", 120),
+            session_absolute_hours: env_i64("DANVAN_SESSION_ABSOLUTE_HOURS", 12),
+            citizen_id_enabled: env_bool("DANVAN_CITIZEN_ID"),
+            secret: std::env::var("DANVAN_SECRET").unwrap_or_default(),
+        }
+    }
+
+    pub fn session_cookie_name(&self) -> &'static str {
+        if self.secure_cookies {
+            "__Host-danvan_session"
+        } else {
+            "danvan_session"
+        }
+    }
+}

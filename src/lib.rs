@@ -1,0 +1,19 @@
+//! danvan: the software of the "Dân vận khéo 1+10" model — each Party member looks after
+//! about ten households of their village. See DESIGN.md for the domain and the rules.
+
+pub mod app;
+pub mod assignment;
+pub mod audit;
+pub mod auth;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod openapi;
+pub mod people;
+pub mod setup;
+pub mod text;
+pub mod units;
+pub mod web;

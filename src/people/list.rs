@@ -1,0 +1,97 @@
+//! Paging, search and sort shared by the registry lists. Sort columns come from
+//! allow-lists; search text is folded and bound, never spliced into SQL.
+
+use serde::Deserialize;
+
+use crate::auth::scope::unit_filter;
+use crate::auth::Scope;
+use crate::db::{like_escape, Value};
+use crate::text;
+
+pub const PAGE_SIZE: i64 = 50;
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[serde(default)]
+pub struct ListQuery {
+    /// Search text, with or without diacritics.
+    pub q: String,
+    /// Village id to narrow to.
+    pub village: String,
+    /// `active` (default), `all`, or one status.
+    pub status: String,
+    /// `name` (default), `code`, `address`, `updated`.
+    pub sort: String,
+    /// 1-based page number.
+    pub page: i64,
+    /// Page size for the API (at most 200).
+    pub per_page: i64,
+}
+
+impl ListQuery {
+    pub fn page(&self) -> i64 {
+        self.page.max(1)
+    }
+
+    pub fn limit(&self) -> i64 {
+        if self.per_page <= 0 {
+            PAGE_SIZE
+        } else {
+            self.per_page.min(200)
+        }
+    }
+
+    pub fn offset(&self) -> i64 {
+        (self.page() - 1).saturating_mul(self.limit())
+    }
+}
+
+/// A WHERE clause under construction.
+pub struct Where {
+    pub sql: String,
+    pub args: Vec<Value>,
+}
+
+impl Where {
+    /// Starts with the scope: rows whose village lies in a unit where the user keeps the registry.
+    pub fn registry_scope(scope: &Scope, village_col: &str) -> Where {
+        let (sql, args) = unit_filter(village_col, &scope.registry_paths());
+        Where { sql, args }
+    }
+
+    pub fn and(&mut self, sql: &str, args: impl IntoIterator<Item = Value>) {
+        self.sql.push_str(" AND ");
+        self.sql.push_str(sql);
+        self.args.extend(args);
+    }
+
+    /// Common filters: village, status (with `active_status` as the default), search.
+    pub fn filters(&mut self, q: &ListQuery, prefix: &str, active_status: &str, statuses: &[&str]) {
+        if !q.village.is_empty() {
+            self.and(
+                &format!("{prefix}village_id = ?"),
+                [Value::from(&q.village)],
+            );
+        }
+        match q.status.as_str() {
+            "all" => {}
+            s if statuses.contains(&s) => {
+                self.and(&format!("{prefix}status = ?"), [Value::from(s)])
+            }
+            _ => self.and(&format!("{prefix}status = ?"), [Value::from(active_status)]),
+        }
+        let needle = text::fold(&q.q);
+        if !needle.is_empty() {
+            let like = format!("%{}%", like_escape(&needle));
+            self.and(
+                &format!("({prefix}name_folded LIKE ? ESCAPE '\\' OR {prefix}phone = ?)"),
+                [Value::from(like), Value::from(q.q.trim())],
+            );
+        }
+    }
+}
+
+/// Pages for a pager: (current, last).
+pub fn pages(total: i64, q: &ListQuery) -> (i64, i64) {
+    let last = ((total + q.limit() - 1) / q.limit()).max(1);
+    (q.page().min(last), last)
+}

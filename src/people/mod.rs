@@ -1,0 +1,9 @@
+//! Registries: households, Party members, Party cells.
+
+pub mod api;
+pub mod cells;
+pub mod households;
+pub mod list;
+pub mod members;
+pub mod pages;
+pub mod validate;

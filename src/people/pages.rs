@@ -1,0 +1,602 @@
+//! HTML pages of the registries.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::cells::{self, Cell, CellForm};
+use super::households::{self, Household, HouseholdForm, SUPPORT_CATEGORIES};
+use super::list::{pages, ListQuery};
+use super::members::{self, Member, MemberForm};
+use crate::app::AppState;
+use crate::auth::Session;
+use crate::error::{AppError, AppResult, FieldError};
+use crate::units::store::{self as units, Unit};
+use crate::web::extract::{CsrfForm, Q};
+use crate::web::i18n::Lang;
+use crate::web::layout::{page, page_with_status, Chrome};
+
+fn require_registry(s: &Session) -> AppResult<()> {
+    if s.scope.keeps_registry() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+fn field_error(errors: &[FieldError], field: &str) -> String {
+    errors
+        .iter()
+        .filter(|e| e.field == field)
+        .map(|e| e.message.as_str())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Query string for pager links, keeping the filters.
+fn pager_query(q: &ListQuery, page: i64) -> String {
+    serde_urlencoded::to_string([
+        ("q", q.q.as_str()),
+        ("village", q.village.as_str()),
+        ("status", q.status.as_str()),
+        ("sort", q.sort.as_str()),
+        ("page", &page.to_string()),
+    ])
+    .unwrap_or_default()
+}
+
+// ---------- households ----------
+
+#[derive(Template)]
+#[template(path = "people/households.html")]
+struct HouseholdsPage {
+    c: Chrome,
+    q: ListQuery,
+    villages: Vec<Unit>,
+    items: Vec<Household>,
+    total: i64,
+    page: i64,
+    last: i64,
+    prev_link: String,
+    next_link: String,
+}
+
+pub async fn households_list(
+    State(st): State<AppState>,
+    s: Session,
+    lang: Lang,
+    Q(q): Q<ListQuery>,
+) -> AppResult<Response> {
+    require_registry(&s)?;
+    let mut tx = st.db.begin().await?;
+    let villages = units::villages_in_scope(&mut tx, &s.scope).await?;
+    let result = households::list(&mut tx, &s.scope, &q).await?;
+    tx.commit().await?;
+    let (page_no, last) = pages(result.total, &q);
+    page(&HouseholdsPage {
+        c: Chrome::new(lang, &s, lang.t("households")),
+        prev_link: pager_query(&q, page_no - 1),
+        next_link: pager_query(&q, page_no + 1),
+        q,
+        villages,
+        items: result.items,
+        total: result.total,
+        page: page_no,
+        last,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "people/household_form.html")]
+struct HouseholdFormPage {
+    c: Chrome,
+    action: String,
+    f: HouseholdForm,
+    villages: Vec<Unit>,
+    errors: Vec<FieldError>,
+    categories: &'static [(&'static str, &'static str, &'static str)],
+    citizen_id_enabled: bool,
+}
+
+impl HouseholdFormPage {
+    fn err(&self, field: &str) -> String {
+        field_error(&self.errors, field)
+    }
+    fn checked(&self, code: &&str) -> bool {
+        self.f.support.iter().any(|s| s == code)
+    }
+}
+
+async fn household_form(
+    st: &AppState,
+    s: &Session,
+    lang: Lang,
+    action: String,
+    f: HouseholdForm,
+    errors: Vec<FieldError>,
+) -> AppResult<Response> {
+    let mut tx = st.db.begin_read().await?;
+    let villages = units::villages_in_scope(&mut tx, &s.scope).await?;
+    tx.commit().await?;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    page_with_status(
+        status,
+        &HouseholdFormPage {
+            c: Chrome::new(lang, s, lang.t("households")),
+            action,
+            f,
+            villages,
+            errors,
+            categories: SUPPORT_CATEGORIES,
+            citizen_id_enabled: st.config.citizen_id_enabled,
+        },
+    )
+}
+
+pub async fn household_new(
+    State(st): State<AppState>,
+    s: Session,
+    lang: Lang,
+) -> AppResult<Response> {
+    require_registry(&s)?;
+    household_form(
+        &st,
+        &s,
+        lang,
+        "/households".into(),
+        HouseholdForm::default(),
+        Vec::new(),
+    )
+    .await
+}
+
+pub async fn household_create(
+    State(st): State<AppState>,
+    lang: Lang,
+    form: CsrfForm<HouseholdForm>,
+) -> AppResult<Response> {
+    let CsrfForm {
+        session: s,
+        form: f,
+    } = form;
+    require_registry(&s)?;
+    let mut tx = st.db.begin().await?;
+    match households::create(
+        &mut tx,
+        &s.scope,
+        &f,
+        &st.secret,
+        st.config.citizen_id_enabled,
+    )
+    .await
+    {
+        Ok(h) => {
+            tx.commit().await?;
+            Ok(Redirect::to(&format!("/households/{}", h.id)).into_response())
+        }
+        Err(AppError::Validation(errors)) => {
+            household_form(&st, &s, lang, "/households".into(), f, errors).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "people/household_show.html")]
+struct HouseholdShow {
+    c: Chrome,
+    h: Household,
+}
+
+pub async fn household_show(
+    State(st): State<AppState>,
+    s: Session,
+    lang: Lang,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    require_registry(&s)?;
+    let mut tx = st.db.begin().await?;
+    let h = households::get(&mut tx, &s.scope, &id).await?;
+    tx.commit().await?;
+    page(&HouseholdShow {
+        c: Chrome::new(lang, &s, &h.head_name),
+        h,
+    })
+}
+
+pub async fn household_edit(
+    State(st): State<AppState>,
+    s: Session,
+    lang: Lang,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    require_registry(&s)?;
+    let mut tx = st.db.begin().await?;
+    let h = households::get(&mut tx, &s.scope, &id).await?;
+    tx.commit().await?;
+    household_form(
+        &st,
+        &s,
+        lang,
+        format!("/households/{id}"),
+        h.to_form(),
+        Vec::new(),
+    )
+    .await
+}
+
+pub async fn household_update(
+    State(st): State<AppState>,
+    lang: Lang,
+    Path(id): Path<String>,
+    form: CsrfForm<HouseholdForm>,
+) -> AppResult<Response> {
+    let CsrfForm {
+        session: s,
+        form: f,
+    } = form;
+    require_registry(&s)?;
+    let mut tx = st.db.begin().await?;
+    match households::update(
+        &mut tx,
+        &s.scope,
+        &id,
+        &f,
+        &st.secret,
+        st.config.citizen_id_enabled,
+    )
+    .await
+    {
+        Ok(h) => {
+            tx.commit().await?;
+            Ok(Redirect::to(&format!("/households/{}", h.id)).into_response())
+        }
+        Err(AppError::Validation(errors)) => {
+            household_form(&st, &s, lang, format!("/households/{id}"), f, errors).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct StatusForm {
+    status: String,
+}
+
+pub async fn household_status(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    form: CsrfForm<StatusForm>,
+) -> AppResult<Response> {
+    let CsrfForm {
+        session: s,
+        form: f,
+    } = form;
+    require_registry(&s)?;
+    let mut tx = st.db.begin().await?;
+    households::set_status(&mut tx, &s.scope, &id, &f.status).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/households/{id}")).into_response())
+}
+
+// ---------- members ----------
+
+#[derive(Template)]
+#[template(path = "people/members.html")]
+struct MembersPage {
+    c: Chrome,
+    q: ListQuery,
+    villages: Vec<Unit>,
+    items: Vec<Member>,
+    total: i64,
+    page: i64,
+    last: i64,
+    prev_link: String,
+    next_link: String,
+}
+
+impl MembersPage {
+    fn status(&self, s: &str) -> &'static str {
+        members::status_label(s, self.c.is_en())
+    }
+}
+
+pub async fn members_list(
+    State(st): State<AppState>,
+    s: Session,
+    lang: Lang,
+    Q(q): Q<ListQuery>,
+) -> AppResult<Response> {
+    require_registry(&s)?;
+    let mut tx = st.db.begin().await?;
+    let villages = units::villages_in_scope(&mut tx, &s.scope).await?;
+    let result = members::list(&mut tx, &s.scope, &q).await?;
+    tx.commit().await?;
+    let (page_no, last) = pages(result.total, &q);
+    page(&MembersPage {
+        c: Chrome::new(lang, &s, lang.t("members")),
+        prev_link: pager_query(&q, page_no - 1),
+        next_link: pager_query(&q, page_no + 1),
+        q,
+        villages,
+        items: result.items,
+        total: result.total,
+        page: page_no,
+        last,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "people/member_form.html")]
+struct MemberFormPage {
+    c: Chrome,
+    action: String,
+    f: MemberForm,
+    villages: Vec<Unit>,
+    cells: Vec<Cell>,
+    errors: Vec<FieldError>,
+    statuses: &'static [&'static str],
+    citizen_id_enabled: bool,
+}
+
+impl MemberFormPage {
+    fn err(&self, field: &str) -> String {
+        field_error(&self.errors, field)
+    }
+    fn status(&self, s: &str) -> &'static str {
+        members::status_label(s, self.c.is_en())
+    }
+}
+
+async fn member_form(
+    st: &AppState,
+    s: &Session,
+    lang: Lang,
+    action: String,
+    f: MemberForm,
+    errors: Vec<FieldError>,
+) -> AppResult<Response> {
+    let mut tx = st.db.begin_read().await?;
+    let villages = units::villages_in_scope(&mut tx, &s.scope).await?;
+    let cells = cells::list(&mut tx, &s.scope).await?;
+    tx.commit().await?;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    page_with_status(
+        status,
+        &MemberFormPage {
+            c: Chrome::new(lang, s, lang.t("members")),
+            action,
+            f,
+            villages,
+            cells,
+            errors,
+            statuses: members::STATUSES,
+            citizen_id_enabled: st.config.citizen_id_enabled,
+        },
+    )
+}
+
+pub async fn member_new(State(st): State<AppState>, s: Session, lang: Lang) -> AppResult<Response> {
+    require_registry(&s)?;
+    member_form(
+        &st,
+        &s,
+        lang,
+        "/members".into(),
+        MemberForm::default(),
+        Vec::new(),
+    )
+    .await
+}
+
+pub async fn member_create(
+    State(st): State<AppState>,
+    lang: Lang,
+    form: CsrfForm<MemberForm>,
+) -> AppResult<Response> {
+    let CsrfForm {
+        session: s,
+        form: f,
+    } = form;
+    require_registry(&s)?;
+    let mut tx = st.db.begin().await?;
+    match members::create(
+        &mut tx,
+        &s.scope,
+        &f,
+        &st.secret,
+        st.config.citizen_id_enabled,
+    )
+    .await
+    {
+        Ok(m) => {
+            tx.commit().await?;
+            Ok(Redirect::to(&format!("/members/{}", m.id)).into_response())
+        }
+        Err(AppError::Validation(errors)) => {
+            member_form(&st, &s, lang, "/members".into(), f, errors).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "people/member_show.html")]
+struct MemberShow {
+    c: Chrome,
+    m: Member,
+}
+
+impl MemberShow {
+    fn status(&self) -> &'static str {
+        members::status_label(&self.m.status, self.c.is_en())
+    }
+}
+
+pub async fn member_show(
+    State(st): State<AppState>,
+    s: Session,
+    lang: Lang,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    require_registry(&s)?;
+    let mut tx = st.db.begin().await?;
+    let m = members::get(&mut tx, &s.scope, &id).await?;
+    tx.commit().await?;
+    page(&MemberShow {
+        c: Chrome::new(lang, &s, &m.full_name),
+        m,
+    })
+}
+
+pub async fn member_edit(
+    State(st): State<AppState>,
+    s: Session,
+    lang: Lang,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    require_registry(&s)?;
+    let mut tx = st.db.begin().await?;
+    let m = members::get(&mut tx, &s.scope, &id).await?;
+    tx.commit().await?;
+    member_form(
+        &st,
+        &s,
+        lang,
+        format!("/members/{id}"),
+        m.to_form(),
+        Vec::new(),
+    )
+    .await
+}
+
+pub async fn member_update(
+    State(st): State<AppState>,
+    lang: Lang,
+    Path(id): Path<String>,
+    form: CsrfForm<MemberForm>,
+) -> AppResult<Response> {
+    let CsrfForm {
+        session: s,
+        form: f,
+    } = form;
+    require_registry(&s)?;
+    let mut tx = st.db.begin().await?;
+    match members::update(
+        &mut tx,
+        &s.scope,
+        &id,
+        &f,
+        &st.secret,
+        st.config.citizen_id_enabled,
+    )
+    .await
+    {
+        Ok(m) => {
+            tx.commit().await?;
+            Ok(Redirect::to(&format!("/members/{}", m.id)).into_response())
+        }
+        Err(AppError::Validation(errors)) => {
+            member_form(&st, &s, lang, format!("/members/{id}"), f, errors).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn member_status(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    form: CsrfForm<StatusForm>,
+) -> AppResult<Response> {
+    let CsrfForm {
+        session: s,
+        form: f,
+    } = form;
+    require_registry(&s)?;
+    let mut tx = st.db.begin().await?;
+    members::set_status(&mut tx, &s.scope, &id, &f.status).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/members/{id}")).into_response())
+}
+
+// ---------- cells ----------
+
+#[derive(Template)]
+#[template(path = "people/cells.html")]
+struct CellsPage {
+    c: Chrome,
+    cells: Vec<Cell>,
+    villages: Vec<Unit>,
+    f: CellForm,
+    errors: Vec<FieldError>,
+}
+
+impl CellsPage {
+    fn err(&self, field: &str) -> String {
+        field_error(&self.errors, field)
+    }
+}
+
+async fn cells_page(
+    st: &AppState,
+    s: &Session,
+    lang: Lang,
+    f: CellForm,
+    errors: Vec<FieldError>,
+) -> AppResult<Response> {
+    let mut tx = st.db.begin_read().await?;
+    let cells = cells::list(&mut tx, &s.scope).await?;
+    let villages = units::villages_in_scope(&mut tx, &s.scope).await?;
+    tx.commit().await?;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    page_with_status(
+        status,
+        &CellsPage {
+            c: Chrome::new(lang, s, lang.t("cells")),
+            cells,
+            villages,
+            f,
+            errors,
+        },
+    )
+}
+
+pub async fn cells_list(State(st): State<AppState>, s: Session, lang: Lang) -> AppResult<Response> {
+    require_registry(&s)?;
+    cells_page(&st, &s, lang, CellForm::default(), Vec::new()).await
+}
+
+pub async fn cell_create(
+    State(st): State<AppState>,
+    lang: Lang,
+    form: CsrfForm<CellForm>,
+) -> AppResult<Response> {
+    let CsrfForm {
+        session: s,
+        form: f,
+    } = form;
+    require_registry(&s)?;
+    let mut tx = st.db.begin().await?;
+    match cells::create(&mut tx, &s.scope, &f).await {
+        Ok(_) => {
+            tx.commit().await?;
+            Ok(Redirect::to("/cells").into_response())
+        }
+        Err(AppError::Validation(errors)) => cells_page(&st, &s, lang, f, errors).await,
+        Err(e) => Err(e),
+    }
+}

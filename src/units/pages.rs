@@ -1,0 +1,152 @@
+//! Pages of the unit tree.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::store::{self, LineageLink, Unit};
+use crate::app::AppState;
+use crate::auth::{Role, Session};
+use crate::error::{AppError, AppResult};
+use crate::web::extract::CsrfForm;
+use crate::web::i18n::Lang;
+use crate::web::layout::{page, Chrome};
+
+#[derive(Template)]
+#[template(path = "units/index.html")]
+struct UnitsIndex {
+    c: Chrome,
+    roots: Vec<(Unit, Vec<Unit>)>,
+}
+
+impl UnitsIndex {
+    fn kind(&self, u: &Unit) -> &'static str {
+        u.kind_label(self.c.is_en())
+    }
+}
+
+pub fn require_staff(s: &Session) -> AppResult<()> {
+    if s.scope.is_staff() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// The user's own units first (with their children); an admin starts at the country.
+pub async fn index(State(st): State<AppState>, s: Session, lang: Lang) -> AppResult<Response> {
+    require_staff(&s)?;
+    let mut tx = st.db.begin_read().await?;
+    let mut ids: Vec<String> = Vec::new();
+    for g in &s.scope.grants {
+        if !ids.contains(&g.unit_id) {
+            ids.push(g.unit_id.clone());
+        }
+    }
+    let mut roots = Vec::new();
+    for id in ids.iter().take(20) {
+        let unit = store::get(&mut tx, id).await?;
+        let children = store::children(&mut tx, id, false).await?;
+        roots.push((unit, children));
+    }
+    tx.commit().await?;
+    page(&UnitsIndex {
+        c: Chrome::new(lang, &s, lang.t("units")),
+        roots,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "units/show.html")]
+struct UnitShow {
+    c: Chrome,
+    u: Unit,
+    ancestors: Vec<Unit>,
+    children: Vec<Unit>,
+    from: Vec<LineageLink>,
+    to: Vec<LineageLink>,
+    can_add_village: bool,
+    counts: Option<(i64, i64)>,
+}
+
+impl UnitShow {
+    fn kind(&self, u: &Unit) -> &'static str {
+        u.kind_label(self.c.is_en())
+    }
+}
+
+pub async fn show(
+    State(st): State<AppState>,
+    s: Session,
+    lang: Lang,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    require_staff(&s)?;
+    let mut tx = st.db.begin_read().await?;
+    let u = store::get(&mut tx, &id).await?;
+    let ancestors = store::ancestors(&mut tx, &u).await?;
+    let children = store::children(&mut tx, &id, true).await?;
+    let from = store::lineage(&mut tx, &id, true).await?;
+    let to = store::lineage(&mut tx, &id, false).await?;
+    // Counts are aggregates, shown only inside the user's own units.
+    let in_scope = s
+        .scope
+        .grants
+        .iter()
+        .any(|g| u.path.starts_with(&g.unit_path));
+    let counts = if in_scope {
+        let (filter, args) = crate::auth::scope::unit_filter("village_id", &[u.path.as_str()]);
+        let h = tx
+            .scalar_i64(
+                &format!("SELECT COUNT(*) FROM households WHERE status = 'active' AND {filter}"),
+                &args,
+            )
+            .await?;
+        let m = tx
+            .scalar_i64(
+                &format!("SELECT COUNT(*) FROM members WHERE status = 'active' AND {filter}"),
+                &args,
+            )
+            .await?;
+        Some((h, m))
+    } else {
+        None
+    };
+    tx.commit().await?;
+    let can_add_village = u.kind == "commune"
+        && u.is_current()
+        && s.scope
+            .covers(&[Role::CommuneCommittee, Role::Admin], &u.path);
+    page(&UnitShow {
+        c: Chrome::new(lang, &s, &u.name),
+        u,
+        ancestors,
+        children,
+        from,
+        to,
+        can_add_village,
+        counts,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct VillageForm {
+    name: String,
+}
+
+pub async fn add_village(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    form: CsrfForm<VillageForm>,
+) -> AppResult<Response> {
+    let CsrfForm {
+        session: s,
+        form: f,
+    } = form;
+    let mut tx = st.db.begin().await?;
+    let commune = store::get(&mut tx, &id).await?;
+    store::create_village(&mut tx, &s.scope, &commune, &f.name).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/units/{id}")).into_response())
+}

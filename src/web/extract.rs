@@ -1,0 +1,117 @@
+//! Extractors whose rejections are Vietnamese messages a person can act on.
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+
+use crate::app::AppState;
+use crate::auth::Session;
+use crate::error::AppError;
+
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+async fn body(req: Request, state: &AppState) -> Result<Bytes, AppError> {
+    Bytes::from_request(req, state).await.map_err(|e| match e {
+        BytesRejection::FailedToBufferBody(_) => AppError::TooLarge(BODY_LIMIT / 1024),
+        other => AppError::BadRequest(format!("Không đọc được dữ liệu gửi lên: {other}")),
+    })
+}
+
+/// JSON body for the API. Unknown fields are refused (the types say `deny_unknown_fields`).
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let is_json = req
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/json"));
+        if !is_json {
+            return Err(AppError::BadRequest(
+                "Cần gửi dữ liệu dạng JSON (Content-Type: application/json)".into(),
+            ));
+        }
+        let bytes = body(req, state).await?;
+        serde_json::from_slice(&bytes).map(ApiJson).map_err(|e| {
+            AppError::BadRequest(format!("Dữ liệu JSON chưa đúng: {}", json_error_vi(&e)))
+        })
+    }
+}
+
+fn json_error_vi(e: &serde_json::Error) -> String {
+    let msg = e.to_string();
+    if let Some(rest) = msg.strip_prefix("unknown field ") {
+        let field = rest.split(',').next().unwrap_or(rest);
+        return format!("trường {field} không được hỗ trợ");
+    }
+    if msg.starts_with("invalid type") {
+        return format!("sai kiểu dữ liệu ({msg})");
+    }
+    if msg.starts_with("missing field") {
+        return format!("thiếu trường bắt buộc ({msg})");
+    }
+    msg
+}
+
+#[derive(serde::Deserialize)]
+struct CsrfField {
+    #[serde(rename = "_csrf", default)]
+    csrf: String,
+}
+
+/// A form posted by a signed-in user: checks the session's CSRF token (`_csrf` field)
+/// before anything is decoded, so a forged request changes nothing.
+pub struct CsrfForm<T> {
+    pub session: Session,
+    pub form: T,
+}
+
+impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (mut parts, body_stream) = req.into_parts();
+        let session = Session::from_request_parts(&mut parts, state).await?;
+        let bytes = body(Request::from_parts(parts, body_stream), state).await?;
+        let token: CsrfField = serde_html_form::from_bytes(&bytes)
+            .map_err(|_| AppError::BadRequest("Biểu mẫu gửi lên không đọc được".into()))?;
+        if session.csrf.is_empty() || token.csrf != session.csrf {
+            return Err(AppError::Forbidden);
+        }
+        let form = serde_html_form::from_bytes(&bytes)
+            .map_err(|e| AppError::BadRequest(format!("Biểu mẫu chưa đúng: {e}")))?;
+        Ok(CsrfForm { session, form })
+    }
+}
+
+/// A form posted by a visitor (login): protected by the Origin check alone.
+pub struct PlainForm<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest<AppState> for PlainForm<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let bytes = body(req, state).await?;
+        serde_html_form::from_bytes(&bytes)
+            .map(PlainForm)
+            .map_err(|e| AppError::BadRequest(format!("Biểu mẫu chưa đúng: {e}")))
+    }
+}
+
+/// Query string with a Vietnamese rejection.
+pub struct Q<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Q<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        serde_urlencoded::from_str(parts.uri.query().unwrap_or(""))
+            .map(Q)
+            .map_err(|e| AppError::BadRequest(format!("Tham số trên địa chỉ chưa đúng: {e}")))
+    }
+}
