@@ -1,1 +1,2 @@
 //! Who looks after whom: the 1+10 assignment.
+pub mod solver;

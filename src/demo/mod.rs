@@ -137,6 +137,9 @@ pub async fn populate_village(
         .collect();
     let mut hh_rows = Vec::with_capacity(v.households);
     let mut member_rows = Vec::new();
+    // About one member per eight to ten households, spread over the village.
+    let stride = 8 + r.below(3) as usize;
+    let offset = r.below(stride as u64) as usize;
     for i in 0..v.households {
         let id = clock::new_id();
         let x = i % n_xom;
@@ -179,7 +182,7 @@ pub async fn populate_village(
             now.clone().into(),
             now.clone().into(),
         ]);
-        if r.below(9) == 0 {
+        if i % stride == offset {
             let male = r.chance(62);
             let p = if male == head.male && r.chance(60) {
                 head

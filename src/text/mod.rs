@@ -1,54 +1,44 @@
-//! PLACEHOLDER — replaced by the full Vietnamese text module.
-use std::cmp::Ordering;
-use unicode_normalization::UnicodeNormalization;
+//! Vietnamese text: normalisation, search keys, names, sorting and legacy
+//! encodings. Every function accepts any `&str` (or byte slice) and never
+//! panics.
+//!
+//! Typical import pipeline for a cell from an old spreadsheet:
+//! `to_unicode` (or `detect_column` + `legacy_to_unicode`) → `clean` →
+//! `normalize_tone_placement` → store; store `fold` of it for search and
+//! sort with `compare` / `sort_vi` / `compare_names`.
 
-pub fn nfc(s: &str) -> String {
-    s.nfc().collect()
-}
-pub fn clean(s: &str) -> String {
-    nfc(&s.split_whitespace().collect::<Vec<_>>().join(" "))
-}
-pub fn fold(s: &str) -> String {
-    let t: String = s
-        .nfd()
-        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
-        .collect();
-    t.replace(['đ', 'Đ'], "d")
-        .to_lowercase()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct NameParts {
-    pub family: String,
-    pub middle: String,
-    pub given: String,
-}
-pub fn split_name(full: &str) -> NameParts {
-    let c = clean(full);
-    let w: Vec<&str> = c.split(' ').filter(|x| !x.is_empty()).collect();
-    match w.len() {
-        0 => NameParts::default(),
-        1 => NameParts {
-            given: w[0].into(),
-            ..Default::default()
-        },
-        n => NameParts {
-            family: w[0].into(),
-            middle: w[1..n - 1].join(" "),
-            given: w[n - 1].into(),
-        },
-    }
-}
-pub fn join_name(p: &NameParts) -> String {
-    [p.family.as_str(), p.middle.as_str(), p.given.as_str()]
-        .iter()
-        .filter(|x| !x.is_empty())
-        .cloned()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-pub fn compare(a: &str, b: &str) -> Ordering {
-    fold(a).cmp(&fold(b)).then(a.cmp(b))
-}
+mod collate;
+mod fold;
+mod legacy;
+mod letters;
+mod names;
+mod normalize;
+mod syllable;
+mod tone;
+
+pub use collate::{compare, sort_vi};
+pub use fold::fold;
+pub use legacy::{
+    decode_windows_1258, detect_column, detect_legacy, legacy_to_unicode, tcvn3_to_unicode,
+    tcvn3h_to_unicode, to_unicode, vni_to_unicode, Encoding,
+};
+pub use names::{compare_names, join_name, split_name, NameParts};
+pub use normalize::{clean, nfc};
+pub use tone::{normalize_tone_placement, set_tone_style, ToneStyle, CANONICAL_TONE_STYLE};
+
+#[cfg(test)]
+mod collate_tests;
+#[cfg(test)]
+mod legacy_tests;
+#[cfg(test)]
+mod letters_tests;
+#[cfg(test)]
+mod names_tests;
+#[cfg(test)]
+mod normalize_tests;
+#[cfg(test)]
+mod prop_tests;
+#[cfg(test)]
+mod syllable_tests;
+#[cfg(test)]
+mod test_data;

@@ -1,0 +1,607 @@
+//! The access matrix: every route × every role × in-scope and out-of-scope data.
+//! 0 unauthorised reads or writes. A route the application serves that has no case here
+//! fails the test, so a new route cannot ship without its access rules.
+
+use std::collections::HashMap;
+
+use crate::common::{self, Backend, Client, TestApp};
+use danvan::db::Value;
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Which {
+    In,
+    Out,
+}
+
+/// The demo users, one per role, and the anonymous visitor.
+const ROLES: &[(&str, &str)] = &[
+    ("anonymous", ""),
+    ("member", "dv.bangngang"),
+    ("cell_secretary", "bt.bangngang"),
+    ("commune_committee", "xa.luongbang"),
+    ("agency_handler", "ubnd.luongbang"),
+    ("supervisor", "bdv.hungyen"),
+    ("front_reviewer", "mttq.luongbang"),
+    ("auditor", "kiemtra.hungyen"),
+    ("admin", "admin"),
+];
+
+/// Names that exist only in the out-of-scope commune (Phường Ba Đình, Hà Nội): no response
+/// to any of these users may ever contain them.
+const OUT_HOUSEHOLD: &str = "Ngoài Phạm Vi Hộ";
+const OUT_MEMBER: &str = "Ngoài Phạm Vi Đảng Viên";
+const OUT_COMMUNE: &str = "c-00004";
+
+struct Fixture {
+    in_village: String,
+    out_village: String,
+    in_household: String,
+    out_household: String,
+    in_member: String,
+    out_member: String,
+    in_head: String,
+    user_ids: HashMap<String, String>,
+}
+
+async fn fixture(app: &TestApp) -> Fixture {
+    let in_village = app.village_id("Bằng Ngang").await;
+    let in_household = app
+        .one_str(
+            "SELECT id FROM households WHERE village_id = ? ORDER BY code LIMIT 1",
+            &[in_village.clone().into()],
+        )
+        .await;
+    let in_head = app
+        .one_str(
+            "SELECT head_name FROM households WHERE id = ?",
+            &[in_household.clone().into()],
+        )
+        .await;
+    let in_member = app
+        .one_str(
+            "SELECT id FROM members WHERE village_id = ? ORDER BY id LIMIT 1",
+            &[in_village.clone().into()],
+        )
+        .await;
+    let mut tx = app.tx().await;
+    let path = tx
+        .fetch_one("SELECT path FROM units WHERE id = ?", &[OUT_COMMUNE.into()])
+        .await
+        .unwrap()
+        .str("path")
+        .unwrap();
+    let (out_village, cell) =
+        danvan::demo::create_village_with_cell(&mut tx, OUT_COMMUNE, &path, "Tổ dân phố Ngoài")
+            .await
+            .unwrap();
+    let mut r = danvan::demo::synth::Rng::new(7);
+    let spec = danvan::demo::VillageSpec {
+        commune_id: OUT_COMMUNE,
+        village_id: &out_village,
+        cell_id: &cell,
+        households: 3,
+        centre: (21.03, 105.83),
+        code_prefix: "NG",
+    };
+    danvan::demo::populate_village(&mut tx, &mut r, &spec)
+        .await
+        .unwrap();
+    let now = danvan::clock::now();
+    let out_household = danvan::clock::new_id();
+    tx.execute(
+        "INSERT INTO households (id, commune_id, village_id, code, head_family, head_middle, head_given, head_name, name_folded, status, created_at, updated_at) \
+         VALUES (?, ?, ?, 'NG-X', 'Ngoài', 'Phạm Vi', 'Hộ', ?, ?, 'active', ?, ?)",
+        &[out_household.clone().into(), OUT_COMMUNE.into(), out_village.clone().into(), OUT_HOUSEHOLD.into(), danvan::text::fold(OUT_HOUSEHOLD).into(), now.clone().into(), now.clone().into()],
+    )
+    .await
+    .unwrap();
+    let out_member = danvan::clock::new_id();
+    tx.execute(
+        "INSERT INTO members (id, commune_id, village_id, cell_id, family_name, middle_name, given_name, full_name, name_folded, status, created_at, updated_at) \
+         VALUES (?, ?, ?, ?, 'Ngoài', 'Phạm Vi Đảng', 'Viên', ?, ?, 'active', ?, ?)",
+        &[out_member.clone().into(), OUT_COMMUNE.into(), out_village.clone().into(), cell.into(), OUT_MEMBER.into(), danvan::text::fold(OUT_MEMBER).into(), now.clone().into(), now.into()],
+    )
+    .await
+    .unwrap();
+    // Out-of-scope audit entries, which no auditor of Hưng Yên may see.
+    danvan::audit::append(
+        &mut tx,
+        danvan::audit::Event {
+            actor_id: "system",
+            action: "read",
+            entity: "household",
+            entity_id: &out_household,
+            commune_id: Some(OUT_COMMUNE),
+            detail: json!({}),
+        },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let mut user_ids = HashMap::new();
+    for (role, username) in ROLES.iter().skip(1) {
+        user_ids.insert(
+            role.to_string(),
+            app.one_str(
+                "SELECT id FROM users WHERE username = ?",
+                &[(*username).into()],
+            )
+            .await,
+        );
+    }
+    Fixture {
+        in_village,
+        out_village,
+        in_household,
+        out_household,
+        in_member,
+        out_member,
+        in_head,
+        user_ids,
+    }
+}
+
+/// A request to make: path, and a form or JSON body.
+struct Req {
+    path: String,
+    form: Option<Vec<(String, String)>>,
+    json: Option<serde_json::Value>,
+}
+
+fn get(path: String) -> Req {
+    Req {
+        path,
+        form: None,
+        json: None,
+    }
+}
+fn form(path: String, fields: &[(&str, &str)]) -> Req {
+    Req {
+        path,
+        form: Some(
+            fields
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        ),
+        json: None,
+    }
+}
+fn json_req(path: String, body: serde_json::Value) -> Req {
+    Req {
+        path,
+        form: None,
+        json: Some(body),
+    }
+}
+
+const KEEPERS: &[&str] = &["cell_secretary", "commune_committee"];
+const STAFF: &[&str] = &[
+    "member",
+    "cell_secretary",
+    "commune_committee",
+    "agency_handler",
+    "supervisor",
+    "front_reviewer",
+    "auditor",
+    "admin",
+];
+
+/// Who may do it: the roles allowed on in-scope data, and on out-of-scope data.
+struct Rule {
+    in_scope: &'static [&'static str],
+    out_scope: &'static [&'static str],
+}
+
+const PUBLIC: Rule = Rule {
+    in_scope: &[
+        "anonymous",
+        "member",
+        "cell_secretary",
+        "commune_committee",
+        "agency_handler",
+        "supervisor",
+        "front_reviewer",
+        "auditor",
+        "admin",
+    ],
+    out_scope: &[
+        "anonymous",
+        "member",
+        "cell_secretary",
+        "commune_committee",
+        "agency_handler",
+        "supervisor",
+        "front_reviewer",
+        "auditor",
+        "admin",
+    ],
+};
+const SIGNED_IN: Rule = Rule {
+    in_scope: STAFF,
+    out_scope: STAFF,
+};
+const REGISTRY: Rule = Rule {
+    in_scope: KEEPERS,
+    out_scope: &[],
+};
+/// Lists and blank forms: the request is allowed, the out-of-scope records never appear.
+const REGISTRY_LIST: Rule = Rule {
+    in_scope: KEEPERS,
+    out_scope: KEEPERS,
+};
+const UNITS_READ: Rule = Rule {
+    in_scope: STAFF,
+    out_scope: STAFF,
+};
+const ADD_VILLAGE: Rule = Rule {
+    in_scope: &["commune_committee", "admin"],
+    out_scope: &["admin"],
+};
+const AUDITORS: Rule = Rule {
+    in_scope: &["auditor"],
+    out_scope: &["auditor"],
+};
+const ADMINS: Rule = Rule {
+    in_scope: &["admin"],
+    out_scope: &["admin"],
+};
+const OWN_TOKEN: Rule = Rule {
+    in_scope: STAFF,
+    out_scope: &[],
+};
+
+/// The case for one route: its rule and how to build its request. Returns `None` for a
+/// route this test does not know — which fails the test.
+fn case(method: &Method, path: &str) -> Option<Rule> {
+    Some(match (method.as_str(), path) {
+        ("GET", "/healthz" | "/static/app.css" | "/login" | "/api/v1/openapi.json") => PUBLIC,
+        ("POST", "/login" | "/lang") => PUBLIC,
+        ("POST", "/logout") => SIGNED_IN,
+        ("GET", "/" | "/account/tokens" | "/api/v1/me") => SIGNED_IN,
+        ("POST", "/account/tokens") => SIGNED_IN,
+        ("POST", "/account/tokens/{id}/revoke") => OWN_TOKEN,
+        ("GET" | "POST", "/admin/users") | ("POST", "/admin/users/{id}/disable") => ADMINS,
+        ("GET", "/units" | "/units/{id}" | "/api/v1/units" | "/api/v1/units/{id}") => UNITS_READ,
+        ("POST", "/units/{id}/villages" | "/api/v1/units/{id}/villages") => ADD_VILLAGE,
+        ("GET", "/audit" | "/api/v1/audit") => AUDITORS,
+        ("GET", "/households" | "/households/new" | "/members" | "/members/new" | "/cells") => {
+            REGISTRY_LIST
+        }
+        ("GET", "/api/v1/households" | "/api/v1/members" | "/api/v1/cells") => REGISTRY_LIST,
+        (_, p)
+            if p.starts_with("/households")
+                || p.starts_with("/members")
+                || p.starts_with("/cells") =>
+        {
+            REGISTRY
+        }
+        (_, p)
+            if p.starts_with("/api/v1/households")
+                || p.starts_with("/api/v1/members")
+                || p.starts_with("/api/v1/cells") =>
+        {
+            REGISTRY
+        }
+        _ => return None,
+    })
+}
+
+/// Lists are not "in" or "out" by id: the out-of-scope variant asks for the other commune's
+/// village explicitly and must get nothing of it.
+async fn request(
+    app: &TestApp,
+    f: &Fixture,
+    role: &str,
+    method: &Method,
+    path: &str,
+    which: Which,
+    n: usize,
+) -> Req {
+    let pick = |a: &str, b: &str| {
+        if which == Which::In {
+            a.to_owned()
+        } else {
+            b.to_owned()
+        }
+    };
+    let village = pick(&f.in_village, &f.out_village);
+    let household = pick(&f.in_household, &f.out_household);
+    let member = pick(&f.in_member, &f.out_member);
+    let commune = pick("c-12280", OUT_COMMUNE);
+    let unique = format!("{role} {n}").replace('_', " ");
+    match (method.as_str(), path) {
+        ("POST", "/login") => form(
+            "/login".into(),
+            &[("username", "admin"), ("password", common::PASSWORD)],
+        ),
+        ("POST", "/lang") => form("/lang".into(), &[("to", "vi")]),
+        ("POST", "/logout") => form("/logout".into(), &[]),
+        ("POST", "/account/tokens") => form(path.into(), &[("name", "Khóa thử")]),
+        ("POST", "/account/tokens/{id}/revoke") => {
+            // In: a token of the acting user; out: a token of somebody else.
+            let owner = match (which, role) {
+                (Which::In, "anonymous") | (Which::Out, _) => {
+                    if role == "admin" {
+                        f.user_ids["commune_committee"].clone()
+                    } else {
+                        f.user_ids["admin"].clone()
+                    }
+                }
+                (Which::In, r) => f.user_ids[r].clone(),
+            };
+            let mut tx = app.tx().await;
+            danvan::auth::store::create_token(&mut tx, &owner, "matrix")
+                .await
+                .unwrap();
+            let id = tx.fetch_one("SELECT id FROM api_tokens WHERE user_id = ? AND revoked = 0 ORDER BY created_at DESC, id DESC LIMIT 1", &[owner.into()]).await.unwrap().str("id").unwrap();
+            tx.commit().await.unwrap();
+            form(format!("/account/tokens/{id}/revoke"), &[])
+        }
+        ("POST", "/admin/users") => {
+            let username = format!("matrix.{n}.{}", role.replace('_', ""));
+            form(
+                path.into(),
+                &[
+                    ("username", &username),
+                    ("display_name", "Người thử"),
+                    ("password", "mat-khau-thu-nghiem"),
+                    ("role", "member"),
+                    ("unit", &commune),
+                ],
+            )
+        }
+        ("POST", "/admin/users/{id}/disable") => {
+            let mut tx = app.tx().await;
+            let id = danvan::auth::store::create_user(
+                &mut tx,
+                "system",
+                &format!("victim.{n}"),
+                "Nạn nhân",
+                "mat-khau-thu-nghiem",
+            )
+            .await
+            .unwrap();
+            tx.commit().await.unwrap();
+            form(format!("/admin/users/{id}/disable"), &[])
+        }
+        ("GET", "/units/{id}") => get(format!("/units/{commune}")),
+        ("GET", "/api/v1/units/{id}") => get(format!("/api/v1/units/{commune}")),
+        ("GET", "/api/v1/units") => get(format!("/api/v1/units?under={}", pick("12280", "00004"))),
+        ("POST", "/units/{id}/villages") => form(
+            format!("/units/{commune}/villages"),
+            &[("name", &format!("Thôn {unique}"))],
+        ),
+        ("POST", "/api/v1/units/{id}/villages") => json_req(
+            format!("/api/v1/units/{commune}/villages"),
+            json!({ "name": format!("Thôn {unique}") }),
+        ),
+        ("GET", "/audit") => get(format!("/audit?entity_id={household}")),
+        ("GET", "/api/v1/audit") => get(format!("/api/v1/audit?entity_id={household}")),
+        ("GET", "/households") => get(format!("/households?village={village}&status=all")),
+        ("GET", "/members") => get(format!("/members?village={village}&status=all")),
+        ("GET", "/api/v1/households") => {
+            get(format!("/api/v1/households?village={village}&status=all"))
+        }
+        ("GET", "/api/v1/members") => get(format!("/api/v1/members?village={village}&status=all")),
+        ("POST", "/households") => form(
+            path.into(),
+            &[("village_id", &village), ("head_name", "Hộ Mới Thử")],
+        ),
+        ("POST", "/households/{id}") => form(
+            format!("/households/{household}"),
+            &[
+                ("village_id", &village),
+                ("head_name", "Hộ Sửa Thử"),
+                ("phone", "0912345678"),
+            ],
+        ),
+        ("POST", "/households/{id}/status") => form(
+            format!("/households/{household}/status"),
+            &[(
+                "status",
+                if n.is_multiple_of(2) {
+                    "moved"
+                } else {
+                    "active"
+                },
+            )],
+        ),
+        ("POST", "/members") => form(
+            path.into(),
+            &[("village_id", &village), ("full_name", "Đảng Viên Mới")],
+        ),
+        ("POST", "/members/{id}") => form(
+            format!("/members/{member}"),
+            &[
+                ("village_id", &village),
+                ("full_name", "Đảng Viên Sửa"),
+                ("phone", "0912345678"),
+            ],
+        ),
+        ("POST", "/members/{id}/status") => form(
+            format!("/members/{member}/status"),
+            &[(
+                "status",
+                if n.is_multiple_of(2) {
+                    "exempt"
+                } else {
+                    "active"
+                },
+            )],
+        ),
+        ("POST", "/cells") => form(
+            path.into(),
+            &[
+                ("village_id", &village),
+                ("name", &format!("Chi bộ {unique}")),
+            ],
+        ),
+        ("POST", "/api/v1/households") => json_req(
+            path.into(),
+            json!({ "village_id": village, "head_name": "Hộ Mới Thử" }),
+        ),
+        ("PATCH", "/api/v1/households/{id}") => json_req(
+            format!("/api/v1/households/{household}"),
+            json!({ "phone": format!("09123456{:02}", n % 100) }),
+        ),
+        ("POST", "/api/v1/households/{id}/status") => json_req(
+            format!("/api/v1/households/{household}/status"),
+            json!({ "status": if n.is_multiple_of(2) { "moved" } else { "active" } }),
+        ),
+        ("POST", "/api/v1/members") => json_req(
+            path.into(),
+            json!({ "village_id": village, "full_name": "Đảng Viên Mới" }),
+        ),
+        ("PATCH", "/api/v1/members/{id}") => json_req(
+            format!("/api/v1/members/{member}"),
+            json!({ "phone": format!("09123457{:02}", n % 100) }),
+        ),
+        ("POST", "/api/v1/cells") => json_req(
+            path.into(),
+            json!({ "village_id": village, "name": format!("Chi bộ {unique}") }),
+        ),
+        (_, p) if p.contains("/households/{id}") => get(p.replace("{id}", &household)),
+        (_, p) if p.contains("/members/{id}") => get(p.replace("{id}", &member)),
+        (_, p) => get(p.to_owned()),
+    }
+}
+
+async fn send(client: &Client, method: &Method, req: &Req) -> (StatusCode, String, String) {
+    let mut r = client
+        .http
+        .request(method.clone(), client.url(&req.path))
+        .header("x-csrf-token", &client.csrf);
+    if let Some(f) = &req.form {
+        let mut fields = f.clone();
+        fields.push(("_csrf".into(), client.csrf.clone()));
+        r = r.form(&fields);
+    }
+    if let Some(j) = &req.json {
+        r = r.json(j);
+    }
+    let res = r.send().await.expect("request");
+    let status = res.status();
+    let location = common::location(&res);
+    (status, location, res.text().await.unwrap_or_default())
+}
+
+fn succeeded(status: StatusCode, location: &str) -> bool {
+    (status.is_success() || status.is_redirection()) && !location.starts_with("/login")
+}
+
+crate::both!(every_route_every_role, every_route_every_role);
+async fn every_route_every_role(b: Backend) {
+    let app = common::spawn(b).await;
+    let f = fixture(&app).await;
+    let specs = danvan::app::route_specs();
+    let missing: Vec<String> = specs
+        .iter()
+        .filter(|s| case(&s.method, s.path).is_none())
+        .map(|s| format!("{} {}", s.method, s.path))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "routes without an access-matrix case: {missing:?}"
+    );
+
+    let mut clients = Vec::new();
+    for (role, username) in ROLES {
+        let c = if username.is_empty() {
+            app.anonymous()
+        } else {
+            app.login(username).await
+        };
+        clients.push((role.to_string(), username.to_string(), c));
+    }
+    let mut violations = Vec::new();
+    let mut checked = 0;
+    let mut n = 0;
+    for spec in &specs {
+        let rule = case(&spec.method, spec.path).expect("checked above");
+        let is_write = spec.method != Method::GET;
+        for (role, username, client) in clients.iter_mut() {
+            for which in [Which::In, Which::Out] {
+                n += 1;
+                let allowed = match which {
+                    Which::In => rule.in_scope.contains(&role.as_str()),
+                    Which::Out => rule.out_scope.contains(&role.as_str()),
+                };
+                let req = request(&app, &f, role, &spec.method, spec.path, which, n).await;
+                let before = if is_write {
+                    Some(common::fingerprint(&app).await)
+                } else {
+                    None
+                };
+                let (status, location, body) = send(client, &spec.method, &req).await;
+                checked += 1;
+                let ok = succeeded(status, &location);
+                let what = format!(
+                    "{role} {which:?} {} {} → {status} {location}",
+                    spec.method, req.path
+                );
+                if body.contains(OUT_HOUSEHOLD)
+                    || body.contains(OUT_MEMBER)
+                    || (which == Which::Out
+                        && body.contains(&f.out_household)
+                        && spec.path.contains("audit"))
+                {
+                    violations.push(format!("LEAK {what}"));
+                }
+                if status.is_server_error() {
+                    violations.push(format!("SERVER ERROR {what}"));
+                }
+                if ok && !allowed {
+                    violations.push(format!("UNAUTHORISED {what}"));
+                }
+                if !ok && allowed && spec.path != "/logout" {
+                    violations.push(format!(
+                        "REFUSED {what}: {}",
+                        body.chars().take(200).collect::<String>()
+                    ));
+                }
+                if let Some(before) = before {
+                    if !allowed
+                        && before != common::fingerprint(&app).await
+                        && spec.path != "/login"
+                    {
+                        violations.push(format!("WROTE {what}"));
+                    }
+                }
+                // A successful detail read of in-scope data shows it.
+                if ok
+                    && allowed
+                    && which == Which::In
+                    && spec.method == Method::GET
+                    && spec.path == "/households/{id}"
+                    && !body.contains(&f.in_head)
+                {
+                    violations.push(format!("EMPTY {what}"));
+                }
+                // Sign-out and the login form replace the session: sign in again.
+                if spec.path == "/logout" || spec.path == "/login" {
+                    *client = if username.is_empty() {
+                        app.anonymous()
+                    } else {
+                        app.login(username).await
+                    };
+                }
+            }
+        }
+    }
+    assert!(
+        violations.is_empty(),
+        "{} of {checked} checks failed:\n{}",
+        violations.len(),
+        violations.join("\n")
+    );
+    assert!(checked > 700, "{checked}");
+    // Every staff read of personal data in the matrix was audit-logged.
+    let reads = app
+        .count("SELECT COUNT(*) FROM audit_log WHERE action = 'read'", &[])
+        .await;
+    assert!(reads > 20, "{reads}");
+    let _ = Value::Null;
+}

@@ -1,0 +1,298 @@
+//! Sign-in, sessions, throttling, CSRF.
+
+use crate::both;
+use crate::common::{self, location, Backend, PASSWORD};
+use reqwest::StatusCode;
+
+both!(login_and_logout, login_and_logout);
+async fn login_and_logout(b: Backend) {
+    let app = common::spawn(b).await;
+    let anon = app.anonymous();
+    let res = anon.get("/households").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&res), "/login?next=%2Fhouseholds");
+
+    assert_eq!(
+        app.try_login("bt.bangngang", "wrong-password").await.err(),
+        Some(StatusCode::UNAUTHORIZED)
+    );
+    let c = app.login("bt.bangngang").await;
+    let home = c.get_text("/").await;
+    assert!(home.contains("Bí thư chi bộ thôn — Bằng Ngang"), "{home}");
+
+    let res = c.post_form("/logout", &[]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        c.get("/").await.status(),
+        StatusCode::SEE_OTHER,
+        "session ended by logout"
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM sessions", &[]).await, 0);
+}
+
+both!(session_rotates_at_login, session_rotates_at_login);
+async fn session_rotates_at_login(b: Backend) {
+    let app = common::spawn(b).await;
+    let http = common::new_http();
+    let first = http
+        .post(app.url("/login"))
+        .form(&[("username", "admin"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    let cookie1 = first.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(
+        cookie1.contains("HttpOnly") && cookie1.contains("SameSite=Lax"),
+        "{cookie1}"
+    );
+    let second = http
+        .post(app.url("/login"))
+        .form(&[("username", "admin"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    let cookie2 = second.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert_ne!(cookie1, cookie2);
+    // The first session was dropped when the second began.
+    assert_eq!(app.count("SELECT COUNT(*) FROM sessions", &[]).await, 1);
+}
+
+both!(idle_and_absolute_timeouts, idle_and_absolute_timeouts);
+async fn idle_and_absolute_timeouts(b: Backend) {
+    let app = common::spawn(b).await;
+    let c = app.login("xa.luongbang").await;
+    assert_eq!(c.get("/").await.status(), StatusCode::OK);
+    // Idle: nobody used the session for three hours (the limit is two).
+    app.exec(
+        "UPDATE sessions SET last_seen_at = '2020-01-01T00:00:00.000Z'",
+        &[],
+    )
+    .await;
+    assert_eq!(c.get("/").await.status(), StatusCode::SEE_OTHER);
+
+    let c = app.login("xa.luongbang").await;
+    // Absolute: created long ago although used a moment ago.
+    app.exec(
+        "UPDATE sessions SET created_at = '2020-01-01T00:00:00.000Z'",
+        &[],
+    )
+    .await;
+    assert_eq!(c.get("/").await.status(), StatusCode::SEE_OTHER);
+}
+
+both!(
+    disabled_user_session_ends_at_once,
+    disabled_user_session_ends_at_once
+);
+async fn disabled_user_session_ends_at_once(b: Backend) {
+    let app = common::spawn(b).await;
+    let victim = app.login("bt.dongly").await;
+    assert_eq!(victim.get("/households").await.status(), StatusCode::OK);
+    let admin = app.login("admin").await;
+    let id = app
+        .one_str("SELECT id FROM users WHERE username = 'bt.dongly'", &[])
+        .await;
+    let res = admin
+        .post_form(&format!("/admin/users/{id}/disable"), &[])
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        victim.get("/households").await.status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        app.try_login("bt.dongly", PASSWORD).await.err(),
+        Some(StatusCode::UNAUTHORIZED)
+    );
+
+    // Disabling through the CLI ends sessions the same way, even with the row still there.
+    let other = app.login("bt.dongxa").await;
+    let out = app.cli(&["user", "disable", "bt.dongxa"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(other.get("/").await.status(), StatusCode::SEE_OTHER);
+}
+
+both!(throttling_after_failures, throttling_after_failures);
+async fn throttling_after_failures(b: Backend) {
+    let app = common::spawn(b).await;
+    for _ in 0..5 {
+        assert_eq!(
+            app.try_login("bt.luonghoi", "not-the-password").await.err(),
+            Some(StatusCode::UNAUTHORIZED)
+        );
+    }
+    // Locked now, even with the right password; the message says what to do.
+    let res = app
+        .anonymous()
+        .http
+        .post(app.url("/login"))
+        .form(&[("username", "bt.luonghoi"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(res.text().await.unwrap().contains("Vui lòng đợi 15 phút"));
+    // Other accounts are not locked by it.
+    app.login("bt.dongly").await;
+    // After the window the account opens again.
+    app.exec(
+        "UPDATE login_failures SET at = '2020-01-01T00:00:00.000Z'",
+        &[],
+    )
+    .await;
+    app.login("bt.luonghoi").await;
+}
+
+both!(cross_origin_post_rejected, cross_origin_post_rejected);
+async fn cross_origin_post_rejected(b: Backend) {
+    let app = common::spawn(b).await;
+    let c = app.login("bt.bangngang").await;
+    let village = app.village_id("Bằng Ngang").await;
+    let before = common::fingerprint(&app).await;
+    let fields = [
+        ("village_id", village.as_str()),
+        ("head_name", "Nguyễn Văn Giả"),
+        ("_csrf", c.csrf.as_str()),
+    ];
+    let res = c
+        .http
+        .post(c.url("/households"))
+        .header("origin", "https://evil.example")
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let res = c
+        .http
+        .post(c.url("/households"))
+        .header("sec-fetch-site", "cross-site")
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    // Without the form token (a forged form from anywhere) nothing happens either.
+    let res = c
+        .http
+        .post(c.url("/households"))
+        .form(&[
+            ("village_id", village.as_str()),
+            ("head_name", "Nguyễn Văn Giả"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    // Cookie-authenticated API writes need the CSRF header.
+    let res = c
+        .http
+        .post(c.url("/api/v1/households"))
+        .json(&serde_json::json!({ "village_id": village, "head_name": "Nguyễn Văn Giả" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_eq!(before, common::fingerprint(&app).await);
+    // Same-origin with the token works.
+    let res = c
+        .http
+        .post(c.url("/households"))
+        .header("origin", app.base.clone())
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+}
+
+both!(personal_access_tokens, personal_access_tokens);
+async fn personal_access_tokens(b: Backend) {
+    let app = common::spawn(b).await;
+    let c = app.login("xa.luongbang").await;
+    let page = c
+        .post_form("/account/tokens", &[("name", "Máy văn phòng")])
+        .await
+        .text()
+        .await
+        .unwrap();
+    let start = page.find("dv_").expect("token shown once");
+    let token: String = page[start..]
+        .chars()
+        .take_while(|ch| ch.is_ascii_alphanumeric() || *ch == '_' || *ch == '-')
+        .collect();
+    // Stored hashed only.
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM api_tokens WHERE token_hash = ?",
+            &[token.clone().into()]
+        )
+        .await,
+        0
+    );
+    let api = common::new_http();
+    let me: serde_json::Value = api
+        .get(app.url("/api/v1/me"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["username"], "xa.luongbang");
+    // A token-authenticated write needs no CSRF header (no cookies are involved).
+    let village = app.village_id("Đồng Lý").await;
+    let res = api
+        .post(app.url("/api/v1/households"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({ "village_id": village, "head_name": "Lê Thị Thu Hà", "phone": "+84 912 345 678" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let h: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(h["phone"], "0912345678");
+    // Revoked: refused.
+    let id = app.one_str("SELECT id FROM api_tokens", &[]).await;
+    assert_eq!(
+        c.post_form(&format!("/account/tokens/{id}/revoke"), &[])
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    let res = api
+        .get(app.url("/api/v1/me"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "unauthorized");
+}
+
+both!(language_switch, language_switch);
+async fn language_switch(b: Backend) {
+    let app = common::spawn(b).await;
+    let c = app.login("bt.bangngang").await;
+    assert!(c.get_text("/households").await.contains("Hộ gia đình"));
+    let res = c
+        .http
+        .post(c.url("/lang"))
+        .header("referer", c.url("/households"))
+        .form(&[("to", "en")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&res), "/households");
+    let page = c.get_text("/households").await;
+    assert!(
+        page.contains("<html lang=\"en\">") && page.contains("Households"),
+        "{page}"
+    );
+}

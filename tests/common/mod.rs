@@ -1,0 +1,338 @@
+//! The test harness: the real server on port 0, on a temp SQLite file or a throwaway
+//! PostgreSQL database, driven over HTTP like a browser or an API client.
+
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use danvan::app::Application;
+use danvan::config::Config;
+use danvan::db::{Db, Tx, Value};
+use reqwest::redirect::Policy;
+
+pub const PASSWORD: &str = "matkhau-demo-2024";
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs a test body on both engines: `both!(name, body_fn)`.
+/// PostgreSQL runs when `DANVAN_TEST_DATABASE_URL` names a server (an admin connection
+/// that may create databases); with `DANVAN_REQUIRE_POSTGRES=1` (CI) a missing server fails.
+#[macro_export]
+macro_rules! both {
+    ($name:ident, $body:ident) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$body($crate::common::Backend::Sqlite).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if $crate::common::postgres_admin_url().is_some() {
+                    super::$body($crate::common::Backend::Postgres).await
+                }
+            }
+        }
+    };
+}
+
+pub fn postgres_admin_url() -> Option<String> {
+    match std::env::var("DANVAN_TEST_DATABASE_URL") {
+        Ok(u) if !u.is_empty() => Some(u),
+        _ => {
+            assert!(
+                std::env::var("DANVAN_REQUIRE_POSTGRES").as_deref() != Ok("1"),
+                "DANVAN_REQUIRE_POSTGRES=1 but DANVAN_TEST_DATABASE_URL is not set"
+            );
+            None
+        }
+    }
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub db: Db,
+    pub backend: Backend,
+    pub data_dir: PathBuf,
+    pub database_url: Option<String>,
+    _dir: tempfile::TempDir,
+}
+
+/// A throwaway PostgreSQL database on the test server; returns its URL.
+pub async fn create_pg_database() -> String {
+    let admin = postgres_admin_url().expect("postgres url");
+    let name = format!("danvan_t_{}", uuid_simple());
+    let pool = sqlx::PgPool::connect(&admin)
+        .await
+        .expect("connect to test postgres");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&pool)
+        .await
+        .expect("create database");
+    pool.close().await;
+    let (base, _) = admin.rsplit_once('/').expect("url has a database part");
+    format!("{base}/{name}")
+}
+
+fn uuid_simple() -> String {
+    danvan::clock::new_id().replace('-', "")
+}
+
+pub struct Options {
+    pub demo: bool,
+    pub idle_minutes: i64,
+    pub citizen_id: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            demo: true,
+            idle_minutes: 120,
+            citizen_id: false,
+        }
+    }
+}
+
+pub async fn spawn(backend: Backend) -> TestApp {
+    spawn_with(backend, Options::default()).await
+}
+
+pub async fn spawn_with(backend: Backend, opts: Options) -> TestApp {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let database_url = match backend {
+        Backend::Sqlite => None,
+        Backend::Postgres => Some(create_pg_database().await),
+    };
+    let mut config = Config::from_env(
+        "127.0.0.1:0".parse().unwrap(),
+        dir.path().to_path_buf(),
+        database_url.clone(),
+    );
+    config.session_idle_minutes = opts.idle_minutes;
+    config.citizen_id_enabled = opts.citizen_id;
+    config.secure_cookies = false;
+    let app = Application::build(config).await.expect("build app");
+    if opts.demo {
+        danvan::demo::seed(&app.state.db, Some(PASSWORD))
+            .await
+            .expect("seed demo");
+    }
+    let base = format!("http://{}", app.addr);
+    let db = app.state.db.clone();
+    tokio::spawn(app.run());
+    TestApp {
+        base,
+        db,
+        backend,
+        data_dir: dir.path().to_path_buf(),
+        database_url,
+        _dir: dir,
+    }
+}
+
+/// A browser-like client: its own cookie jar, no automatic redirects.
+pub struct Client {
+    pub http: reqwest::Client,
+    pub base: String,
+    pub csrf: String,
+}
+
+pub fn new_http() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .build()
+        .expect("client")
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub fn anonymous(&self) -> Client {
+        Client {
+            http: new_http(),
+            base: self.base.clone(),
+            csrf: String::new(),
+        }
+    }
+
+    /// Signs in through the login form; panics when that fails.
+    pub async fn login(&self, username: &str) -> Client {
+        self.try_login(username, PASSWORD)
+            .await
+            .unwrap_or_else(|s| panic!("login {username}: {s}"))
+    }
+
+    pub async fn try_login(
+        &self,
+        username: &str,
+        password: &str,
+    ) -> Result<Client, reqwest::StatusCode> {
+        let http = new_http();
+        let res = http
+            .post(self.url("/login"))
+            .form(&[
+                ("username", username),
+                ("password", password),
+                ("next", "/"),
+            ])
+            .send()
+            .await
+            .expect("login request");
+        if res.status() != reqwest::StatusCode::SEE_OTHER {
+            return Err(res.status());
+        }
+        let mut c = Client {
+            http,
+            base: self.base.clone(),
+            csrf: String::new(),
+        };
+        let page = c.get_text("/account/tokens").await;
+        c.csrf = extract_csrf(&page).expect("csrf token on page");
+        Ok(c)
+    }
+
+    pub async fn tx(&self) -> Tx {
+        self.db.begin().await.expect("tx")
+    }
+
+    pub async fn count(&self, sql: &str, args: &[Value]) -> i64 {
+        let mut tx = self.db.begin_read().await.expect("tx");
+        let n = tx.scalar_i64(sql, args).await.expect("count");
+        tx.commit().await.expect("commit");
+        n
+    }
+
+    pub async fn exec(&self, sql: &str, args: &[Value]) {
+        let mut tx = self.tx().await;
+        tx.execute(sql, args).await.expect("exec");
+        tx.commit().await.expect("commit");
+    }
+
+    pub async fn one_str(&self, sql: &str, args: &[Value]) -> String {
+        let mut tx = self.db.begin_read().await.expect("tx");
+        let r = tx.fetch_one(sql, args).await.expect("row");
+        tx.commit().await.expect("commit");
+        r.values()[0].clone().into_text()
+    }
+
+    pub async fn village_id(&self, name: &str) -> String {
+        self.one_str(
+            "SELECT id FROM units WHERE kind = 'village' AND name = ? AND valid_to IS NULL",
+            &[name.into()],
+        )
+        .await
+    }
+
+    /// Runs the `danvan` binary against this app's database.
+    pub fn cli(&self, args: &[&str]) -> std::process::Output {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_danvan"));
+        cmd.arg("--data-dir").arg(&self.data_dir);
+        match &self.database_url {
+            Some(u) => cmd.env("DANVAN_DATABASE_URL", u),
+            None => cmd.env_remove("DANVAN_DATABASE_URL"),
+        };
+        cmd.args(args).output().expect("run danvan")
+    }
+}
+
+trait IntoText {
+    fn into_text(self) -> String;
+}
+
+impl IntoText for Value {
+    fn into_text(self) -> String {
+        match self {
+            Value::Text(s) => s,
+            Value::Int(i) => i.to_string(),
+            Value::Real(f) => f.to_string(),
+            Value::Null => String::new(),
+        }
+    }
+}
+
+pub fn extract_csrf(html: &str) -> Option<String> {
+    let i = html.find("name=\"_csrf\" value=\"")?;
+    let rest = &html[i + 20..];
+    Some(rest[..rest.find('"')?].to_owned())
+}
+
+impl Client {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.http.get(self.url(path)).send().await.expect("GET")
+    }
+
+    pub async fn get_text(&self, path: &str) -> String {
+        self.get(path).await.text().await.expect("body")
+    }
+
+    /// Posts a form with this session's CSRF token added.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        all.push(("_csrf", &self.csrf));
+        self.http
+            .post(self.url(path))
+            .form(&all)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    /// A JSON call authenticated by the session cookie (with the CSRF header).
+    pub async fn json(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> reqwest::Response {
+        let mut req = self
+            .http
+            .request(method, self.url(path))
+            .header("x-csrf-token", &self.csrf);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        req.send().await.expect("JSON request")
+    }
+}
+
+pub fn location(res: &reqwest::Response) -> String {
+    res.headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned()
+}
+
+/// Row counts and a digest of every table a user action can change, to prove that a
+/// refused action wrote nothing.
+pub async fn fingerprint(app: &TestApp) -> HashMap<String, String> {
+    let mut out = HashMap::new();
+    let mut tx = app.db.begin_read().await.expect("tx");
+    for (name, sql) in [
+        ("households", "SELECT COUNT(*) AS n, COALESCE(MAX(updated_at), '') AS m, CAST(COALESCE(SUM(LENGTH(status)), 0) AS BIGINT) AS s FROM households"),
+        ("members", "SELECT COUNT(*) AS n, COALESCE(MAX(updated_at), '') AS m, CAST(COALESCE(SUM(LENGTH(status)), 0) AS BIGINT) AS s FROM members"),
+        ("cells", "SELECT COUNT(*) AS n, COALESCE(MAX(updated_at), '') AS m, 0 AS s FROM cells"),
+        ("units", "SELECT COUNT(*) AS n, COALESCE(MAX(created_at), '') AS m, 0 AS s FROM units"),
+        ("users", "SELECT COUNT(*) AS n, COALESCE(MAX(updated_at), '') AS m, CAST(COALESCE(SUM(disabled), 0) AS BIGINT) AS s FROM users"),
+        ("grants", "SELECT COUNT(*) AS n, '' AS m, 0 AS s FROM grants"),
+        ("api_tokens", "SELECT COUNT(*) AS n, '' AS m, CAST(COALESCE(SUM(revoked), 0) AS BIGINT) AS s FROM api_tokens"),
+    ] {
+        let r = tx.fetch_one(sql, &[]).await.expect("fingerprint");
+        let v: Vec<String> = r.values().iter().map(|v| format!("{v:?}")).collect();
+        out.insert(name.to_owned(), v.join("|"));
+    }
+    tx.commit().await.expect("commit");
+    out
+}

@@ -1,0 +1,92 @@
+//! The pilot commune's demo: every login works and lands on its home page.
+
+use crate::both;
+use crate::common::{self, Backend};
+use reqwest::StatusCode;
+
+both!(every_demo_login_works, every_demo_login_works);
+async fn every_demo_login_works(b: Backend) {
+    let app = common::spawn(b).await;
+    for u in danvan::demo::DEMO_USERS {
+        let c = app.login(u.username).await;
+        let res = c.get("/").await;
+        assert_eq!(res.status(), StatusCode::OK, "{}", u.username);
+        assert!(
+            res.text().await.unwrap().contains(u.role.label_vi()),
+            "{}",
+            u.username
+        );
+    }
+}
+
+both!(pilot_is_as_the_plan_says, pilot_is_as_the_plan_says);
+async fn pilot_is_as_the_plan_says(b: Backend) {
+    let app = common::spawn(b).await;
+    for (name, _, _, households) in danvan::demo::VILLAGES {
+        let vid = app.village_id(name).await;
+        let n = app
+            .count(
+                "SELECT COUNT(*) FROM households WHERE village_id = ?",
+                &[vid.clone().into()],
+            )
+            .await;
+        assert_eq!(n, *households as i64);
+        assert!((250..=450).contains(&n));
+        let m = app
+            .count(
+                "SELECT COUNT(*) FROM members WHERE village_id = ?",
+                &[vid.clone().into()],
+            )
+            .await;
+        assert!(
+            n / m >= 7 && n / m <= 12,
+            "{name}: {n} households, {m} members"
+        );
+        assert!(
+            app.count(
+                "SELECT COUNT(*) FROM members WHERE village_id = ? AND status = 'exempt'",
+                &[vid.clone().into()]
+            )
+            .await
+                > 0
+        );
+        assert_eq!(
+            app.count(
+                "SELECT COUNT(*) FROM cells WHERE village_id = ?",
+                &[vid.into()]
+            )
+            .await,
+            1
+        );
+    }
+    // Coordinates within 1.5 km (plus the spread of a village) of the former town's centre.
+    let mut tx = app.db.begin_read().await.unwrap();
+    let rows = tx
+        .fetch_all(
+            "SELECT latitude, longitude FROM households WHERE latitude IS NOT NULL",
+            &[],
+        )
+        .await
+        .unwrap();
+    for r in rows {
+        let (la, lo) = (
+            r.opt_f64("latitude").unwrap().unwrap(),
+            r.opt_f64("longitude").unwrap().unwrap(),
+        );
+        let dy = (la - 20.7375) * 111_320.0;
+        let dx = (lo - 106.0699) * 111_320.0 * 20.7375f64.to_radians().cos();
+        assert!((dx * dx + dy * dy).sqrt() < 2_200.0, "{la},{lo}");
+    }
+    tx.commit().await.unwrap();
+    // The former town is kept as history, and leads to the new commune.
+    assert_eq!(app.count("SELECT COUNT(*) FROM unit_lineage WHERE from_unit_id = 'lc-12280' AND to_unit_id = 'c-12280'", &[]).await, 1);
+    let name = app
+        .one_str("SELECT name FROM units WHERE id = 'lc-12280'", &[])
+        .await;
+    assert_eq!(name, "Thị trấn Lương Bằng");
+    // Seeding twice changes nothing.
+    let again = danvan::demo::seed(&app.db, Some(common::PASSWORD))
+        .await
+        .unwrap();
+    assert!(again.is_empty());
+}

@@ -1,0 +1,14 @@
+//! Integration tests: one binary, one module per feature, every test on both engines.
+
+mod common;
+
+mod access_matrix;
+mod audit;
+mod auth;
+mod backup;
+mod demo;
+mod health;
+mod migrations;
+mod registry;
+mod units;
+mod validation;

@@ -1,0 +1,353 @@
+//! Registries: create, edit, search, sort, deactivate — through the pages and the API.
+
+use crate::both;
+use crate::common::{self, location, Backend};
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+both!(
+    create_edit_and_show_household,
+    create_edit_and_show_household
+);
+async fn create_edit_and_show_household(b: Backend) {
+    let app = common::spawn(b).await;
+    let c = app.login("bt.bangngang").await;
+    let village = app.village_id("Bằng Ngang").await;
+    let res = c
+        .post_form(
+            "/households",
+            &[
+                ("village_id", &village),
+                ("head_name", "  trần   thị  Ánh "),
+                ("xom", "Đông"),
+                ("ngo", "5"),
+                ("house_no", "12"),
+                ("phone", "+84 912 000 111"),
+                ("size", "4"),
+                ("support", "ho_ngheo"),
+                ("support", "chinh_sach"),
+                ("latitude", "20,7421"),
+                ("longitude", "106.0650"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let path = location(&res);
+    let page = c.get_text(&path).await;
+    assert!(
+        page.contains("trần thị Ánh"),
+        "names are cleaned, not re-cased: {page}"
+    );
+    assert!(
+        page.contains("0912000111") && page.contains("Hộ nghèo, Gia đình chính sách"),
+        "{page}"
+    );
+    assert!(page.contains("Số 12, ngõ 5, xóm Đông"));
+    let id = path.trim_start_matches("/households/").to_owned();
+    // Generated code, unique in the village.
+    let code = app
+        .one_str(
+            "SELECT code FROM households WHERE id = ?",
+            &[id.clone().into()],
+        )
+        .await;
+    assert!(!code.is_empty());
+
+    let res = c
+        .post_form(
+            &format!("/households/{id}"),
+            &[
+                ("village_id", &village),
+                ("head_name", "Trần Thị Ánh"),
+                ("phone", "0221 3862 123"),
+                ("code", &code),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let page = c.get_text(&path).await;
+    assert!(page.contains("Trần Thị Ánh") && page.contains("02213862123"));
+    // The edit is in the audit log by field name, never by value.
+    let detail = app
+        .one_str(
+            "SELECT detail FROM audit_log WHERE entity_id = ? AND action = 'update'",
+            &[id.clone().into()],
+        )
+        .await;
+    assert!(
+        detail.contains("phone") && !detail.contains("02213862123"),
+        "{detail}"
+    );
+
+    // Deactivate: gone from the active list, still there with status=all, never deleted.
+    assert_eq!(
+        c.post_form(&format!("/households/{id}/status"), &[("status", "moved")])
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    assert!(!c.get_text("/households?q=tran+thi+anh").await.contains(&id));
+    assert!(c
+        .get_text("/households?q=tran+thi+anh&status=all")
+        .await
+        .contains(&id));
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM households WHERE id = ?", &[id.into()])
+            .await,
+        1
+    );
+}
+
+both!(search_ignores_diacritics, search_ignores_diacritics);
+async fn search_ignores_diacritics(b: Backend) {
+    let app = common::spawn(b).await;
+    let c = app.login("xa.luongbang").await;
+    let village = app.village_id("Đồng Xá").await;
+    for (i, name) in ["Nguyễn Văn An", "Đỗ Thị Đức", "Phạm Minh Hoà"]
+        .iter()
+        .enumerate()
+    {
+        let res = c
+            .json(
+                Method::POST,
+                "/api/v1/households",
+                Some(json!({ "village_id": village, "head_name": name, "code": format!("T-{i}") })),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::CREATED, "{name}");
+    }
+    let find = |q: &'static str| {
+        let c = &c;
+        async move {
+            let v: serde_json::Value = c
+                .json(
+                    Method::GET,
+                    &format!("/api/v1/households?q={q}&per_page=200"),
+                    None,
+                )
+                .await
+                .json()
+                .await
+                .unwrap();
+            v["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|h| h["head_name"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert!(find("nguyen%20van%20an")
+        .await
+        .contains(&"Nguyễn Văn An".to_owned()));
+    assert!(find("Nguy%E1%BB%85n%20V%C4%83n%20An")
+        .await
+        .contains(&"Nguyễn Văn An".to_owned()));
+    for q in ["duc", "%C4%91%E1%BB%A9c", "DUC"] {
+        assert!(find(q).await.contains(&"Đỗ Thị Đức".to_owned()), "{q}");
+    }
+    // Both tone placements: hoà / hòa.
+    assert!(find("ph%E1%BA%A1m%20minh%20h%C3%B2a")
+        .await
+        .contains(&"Phạm Minh Hoà".to_owned()));
+    // Search text is data, not SQL or a pattern.
+    assert!(find("%25").await.is_empty());
+    assert!(find("'%20OR%201=1%20--").await.is_empty());
+}
+
+both!(vietnamese_sort_order, vietnamese_sort_order);
+async fn vietnamese_sort_order(b: Backend) {
+    let app = common::spawn(b).await;
+    let c = app.login("xa.luongbang").await;
+    // A fresh village so that only these names are listed.
+    let commune = "c-12280";
+    let res = c
+        .json(
+            Method::POST,
+            &format!("/api/v1/units/{commune}/villages"),
+            Some(json!({ "name": "Thôn Thử Nghiệm" })),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let village = res.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let expected = ["An", "Ánh", "Ăn", "Ân", "Bình", "Dũng", "Đức"];
+    // Insert in a scrambled order, with family names that would sort the other way.
+    for (i, given) in [6, 2, 4, 0, 5, 1, 3].iter().map(|&i| (i, expected[i])) {
+        let family = ["Vũ", "Trần", "Phạm", "Nguyễn", "Lê", "Đặng", "Bùi"][i];
+        let res = c
+            .json(
+                Method::POST,
+                "/api/v1/households",
+                Some(
+                    json!({ "village_id": village, "head_name": format!("{family} Văn {given}") }),
+                ),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+    }
+    let v: serde_json::Value = c
+        .json(
+            Method::GET,
+            &format!("/api/v1/households?village={village}"),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let got: Vec<&str> = v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["head_given"].as_str().unwrap())
+        .collect();
+    assert_eq!(got, expected);
+    // The page lists them in the same order.
+    let page = c.get_text(&format!("/households?village={village}")).await;
+    let positions: Vec<usize> = expected
+        .iter()
+        .map(|g| page.find(&format!("Văn {g}<")).expect(g))
+        .collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "{positions:?}");
+    // Same given name: then by family name.
+    for family in ["Trịnh", "Bùi"] {
+        c.json(
+            Method::POST,
+            "/api/v1/households",
+            Some(json!({ "village_id": village, "head_name": format!("{family} Thị An") })),
+        )
+        .await;
+    }
+    let v: serde_json::Value = c
+        .json(
+            Method::GET,
+            &format!("/api/v1/households?village={village}"),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let names: Vec<&str> = v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .take(3)
+        .map(|h| h["head_name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Bùi Thị An", "Trịnh Thị An", "Vũ Văn An"]);
+}
+
+both!(members_and_cells, members_and_cells);
+async fn members_and_cells(b: Backend) {
+    let app = common::spawn(b).await;
+    let c = app.login("bt.dongly").await;
+    let village = app.village_id("Đồng Lý").await;
+    let cell = app
+        .one_str(
+            "SELECT id FROM cells WHERE village_id = ?",
+            &[village.clone().into()],
+        )
+        .await;
+    let res = c
+        .post_form(
+            "/members",
+            &[
+                ("village_id", &village),
+                ("cell_id", &cell),
+                ("full_name", "Lương Thị Thu Trang"),
+                ("sex", "F"),
+                ("birth_year", "1985"),
+                ("phone", "0987654321"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let path = location(&res);
+    let page = c.get_text(&path).await;
+    assert!(
+        page.contains("Lương Thị Thu Trang")
+            && page.contains("Chi bộ thôn Đồng Lý")
+            && page.contains("Đang sinh hoạt")
+    );
+    let id = path.trim_start_matches("/members/").to_owned();
+    let row = app.one_str("SELECT family_name || '|' || middle_name || '|' || given_name FROM members WHERE id = ?", &[id.clone().into()]).await;
+    assert_eq!(row, "Lương|Thị Thu|Trang");
+    // Exempt: still listed among the cell's members, marked so.
+    assert_eq!(
+        c.post_form(&format!("/members/{id}/status"), &[("status", "exempt")])
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    let list = c.get_text("/members?q=thu+trang").await;
+    assert!(list.contains("Miễn sinh hoạt"), "{list}");
+    // Moved away: out of the default list.
+    let res = c
+        .json(
+            Method::PATCH,
+            &format!("/api/v1/members/{id}"),
+            Some(json!({ "status": "moved" })),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(!c.get_text("/members?q=thu+trang").await.contains(&id));
+
+    // A new cell for the village; duplicates refused with a message.
+    assert_eq!(
+        c.post_form(
+            "/cells",
+            &[("village_id", &village), ("name", "Chi bộ Đồng Lý 2")]
+        )
+        .await
+        .status(),
+        StatusCode::SEE_OTHER
+    );
+    let res = c
+        .post_form(
+            "/cells",
+            &[("village_id", &village), ("name", "chi bộ đồng lý 2")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("Xã đã có"));
+}
+
+both!(paging, paging);
+async fn paging(b: Backend) {
+    let app = common::spawn(b).await;
+    let c = app.login("bt.bangngang").await;
+    let total = app.count("SELECT COUNT(*) FROM households h JOIN units v ON v.id = h.village_id WHERE v.name = 'Bằng Ngang'", &[]).await;
+    let mut seen = std::collections::HashSet::new();
+    let mut page = 1;
+    loop {
+        let v: serde_json::Value = c
+            .json(
+                Method::GET,
+                &format!("/api/v1/households?per_page=100&page={page}"),
+                None,
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(v["total"].as_i64().unwrap(), total);
+        let items = v["items"].as_array().unwrap();
+        if items.is_empty() {
+            break;
+        }
+        for h in items {
+            assert!(
+                seen.insert(h["id"].as_str().unwrap().to_owned()),
+                "a row on two pages"
+            );
+        }
+        page += 1;
+    }
+    assert_eq!(seen.len() as i64, total);
+    let html = c.get_text("/households?page=2").await;
+    assert!(html.contains("Trang 2 / 9"), "412 households, 50 a page");
+}
