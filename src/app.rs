@@ -15,7 +15,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
 use crate::db::Db;
-use crate::{audit, auth, people, units, web};
+use crate::{assignment, audit, auth, imports, people, units, web};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -244,6 +244,125 @@ fn routes() -> Routes {
     .add(M::GET, "/api/v1/cells", SignedIn, people::api::list_cells)
     .add(M::POST, "/api/v1/cells", SignedIn, people::api::create_cell)
     .add(M::GET, "/api/v1/audit", SignedIn, audit::pages::api_list)
+    // assignment (issue 4)
+    .add(M::GET, "/assignment", SignedIn, assignment::pages::index)
+    .add(
+        M::GET,
+        "/assignment/mine",
+        SignedIn,
+        assignment::pages::mine,
+    )
+    .add(
+        M::GET,
+        "/assignment/villages/{id}",
+        SignedIn,
+        assignment::pages::village,
+    )
+    .add(
+        M::POST,
+        "/assignment/villages/{id}/draft",
+        SignedIn,
+        assignment::pages::draft,
+    )
+    .add(
+        M::GET,
+        "/assignment/plans/{id}",
+        SignedIn,
+        assignment::pages::plan,
+    )
+    .add(
+        M::POST,
+        "/assignment/plans/{id}/move",
+        SignedIn,
+        assignment::pages::move_pair,
+    )
+    .add(
+        M::POST,
+        "/assignment/plans/{id}/lock",
+        SignedIn,
+        assignment::pages::lock,
+    )
+    .add(
+        M::POST,
+        "/assignment/plans/{id}/submit",
+        SignedIn,
+        assignment::pages::submit,
+    )
+    .add(
+        M::POST,
+        "/assignment/plans/{id}/approve",
+        SignedIn,
+        assignment::pages::approve,
+    )
+    .add(
+        M::POST,
+        "/assignment/plans/{id}/return",
+        SignedIn,
+        assignment::pages::return_plan,
+    )
+    .add(
+        M::GET,
+        "/assignment/plans/{id}/list.docx",
+        SignedIn,
+        assignment::pages::docx,
+    )
+    .add(
+        M::GET,
+        "/assignment/plans/{id}/list.xlsx",
+        SignedIn,
+        assignment::pages::xlsx,
+    )
+    .add(
+        M::GET,
+        "/assignment/plans/{id}/cards/{member_id}",
+        SignedIn,
+        assignment::pages::card,
+    )
+    .add(
+        M::POST,
+        "/assignment/communes/{id}/capacity",
+        SignedIn,
+        assignment::pages::commune_capacity,
+    )
+    // imports and exports (issue 3)
+    .add(M::GET, "/imports", SignedIn, imports::pages::index)
+    .add(
+        M::POST,
+        "/imports",
+        SignedIn,
+        imports::pages::upload.layer(DefaultBodyLimit::max(imports::pages::UPLOAD_LIMIT)),
+    )
+    .add(
+        M::GET,
+        "/imports/template/{file}",
+        SignedIn,
+        imports::pages::template,
+    )
+    .add(M::GET, "/imports/{id}", SignedIn, imports::pages::show)
+    .add(
+        M::POST,
+        "/imports/{id}/apply",
+        SignedIn,
+        imports::pages::apply,
+    )
+    .add(
+        M::GET,
+        "/imports/{id}/rejected.xlsx",
+        SignedIn,
+        imports::pages::rejected,
+    )
+    .add(
+        M::GET,
+        "/exports/households.xlsx",
+        SignedIn,
+        imports::pages::export_households,
+    )
+    .add(
+        M::GET,
+        "/exports/members.xlsx",
+        SignedIn,
+        imports::pages::export_members,
+    )
 }
 
 /// Every route the application serves (for the access-matrix test and the docs).
@@ -270,6 +389,10 @@ async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
 pub fn router(state: AppState) -> Router {
     routes()
         .router
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            web::idempotency::replay_or_record,
+        ))
         .layer(middleware::from_fn(web::errors::render))
         .layer(middleware::from_fn(web::security::reject_cross_origin))
         .layer(middleware::from_fn(web::security::headers))

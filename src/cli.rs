@@ -70,7 +70,26 @@ enum Command {
     /// The audit log.
     #[command(subcommand)]
     Audit(AuditCmd),
+    /// Draft who looks after which household (the 1+10 assignment) for a village, or
+    /// every village of a commune or province (`--all`).
+    Assign(crate::assignment::cli::AssignArgs),
     /// Fill the database with deterministic synthetic data, for benchmarks.
+    /// Import households or Party members from an XLSX, XLS or CSV file (issue 3).
+    Import {
+        kind: ImportKind,
+        file: PathBuf,
+        /// The village every row goes to (id, or `commune-code/Village name`).
+        #[arg(long, conflicts_with = "commune", required_unless_present = "commune")]
+        village: Option<String>,
+        /// The commune; each row names its village in a "Thôn" column.
+        #[arg(long)]
+        commune: Option<String>,
+        /// Preview: count and check, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        json: bool,
+    },
     Generate {
         #[arg(long, default_value_t = 10_000)]
         households: usize,
@@ -79,6 +98,12 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ImportKind {
+    Households,
+    Members,
 }
 
 #[derive(Subcommand)]
@@ -216,6 +241,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::User(cmd) => return user(&store, cmd).await,
         Command::Units(cmd) => return units(&store, cmd).await,
         Command::Healthcheck { listen } => return healthcheck(listen).await,
+        Command::Assign(args) => {
+            let (db, _) = open(&store).await?;
+            return crate::assignment::cli::run(&db, args).await;
+        }
         Command::Backup { out } => {
             let (db, cfg) = open(&store).await?;
             crate::db::backup::backup(&db, &cfg, &out).await?;
@@ -244,6 +273,46 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
             return Ok(if report.problems.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            });
+        }
+        Command::Import {
+            kind,
+            file,
+            village,
+            commune,
+            dry_run,
+            json,
+        } => {
+            let cfg = config(&store, "127.0.0.1:0".parse()?);
+            let db = Db::connect(cfg.database_url.as_deref(), &cfg.data_dir).await?;
+            db.migrate().await?;
+            let secret = crate::setup::ensure_ready(&db, &cfg).await?;
+            let kind = match kind {
+                ImportKind::Households => crate::imports::store::Kind::Households,
+                ImportKind::Members => crate::imports::store::Kind::Members,
+            };
+            let unit_kind = if village.is_some() {
+                "village"
+            } else {
+                "commune"
+            };
+            let unit = village.or(commune).unwrap_or_default();
+            let ok = crate::imports::cli::run(
+                &db,
+                &secret,
+                cfg.citizen_id_enabled,
+                kind,
+                &file,
+                &unit,
+                unit_kind,
+                dry_run,
+                json,
+            )
+            .await?;
+            return Ok(if ok {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::FAILURE

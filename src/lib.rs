@@ -11,6 +11,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod imports;
 pub mod openapi;
 pub mod people;
 pub mod setup;

@@ -43,6 +43,12 @@ struct Fixture {
     out_member: String,
     in_head: String,
     user_ids: HashMap<String, String>,
+    // assignment (issue 4): approved plans in and out of scope, and the household the
+    // member user looks after (the member's whole registry scope).
+    in_plan: String,
+    out_plan: String,
+    member_household: String,
+    member_head: String,
 }
 
 async fn fixture(app: &TestApp) -> Fixture {
@@ -119,6 +125,10 @@ async fn fixture(app: &TestApp) -> Fixture {
     )
     .await
     .unwrap();
+    // assignment (issue 4): the out-of-scope village gets an approved plan too.
+    danvan::assignment::store::seed_approved(&mut tx, std::slice::from_ref(&out_village), "system")
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     let mut user_ids = HashMap::new();
     for (role, username) in ROLES.iter().skip(1) {
@@ -131,6 +141,27 @@ async fn fixture(app: &TestApp) -> Fixture {
             .await,
         );
     }
+    // assignment (issue 4)
+    let member_household = app
+        .one_str(
+            "SELECT p.household_id FROM assignment_pairs p JOIN assignment_plans a ON a.id = p.plan_id \
+             JOIN users u ON u.member_id = p.member_id WHERE u.username = 'dv.bangngang' AND a.status = 'approved' \
+             ORDER BY p.household_id LIMIT 1",
+            &[],
+        )
+        .await;
+    let in_plan = app
+        .one_str(
+            "SELECT id FROM assignment_plans WHERE village_id = ? AND status = 'approved'",
+            &[in_village.clone().into()],
+        )
+        .await;
+    let out_plan = app
+        .one_str(
+            "SELECT id FROM assignment_plans WHERE village_id = ? AND status = 'approved'",
+            &[out_village.clone().into()],
+        )
+        .await;
     Fixture {
         in_village,
         out_village,
@@ -139,6 +170,16 @@ async fn fixture(app: &TestApp) -> Fixture {
         in_member,
         out_member,
         in_head,
+        // assignment (issue 4)
+        in_plan,
+        out_plan,
+        member_household: member_household.clone(),
+        member_head: app
+            .one_str(
+                "SELECT head_name FROM households WHERE id = ?",
+                &[member_household.into()],
+            )
+            .await,
         user_ids,
     }
 }
@@ -148,6 +189,8 @@ struct Req {
     path: String,
     form: Option<Vec<(String, String)>>,
     json: Option<serde_json::Value>,
+    /// imports and exports (issue 3): a file upload (text fields, file bytes).
+    multipart: Option<(Vec<(String, String)>, Vec<u8>)>,
 }
 
 fn get(path: String) -> Req {
@@ -155,6 +198,7 @@ fn get(path: String) -> Req {
         path,
         form: None,
         json: None,
+        multipart: None,
     }
 }
 fn form(path: String, fields: &[(&str, &str)]) -> Req {
@@ -167,6 +211,7 @@ fn form(path: String, fields: &[(&str, &str)]) -> Req {
                 .collect(),
         ),
         json: None,
+        multipart: None,
     }
 }
 fn json_req(path: String, body: serde_json::Value) -> Req {
@@ -174,7 +219,94 @@ fn json_req(path: String, body: serde_json::Value) -> Req {
         path,
         form: None,
         json: Some(body),
+        multipart: None,
     }
+}
+
+// imports and exports (issue 3)
+fn upload(path: String, fields: &[(&str, &str)], file: Vec<u8>) -> Req {
+    Req {
+        path,
+        form: None,
+        json: None,
+        multipart: Some((
+            fields
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            file,
+        )),
+    }
+}
+
+/// multipart/form-data by hand (reqwest's multipart feature is not enabled).
+fn multipart_body(fields: &[(String, String)], file: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "danvan-matrix-boundary-7f3a";
+    let mut body = Vec::new();
+    for (k, v) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"ds.xlsx\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+    );
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// An import batch kept for `user_id`, as the upload page leaves it.
+async fn import_batch(app: &TestApp, user_id: &str, unit_id: &str) -> String {
+    use base64::Engine as _;
+    let bytes = std::fs::read(format!(
+        "{}/tests/fixtures/template_households.xlsx",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let id = danvan::clock::new_id();
+    app.exec(
+        "INSERT INTO import_batches (id, user_id, kind, unit_id, file_name, sha256, size, content, created_at, expires_at) \
+         VALUES (?, ?, 'households', ?, 'ds.xlsx', '', ?, ?, ?, '9999-12-31T00:00:00Z')",
+        &[
+            id.clone().into(),
+            user_id.into(),
+            unit_id.into(),
+            (bytes.len() as i64).into(),
+            base64::engine::general_purpose::STANDARD.encode(&bytes).into(),
+            danvan::clock::now().into(),
+        ],
+    )
+    .await;
+    id
+}
+
+// assignment (issue 4)
+/// A new plan of `village` in `status`, copied from its approved plan (fast: no solving).
+async fn fresh_plan(app: &TestApp, village: &str, status: &str) -> String {
+    let approved = app
+        .one_str(
+            "SELECT id FROM assignment_plans WHERE village_id = ? AND status = 'approved'",
+            &[village.into()],
+        )
+        .await;
+    let id = danvan::clock::new_id();
+    let now = danvan::clock::now();
+    app.exec(
+        "INSERT INTO assignment_plans (id, commune_id, village_id, version, status, capacity, drafted_by, drafted_at, updated_at) \
+         SELECT ?, commune_id, village_id, (SELECT MAX(version) + 1 FROM assignment_plans WHERE village_id = ?), ?, capacity, 'system', ?, ? \
+         FROM assignment_plans WHERE id = ?",
+        &[id.clone().into(), village.into(), status.into(), now.clone().into(), now.into(), approved.clone().into()],
+    )
+    .await;
+    app.exec(
+        "INSERT INTO assignment_pairs (plan_id, commune_id, household_id, member_id, reason, distance_m, locked) \
+         SELECT ?, commune_id, household_id, member_id, reason, distance_m, locked FROM assignment_pairs WHERE plan_id = ?",
+        &[id.clone().into(), approved.into()],
+    )
+    .await;
+    id
 }
 
 const KEEPERS: &[&str] = &["cell_secretary", "commune_committee"];
@@ -248,6 +380,27 @@ const ADMINS: Rule = Rule {
     in_scope: &["admin"],
     out_scope: &["admin"],
 };
+// assignment (issue 4)
+/// Overview: keepers see their own villages only.
+const ASSIGN_LIST: Rule = Rule {
+    in_scope: KEEPERS,
+    out_scope: KEEPERS,
+};
+/// "Hộ tôi phụ trách": the member's own pairs.
+const MEMBER_ONLY: Rule = Rule {
+    in_scope: &["member"],
+    out_scope: &["member"],
+};
+/// Approve or return: the commune committee only; a secretary cannot approve.
+const ASSIGN_DECIDE: Rule = Rule {
+    in_scope: &["commune_committee"],
+    out_scope: &[],
+};
+/// A household's page: keepers, and the member it is assigned to.
+const HOUSEHOLD_PAGE: Rule = Rule {
+    in_scope: &["member", "cell_secretary", "commune_committee"],
+    out_scope: &[],
+};
 const OWN_TOKEN: Rule = Rule {
     in_scope: STAFF,
     out_scope: &[],
@@ -271,6 +424,21 @@ fn case(method: &Method, path: &str) -> Option<Rule> {
             REGISTRY_LIST
         }
         ("GET", "/api/v1/households" | "/api/v1/members" | "/api/v1/cells") => REGISTRY_LIST,
+        // assignment (issue 4)
+        ("GET", "/households/{id}") => HOUSEHOLD_PAGE,
+        ("GET", "/assignment") => ASSIGN_LIST,
+        ("GET", "/assignment/mine") => MEMBER_ONLY,
+        ("POST", "/assignment/plans/{id}/approve" | "/assignment/plans/{id}/return") => {
+            ASSIGN_DECIDE
+        }
+        ("POST", "/assignment/communes/{id}/capacity") => ASSIGN_DECIDE,
+        (_, p) if p.starts_with("/assignment/") => REGISTRY,
+        // imports and exports (issue 3): the page and the templates for registry keepers;
+        // uploads, batches and exports only for in-scope units and the user's own batches.
+        ("GET", "/imports" | "/imports/template/{file}") => REGISTRY_LIST,
+        ("POST", "/imports" | "/imports/{id}/apply") => REGISTRY,
+        ("GET", "/imports/{id}" | "/imports/{id}/rejected.xlsx") => REGISTRY,
+        ("GET", "/exports/households.xlsx" | "/exports/members.xlsx") => REGISTRY,
         (_, p)
             if p.starts_with("/households")
                 || p.starts_with("/members")
@@ -463,6 +631,93 @@ async fn request(
             path.into(),
             json!({ "village_id": village, "name": format!("Chi bộ {unique}") }),
         ),
+        // imports and exports (issue 3)
+        ("GET", "/imports/template/{file}") => get("/imports/template/households.xlsx".into()),
+        ("POST", "/imports") => {
+            let file = std::fs::read(format!(
+                "{}/tests/fixtures/template_households.xlsx",
+                env!("CARGO_MANIFEST_DIR")
+            ))
+            .unwrap();
+            upload(
+                path.into(),
+                &[("kind", "households"), ("unit_id", &village)],
+                file,
+            )
+        }
+        ("GET" | "POST", p) if p.starts_with("/imports/{id}") => {
+            // In: the acting user's own batch for an in-scope village; out: somebody else's.
+            let owner = match (which, role) {
+                (Which::In, r) if r != "anonymous" => f.user_ids[r].clone(),
+                _ if role == "admin" => f.user_ids["commune_committee"].clone(),
+                _ => f.user_ids["admin"].clone(),
+            };
+            let id = import_batch(app, &owner, &f.in_village).await;
+            let p = p.replace("{id}", &id);
+            if method == Method::POST {
+                form(p, &[])
+            } else {
+                get(p)
+            }
+        }
+        ("GET", p) if p.starts_with("/exports/") => get(format!("{p}?unit={village}")),
+        // assignment (issue 4)
+        ("GET", "/households/{id}") if role == "member" && which == Which::In => {
+            get(format!("/households/{}", f.member_household))
+        }
+        ("GET", "/assignment/villages/{id}") => get(format!("/assignment/villages/{village}")),
+        ("POST", "/assignment/communes/{id}/capacity") => form(
+            format!("/assignment/communes/{commune}/capacity"),
+            &[("capacity", "10")],
+        ),
+        ("POST", "/assignment/villages/{id}/draft") => form(
+            format!("/assignment/villages/{village}/draft"),
+            &[("capacity", "10")],
+        ),
+        ("GET", p) if p.starts_with("/assignment/plans/{id}") => {
+            let plan = pick(&f.in_plan, &f.out_plan);
+            let p = p.replace("{id}", &plan);
+            if p.contains("{member_id}") {
+                let m = app
+                    .one_str(
+                        "SELECT member_id FROM assignment_pairs WHERE plan_id = ? ORDER BY member_id LIMIT 1",
+                        &[plan.into()],
+                    )
+                    .await;
+                get(p.replace("{member_id}", &m))
+            } else {
+                get(p)
+            }
+        }
+        ("POST", p) if p.starts_with("/assignment/plans/{id}") => {
+            let v = pick(&f.in_village, &f.out_village);
+            let status = if p.ends_with("/approve") || p.ends_with("/return") {
+                "submitted"
+            } else {
+                "draft"
+            };
+            let plan = fresh_plan(app, &v, status).await;
+            let p = p.replace("{id}", &plan);
+            let hh = app
+                .one_str(
+                    "SELECT p.household_id FROM assignment_pairs p JOIN households h ON h.id = p.household_id \
+                     WHERE p.plan_id = ? AND h.status = 'active' ORDER BY h.code DESC LIMIT 1",
+                    &[plan.clone().into()],
+                )
+                .await;
+            let member = app
+                .one_str(
+                    "SELECT id FROM members WHERE village_id = ? AND status = 'active' AND id <> ? ORDER BY id DESC LIMIT 1",
+                    &[v.into(), f.in_member.clone().into()],
+                )
+                .await;
+            match p.rsplit('/').next().unwrap_or("") {
+                "move" => form(p, &[("household_id", &hh), ("member_id", &member)]),
+                "lock" => form(p, &[("household_id", &hh), ("locked", "1")]),
+                "return" => form(p, &[("reason", "Cần rà soát lại xóm Đông")]),
+                _ => form(p, &[]),
+            }
+        }
         (_, p) if p.contains("/households/{id}") => get(p.replace("{id}", &household)),
         (_, p) if p.contains("/members/{id}") => get(p.replace("{id}", &member)),
         (_, p) => get(p.to_owned()),
@@ -481,6 +736,12 @@ async fn send(client: &Client, method: &Method, req: &Req) -> (StatusCode, Strin
     }
     if let Some(j) = &req.json {
         r = r.json(j);
+    }
+    if let Some((fields, file)) = &req.multipart {
+        let mut fields = fields.clone();
+        fields.insert(0, ("_csrf".into(), client.csrf.clone()));
+        let (content_type, body) = multipart_body(&fields, file);
+        r = r.header("content-type", content_type).body(body);
     }
     let res = r.send().await.expect("request");
     let status = res.status();
@@ -576,7 +837,8 @@ async fn every_route_every_role(b: Backend) {
                     && which == Which::In
                     && spec.method == Method::GET
                     && spec.path == "/households/{id}"
-                    && !body.contains(&f.in_head)
+                    // assignment (issue 4): the member opens the household assigned to them.
+                    && !body.contains(if role == "member" { &f.member_head } else { &f.in_head })
                 {
                     violations.push(format!("EMPTY {what}"));
                 }

@@ -51,7 +51,7 @@ async fn staff_reads_are_logged(b: Backend) {
     // The auditor of the province sees these entries; the page shows who and what.
     let auditor = app.login("kiemtra.hungyen").await;
     let page = auditor.get_text("/audit").await;
-    assert!(page.contains("bt.bangngang") && page.contains("read"));
+    assert!(page.contains("bt.bangngang") && page.contains("Xem"));
     // Others may not read the log.
     assert_eq!(c.get("/audit").await.status(), StatusCode::FORBIDDEN);
 }

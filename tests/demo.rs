@@ -11,11 +11,17 @@ async fn every_demo_login_works(b: Backend) {
         let c = app.login(u.username).await;
         let res = c.get("/").await;
         assert_eq!(res.status(), StatusCode::OK, "{}", u.username);
-        assert!(
-            res.text().await.unwrap().contains(u.role.label_vi()),
-            "{}",
-            u.username
-        );
+        let page = res.text().await.unwrap();
+        assert!(page.contains(u.role.label_vi()), "{}", u.username);
+        // Supervisors and the Front see the rollout by commune, in aggregates.
+        if matches!(u.username, "bdv.hungyen" | "mttq.luongbang") {
+            assert!(
+                page.contains("Các xã đã triển khai mô hình")
+                    && page.contains("Xã Lương Bằng")
+                    && page.contains("1.371"),
+                "{page}"
+            );
+        }
     }
 }
 
@@ -89,4 +95,51 @@ async fn pilot_is_as_the_plan_says(b: Backend) {
         .await
         .unwrap();
     assert!(again.is_empty());
+}
+
+both!(generate_synthetic_data, generate_synthetic_data);
+async fn generate_synthetic_data(b: Backend) {
+    let app = common::spawn_with(
+        b,
+        common::Options {
+            demo: false,
+            ..Default::default()
+        },
+    )
+    .await;
+    let out = app.cli(&[
+        "generate",
+        "--households",
+        "2000",
+        "--communes",
+        "3",
+        "--seed",
+        "5",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("2000 hộ"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM households", &[]).await,
+        2000
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(DISTINCT commune_id) FROM households", &[])
+            .await,
+        3
+    );
+    let members = app.count("SELECT COUNT(*) FROM members", &[]).await;
+    assert!((180..=260).contains(&members), "{members}");
+    // Every village is 250–450 households but the last one of a commune (the remainder).
+    let villages = app
+        .count("SELECT COUNT(*) FROM units WHERE kind = 'village'", &[])
+        .await;
+    assert!((5..=9).contains(&villages), "{villages}");
 }

@@ -3,11 +3,13 @@
 mod common;
 
 mod access_matrix;
+mod assignment;
 mod audit;
 mod auth;
 mod backup;
 mod demo;
 mod health;
+mod imports;
 mod migrations;
 mod registry;
 mod units;

@@ -351,3 +351,34 @@ async fn paging(b: Backend) {
     let html = c.get_text("/households?page=2").await;
     assert!(html.contains("Trang 2 / 9"), "412 households, 50 a page");
 }
+
+both!(idempotent_api_creates, idempotent_api_creates);
+async fn idempotent_api_creates(b: Backend) {
+    let app = common::spawn(b).await;
+    let c = app.login("bt.bangngang").await;
+    let village = app.village_id("Bằng Ngang").await;
+    let send = || {
+        c.http
+            .post(c.url("/api/v1/households"))
+            .header("x-csrf-token", &c.csrf)
+            .header("idempotency-key", "phone-retry-1")
+            .json(&json!({ "village_id": village, "head_name": "Đào Thị Lặp" }))
+            .send()
+    };
+    let first = send().await.unwrap();
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let first: serde_json::Value = first.json().await.unwrap();
+    let again = send().await.unwrap();
+    assert_eq!(again.status(), StatusCode::CREATED);
+    assert_eq!(again.headers()["idempotent-replay"], "true");
+    let again: serde_json::Value = again.json().await.unwrap();
+    assert_eq!(first["id"], again["id"]);
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM households WHERE head_name = 'Đào Thị Lặp'",
+            &[]
+        )
+        .await,
+        1
+    );
+}

@@ -129,5 +129,5 @@ async fn villages_and_history(b: Backend) {
     );
     // The old town's page leads forward to the new commune.
     let old = committee.get_text("/units/lc-12280").await;
-    assert!(old.contains("Xã Lương Bằng") && old.contains("merged"));
+    assert!(old.contains("Xã Lương Bằng") && old.contains("sáp nhập"));
 }

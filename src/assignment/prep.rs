@@ -176,6 +176,16 @@ impl<'a> Prep<'a> {
         self.base(h, j).0 + pen
     }
 
+    /// Leaving a household uncovered that had a member costs the same as moving it: so
+    /// when members are short, re-planning does not shuffle who stays uncovered.
+    pub(super) fn uncovered_cost(&self, h: usize) -> i64 {
+        if self.prev[h].is_some() {
+            self.s.change_penalty_m
+        } else {
+            0
+        }
+    }
+
     pub(super) fn plan(&self, assign: &[Option<usize>], extra_notes: Vec<String>) -> Plan {
         let mut loads = vec![0u32; self.mem.len()];
         let mut plan = Plan::default();
@@ -184,6 +194,7 @@ impl<'a> Prep<'a> {
             let Some(j) = *a else {
                 plan.uncovered.push(hid.clone());
                 plan.moved_from_previous += u32::from(self.prev[h].is_some());
+                plan.total_cost = plan.total_cost.saturating_add(self.uncovered_cost(h));
                 continue;
             };
             loads[j] += 1;

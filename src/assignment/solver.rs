@@ -280,7 +280,8 @@ pub fn solve(p: &Problem) -> Result<Plan, SolveError> {
     let free: Vec<usize> = (0..assign.len()).filter(|&h| assign[h].is_none()).collect();
     let w = prep.s.balance_weight_m;
     // Columns: members with spare slots (slots start after the forced ones),
-    // then the zero-cost "uncovered" pool if slots are short.
+    // then the "uncovered" pool if slots are short (free for a household that had no
+    // member before, the change penalty for one that had).
     let mut cols = Vec::new();
     let mut col_member: Vec<Option<usize>> = Vec::new();
     let mut slots = 0usize;
@@ -308,6 +309,7 @@ pub fn solve(p: &Problem) -> Result<Plan, SolveError> {
     }
     let cost = |i: usize, c: usize| match (free.get(i), col_member.get(c)) {
         (Some(&h), Some(&Some(j))) => prep.cost(h, j),
+        (Some(&h), Some(&None)) => prep.uncovered_cost(h),
         _ => 0,
     };
     let nc = cols.len();

@@ -49,6 +49,17 @@ fn oracle_total(p: &Problem) -> i64 {
             .is_some_and(|&q| q != eff[j].id && eff.iter().any(|m| m.id == q));
         pair_cost(&eff[j], h, &s).0 + if moved { s.change_penalty_m } else { 0 }
     };
+    // Leaving a previously covered household uncovered costs the change penalty.
+    let uncovered = |h: &HouseholdInput| {
+        let had = prev
+            .get(h.id.as_str())
+            .is_some_and(|&q| eff.iter().any(|m| m.id == q));
+        if had {
+            s.change_penalty_m
+        } else {
+            0
+        }
+    };
     let mut forced: HashMap<&str, usize> = HashMap::new();
     for (j, m) in p.members.iter().enumerate() {
         if let Some(o) = &m.own_household {
@@ -87,7 +98,7 @@ fn oracle_total(p: &Problem) -> i64 {
         .iter()
         .flat_map(|h| {
             cols.iter()
-                .map(|c| c.map_or(0, |(j, k)| cost(h, j) + k * w))
+                .map(|c| c.map_or(uncovered(h), |(j, k)| cost(h, j) + k * w))
         })
         .collect();
     let matrix = Matrix::from_vec(rows.len(), cols.len(), data).unwrap();
@@ -127,7 +138,18 @@ fn recomputed_total(p: &Problem, plan: &Plan) -> i64 {
         .iter()
         .map(|l| w * i64::from(l.households) * (i64::from(l.households) + 1) / 2)
         .sum();
-    pair_sum + balance
+    let uncovered: i64 = plan
+        .uncovered
+        .iter()
+        .filter(|hid| {
+            p.previous
+                .iter()
+                .find(|(ph, _)| ph == *hid)
+                .is_some_and(|(_, q)| p.members.iter().any(|m| m.id == *q))
+        })
+        .map(|_| p.settings.change_penalty_m)
+        .sum();
+    pair_sum + balance + uncovered
 }
 
 type Site = (Option<(u16, u16)>, Option<u8>);

@@ -181,6 +181,35 @@ fn surplus_households_report_uncovered_and_members_needed() {
 }
 
 #[test]
+fn replanning_when_short_keeps_who_is_covered() {
+    // One member, two places, three households at the same spot: any two may be covered.
+    // Re-planning (households now listed in another order) must keep the two that were
+    // covered: leaving a covered household uncovered costs the change penalty.
+    let spot = Some(pt(80.0, 0.0));
+    let mut p = Problem {
+        members: vec![mem("m", Some(pt(0.0, 0.0)), None, None)],
+        households: vec![
+            hh("h1", spot, None),
+            hh("h2", spot, None),
+            hh("h3", spot, None),
+        ],
+        settings: with_cap(2),
+        ..Problem::default()
+    };
+    let first = solve(&p).unwrap();
+    assert_eq!(first.uncovered.len(), 1);
+    p.previous = first
+        .pairs
+        .iter()
+        .map(|x| (x.household_id.clone(), x.member_id.clone()))
+        .collect();
+    p.households.reverse();
+    let again = solve(&p).unwrap();
+    assert_eq!(again.uncovered, first.uncovered);
+    assert_eq!(again.moved_from_previous, 0);
+}
+
+#[test]
 fn uncovered_are_the_costliest_to_serve() {
     let p = Problem {
         members: vec![mem("m", Some(pt(0.0, 0.0)), None, None)],

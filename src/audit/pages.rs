@@ -25,6 +25,53 @@ pub struct Entry {
     pub entity_id: String,
 }
 
+impl Entry {
+    /// What happened, in words (the stored codes stay stable for machines).
+    pub fn action_label(&self, en: bool) -> &str {
+        let (vi, en_label) = match self.action.as_str() {
+            "read" => ("Xem", "Read"),
+            "create" => ("Tạo", "Create"),
+            "update" => ("Sửa", "Edit"),
+            "status" => ("Đổi trạng thái", "Status change"),
+            "login" => ("Đăng nhập", "Sign in"),
+            "logout" => ("Đăng xuất", "Sign out"),
+            "grant" => ("Cấp quyền", "Grant"),
+            "disable" => ("Khóa tài khoản", "Disable"),
+            "reset_password" => ("Đặt lại mật khẩu", "Password reset"),
+            "revoke" => ("Thu hồi", "Revoke"),
+            "seed" => ("Tạo dữ liệu mẫu", "Demo data"),
+            _ => (self.action.as_str(), self.action.as_str()),
+        };
+        if en {
+            en_label
+        } else {
+            vi
+        }
+    }
+
+    pub fn entity_label(&self, en: bool) -> &str {
+        let (vi, en_label) = match self.entity.as_str() {
+            "household" => ("Hộ gia đình", "Household"),
+            "member" => ("Đảng viên", "Party member"),
+            "cell" => ("Chi bộ", "Party cell"),
+            "unit" => ("Đơn vị", "Unit"),
+            "user" => ("Người dùng", "User"),
+            "api_token" => ("Khóa API", "API token"),
+            _ => (self.entity.as_str(), self.entity.as_str()),
+        };
+        if en {
+            en_label
+        } else {
+            vi
+        }
+    }
+
+    /// A list read names many records: say so instead of showing `*`.
+    pub fn is_list(&self) -> bool {
+        self.entity_id == "*"
+    }
+}
+
 #[derive(Deserialize, Default, utoipa::IntoParams)]
 #[serde(default)]
 pub struct AuditQuery {

@@ -237,6 +237,11 @@ struct HomePage {
     c: Chrome,
     roles: Vec<(String, String)>,
     registry: Option<(i64, i64, i64)>,
+    /// Supervisors and the Front: the communes of their subtree that run the model.
+    rollout: Vec<CommuneSummary>,
+    // assignment (issue 4): alerts for keepers, own households for a member.
+    alerts: Vec<crate::assignment::model::Alert>,
+    mine: Option<Vec<crate::assignment::model::PairView>>,
 }
 
 pub async fn home(State(st): State<AppState>, s: Session, lang: Lang) -> AppResult<Response> {
@@ -278,11 +283,68 @@ pub async fn home(State(st): State<AppState>, s: Session, lang: Lang) -> AppResu
     } else {
         None
     };
+    let rollout = rollout(&st, &s).await?;
+    let alerts = crate::assignment::pages::home_alerts(&st, &s).await?;
+    let mine = if s.scope.member_id.is_some() && s.scope.has_role(crate::auth::Role::Member) {
+        let mut tx = st.db.begin().await?;
+        let pairs = crate::assignment::store::mine(&mut tx, &s.scope).await?;
+        tx.commit().await?;
+        Some(pairs)
+    } else {
+        None
+    };
     page(&HomePage {
         c: Chrome::new(lang, &s, lang.t("home")),
         roles,
         registry,
+        rollout,
+        alerts,
+        mine,
     })
+}
+
+/// Aggregates only — no personal record — of one commune that has villages set up.
+pub struct CommuneSummary {
+    pub id: String,
+    pub name: String,
+    pub villages: i64,
+    pub households: i64,
+    pub members: i64,
+}
+
+/// The rollout table of supervisors and Front reviewers: which communes of their subtree run
+/// the model, with counts. Aggregates, so no read of personal data is logged.
+async fn rollout(st: &AppState, s: &Session) -> AppResult<Vec<CommuneSummary>> {
+    let paths = s.scope.paths_for(&[Role::Supervisor, Role::FrontReviewer]);
+    if paths.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (filter, args) = crate::auth::scope::unit_filter("c.id", &paths);
+    let mut tx = st.db.begin_read().await?;
+    let rows = tx
+        .fetch_all(
+            &format!(
+                "SELECT c.id, c.name, COUNT(*) AS villages, \
+                 (SELECT COUNT(*) FROM households h WHERE h.commune_id = c.id AND h.status = 'active') AS households, \
+                 (SELECT COUNT(*) FROM members m WHERE m.commune_id = c.id AND m.status = 'active') AS members \
+                 FROM units c JOIN units v ON v.parent_id = c.id AND v.kind = 'village' AND v.valid_to IS NULL \
+                 WHERE c.kind = 'commune' AND {filter} GROUP BY c.id, c.name ORDER BY c.name COLLATE vi LIMIT 500"
+            ),
+            &args,
+        )
+        .await?;
+    tx.commit().await?;
+    rows.iter()
+        .map(|r| {
+            Ok(CommuneSummary {
+                id: r.str("id")?,
+                name: r.str("name")?,
+                villages: r.i64("villages")?,
+                households: r.i64("households")?,
+                members: r.i64("members")?,
+            })
+        })
+        .collect()
 }
 
 // ---------- personal access tokens ----------
@@ -353,6 +415,8 @@ struct UsersPage {
     users: Vec<store::User>,
     roles: Vec<(&'static str, &'static str)>,
     message: String,
+    /// The admin's own id: no "disable" button on their own row.
+    me: String,
 }
 
 fn require_admin(s: &Session) -> AppResult<()> {
@@ -390,12 +454,29 @@ async fn users_page(
         users,
         roles,
         message,
+        me: s.scope.user_id.clone(),
     })
 }
 
-pub async fn users(State(st): State<AppState>, s: Session, lang: Lang) -> AppResult<Response> {
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CreatedQuery {
+    created: String,
+}
+
+pub async fn users(
+    State(st): State<AppState>,
+    s: Session,
+    lang: Lang,
+    Q(q): Q<CreatedQuery>,
+) -> AppResult<Response> {
     require_admin(&s)?;
-    users_page(&st, &s, lang, String::new()).await
+    let message = if q.created.is_empty() {
+        String::new()
+    } else {
+        format!("{}: {}", lang.t("created"), q.created)
+    };
+    users_page(&st, &s, lang, message).await
 }
 
 #[derive(Deserialize)]
@@ -414,7 +495,6 @@ pub struct NewUserForm {
 
 pub async fn user_create(
     State(st): State<AppState>,
-    lang: Lang,
     form: CsrfForm<NewUserForm>,
 ) -> AppResult<Response> {
     let CsrfForm {
@@ -435,13 +515,9 @@ pub async fn user_create(
     .await?;
     store::grant(&mut tx, &s.scope.user_id, &id, role, &unit.id).await?;
     tx.commit().await?;
-    users_page(
-        &st,
-        &s,
-        lang,
-        format!("{}: {}", lang.t("created"), f.username.trim()),
-    )
-    .await
+    // Post/redirect/get: a refresh does not submit the form again.
+    let created = crate::web::errors::urlencode(&f.username.trim().to_lowercase());
+    Ok(Redirect::to(&format!("/admin/users?created={created}")).into_response())
 }
 
 pub async fn user_disable(

@@ -25,6 +25,16 @@ pub struct GrantView {
     pub unit_name: String,
 }
 
+impl GrantView {
+    pub fn role_label(&self, en: bool) -> &str {
+        match Role::parse(&self.role) {
+            Some(r) if en => r.label_en(),
+            Some(r) => r.label_vi(),
+            None => &self.role,
+        }
+    }
+}
+
 fn check_username(u: &str) -> AppResult<String> {
     let u = u.trim().to_lowercase();
     let ok = (3..=40).contains(&u.len())

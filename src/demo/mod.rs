@@ -341,6 +341,10 @@ pub async fn seed(db: &Db, password: Option<&str>) -> AppResult<Vec<(String, Str
         .await?;
         village_ids.push((name.to_string(), vid));
     }
+    // assignment (issue 4): every village starts with an approved plan (solved and
+    // approved by "system"), so the member user sees their households at once.
+    let ids: Vec<String> = village_ids.iter().map(|(_, id)| id.clone()).collect();
+    crate::assignment::store::seed_approved(&mut tx, &ids, "system").await?;
     // Lineage: the former Thị trấn Lương Bằng (and three other communes) became Xã Lương Bằng;
     // the catalogue already holds those rows, so old reports keep their names.
     let mut created = Vec::new();

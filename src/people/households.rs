@@ -110,6 +110,15 @@ impl Household {
         parts.join(", ")
     }
 
+    /// The translation key of the status, for badges.
+    pub fn status_key(&self) -> &'static str {
+        match self.status.as_str() {
+            "moved" => "status_moved",
+            "dissolved" => "status_dissolved",
+            _ => "status_active",
+        }
+    }
+
     pub fn support_labels(&self) -> String {
         self.support_categories
             .iter()
@@ -203,18 +212,18 @@ impl HouseholdInput {
 
 /// A validated household, ready to store.
 pub struct Draft {
-    code: String,
-    head_name: String,
-    parts: text::NameParts,
-    xom: String,
-    ngo: String,
-    house_no: String,
-    latitude: Option<f64>,
-    longitude: Option<f64>,
-    phone: Option<String>,
-    size: Option<i64>,
-    support: String,
-    citizen_id: Option<(String, String)>,
+    pub(crate) code: String,
+    pub(crate) head_name: String,
+    pub(crate) parts: text::NameParts,
+    pub(crate) xom: String,
+    pub(crate) ngo: String,
+    pub(crate) house_no: String,
+    pub(crate) latitude: Option<f64>,
+    pub(crate) longitude: Option<f64>,
+    pub(crate) phone: Option<String>,
+    pub(crate) size: Option<i64>,
+    pub(crate) support: String,
+    pub(crate) citizen_id: Option<(String, String)>,
 }
 
 impl HouseholdForm {
@@ -364,6 +373,33 @@ pub async fn get(tx: &mut Tx, scope: &Scope, id: &str) -> AppResult<Household> {
     Ok(h)
 }
 
+/// One household for its detail page: registry keepers within their units, and a member
+/// for a household assigned to them in an approved plan (a member's scope, DESIGN.md §1).
+/// Audit-logged like every staff read. Writes keep using [`get`] (keepers only).
+pub async fn get_for_page(tx: &mut Tx, scope: &Scope, id: &str) -> AppResult<Household> {
+    let mut w = Where::registry_scope(scope, "h.village_id");
+    // assignment (issue 4)
+    if let Some((sql, args)) = crate::assignment::store::assigned_filter(scope, "h.id") {
+        w.sql = format!("({} OR {sql})", w.sql);
+        w.args.extend(args);
+    }
+    w.and("h.id = ?", [Value::from(id)]);
+    let row = tx
+        .fetch_optional(&format!("{SELECT} WHERE {}", w.sql), &w.args)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let h = Household::from_row(&row)?;
+    audit::log_read(
+        tx,
+        scope,
+        "household",
+        Some(&h.commune_id),
+        std::slice::from_ref(&h.id),
+    )
+    .await?;
+    Ok(h)
+}
+
 async fn village_for_write(tx: &mut Tx, scope: &Scope, village_id: &str) -> AppResult<units::Unit> {
     if village_id.trim().is_empty() {
         return Err(AppError::invalid("village_id", "Cần chọn thôn"));
@@ -383,28 +419,48 @@ async fn village_for_write(tx: &mut Tx, scope: &Scope, village_id: &str) -> AppR
     Ok(village)
 }
 
+/// The next free code in the village, following the village's own pattern: after
+/// `BN0412` comes `BN0413`; a village without codes starts at `0001`.
 async fn next_code(tx: &mut Tx, village_id: &str) -> AppResult<String> {
-    let n = tx
-        .scalar_i64(
-            "SELECT COUNT(*) FROM households WHERE village_id = ?",
+    let rows = tx
+        .fetch_all(
+            "SELECT code FROM households WHERE village_id = ? ORDER BY created_at DESC, id DESC",
             &[village_id.into()],
         )
         .await?;
-    for k in (n + 1)..(n + 1000) {
-        let code = format!("{k:04}");
-        let taken = tx
-            .scalar_i64(
-                "SELECT COUNT(*) FROM households WHERE village_id = ? AND code = ?",
-                &[village_id.into(), code.clone().into()],
-            )
-            .await?;
-        if taken == 0 {
-            return Ok(code);
+    let codes: Vec<String> = rows
+        .iter()
+        .map(|r| r.str("code"))
+        .collect::<AppResult<_>>()?;
+    Ok(next_code_after(&codes))
+}
+
+/// Pure part of [`next_code`]: `codes` newest first.
+pub fn next_code_after(codes: &[String]) -> String {
+    let split = |c: &str| {
+        let digits = c.len() - c.trim_end_matches(|ch: char| ch.is_ascii_digit()).len();
+        let (prefix, number) = c.split_at(c.len() - digits);
+        (prefix.to_owned(), number.to_owned())
+    };
+    let (prefix, width) = match codes.first().map(|c| split(c)) {
+        Some((p, n)) if !n.is_empty() => (p, n.len()),
+        _ => (String::new(), 4),
+    };
+    let max = codes
+        .iter()
+        .map(|c| split(c))
+        .filter(|(p, n)| *p == prefix && !n.is_empty())
+        .filter_map(|(_, n)| n.parse::<u64>().ok())
+        .max()
+        .unwrap_or(0);
+    let mut k = max + 1;
+    loop {
+        let code = format!("{prefix}{k:0width$}");
+        if !codes.contains(&code) {
+            return code;
         }
+        k += 1;
     }
-    Err(AppError::Conflict(
-        "Không tạo được mã hộ tự động; hãy nhập mã hộ".into(),
-    ))
 }
 
 async fn ensure_code_free(
@@ -621,4 +677,16 @@ pub async fn set_status(
     )
     .await?;
     get(tx, scope, id).await
+}
+
+#[cfg(test)]
+mod code_tests {
+    #[test]
+    fn codes_follow_the_village_pattern() {
+        let v = |xs: &[&str]| xs.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(super::next_code_after(&v(&["BN0412", "BN0007"])), "BN0413");
+        assert_eq!(super::next_code_after(&v(&[])), "0001");
+        assert_eq!(super::next_code_after(&v(&["T-2", "T-10"])), "T-11");
+        assert_eq!(super::next_code_after(&v(&["Nhà ông Ba"])), "0001");
+    }
 }

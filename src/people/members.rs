@@ -137,18 +137,19 @@ impl MemberInput {
     }
 }
 
-struct Draft {
-    full_name: String,
-    parts: text::NameParts,
-    sex: Option<String>,
-    birth_year: Option<i64>,
-    phone: Option<String>,
-    status: String,
-    citizen_id: Option<(String, String)>,
+/// A validated member, ready to store.
+pub struct Draft {
+    pub(crate) full_name: String,
+    pub(crate) parts: text::NameParts,
+    pub(crate) sex: Option<String>,
+    pub(crate) birth_year: Option<i64>,
+    pub(crate) phone: Option<String>,
+    pub(crate) status: String,
+    pub(crate) citizen_id: Option<(String, String)>,
 }
 
 impl MemberForm {
-    fn validate(&self, secret: &str, cid_on: bool) -> Result<Draft, Vec<FieldError>> {
+    pub(crate) fn validate(&self, secret: &str, cid_on: bool) -> Result<Draft, Vec<FieldError>> {
         let mut e = Collector::default();
         let full_name = e.check("full_name", validate::person_name(&self.full_name));
         let this_year = time::OffsetDateTime::now_utc().year() as i64;

@@ -192,6 +192,9 @@ pub async fn household_create(
 struct HouseholdShow {
     c: Chrome,
     h: Household,
+    // assignment (issue 4): who looks after it, and since when.
+    can_edit: bool,
+    history: Vec<crate::assignment::model::HistoryRow>,
 }
 
 pub async fn household_show(
@@ -200,12 +203,19 @@ pub async fn household_show(
     lang: Lang,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    require_registry(&s)?;
+    // A member may open the households assigned to them (assignment, issue 4).
+    let member = s.scope.member_id.is_some() && s.scope.has_role(crate::auth::Role::Member);
+    if !s.scope.keeps_registry() && !member {
+        return Err(AppError::Forbidden);
+    }
     let mut tx = st.db.begin().await?;
-    let h = households::get(&mut tx, &s.scope, &id).await?;
+    let h = households::get_for_page(&mut tx, &s.scope, &id).await?;
+    let history = crate::assignment::store::household_history(&mut tx, &s.scope, &h.id).await?;
     tx.commit().await?;
     page(&HouseholdShow {
         c: Chrome::new(lang, &s, &h.head_name),
+        can_edit: s.scope.keeps_registry(),
+        history,
         h,
     })
 }

@@ -173,6 +173,16 @@ pub struct LineageLink {
     pub unit_code: Option<String>,
 }
 
+impl LineageLink {
+    pub fn kind_key(&self) -> &'static str {
+        match self.kind.as_str() {
+            "split" => "kind_split",
+            "renamed" => "kind_renamed",
+            _ => "kind_merged",
+        }
+    }
+}
+
 /// Predecessors (`incoming`) and successors of a unit through merges, splits and renames.
 pub async fn lineage(tx: &mut Tx, unit_id: &str, incoming: bool) -> AppResult<Vec<LineageLink>> {
     let (mine, other) = if incoming {

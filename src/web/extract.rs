@@ -115,3 +115,71 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Q<T> {
             .map_err(|e| AppError::BadRequest(format!("Tham số trên địa chỉ chưa đúng: {e}")))
     }
 }
+
+/// A multipart form (file upload) posted by a signed-in user. The whole body is read
+/// (bounded by the route's body limit), then the `_csrf` field is checked against the
+/// session before the handler sees anything, as [`CsrfForm`] does for urlencoded forms.
+pub struct CsrfMultipart {
+    pub session: Session,
+    /// Text fields, in order.
+    pub fields: Vec<(String, String)>,
+    /// File fields: (field name, file name as sent, bytes).
+    pub files: Vec<(String, String, Bytes)>,
+}
+
+impl CsrfMultipart {
+    pub fn field(&self, name: &str) -> &str {
+        self.fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+}
+
+impl FromRequest<AppState> for CsrfMultipart {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (mut parts, body_stream) = req.into_parts();
+        let session = Session::from_request_parts(&mut parts, state).await?;
+        let req = Request::from_parts(parts, body_stream);
+        let mut multipart = axum::extract::Multipart::from_request(req, state)
+            .await
+            .map_err(|_| {
+                AppError::BadRequest(
+                    "Cần gửi biểu mẫu có tệp đính kèm (multipart/form-data)".into(),
+                )
+            })?;
+        let too_large_or_bad = |e: axum::extract::multipart::MultipartError| {
+            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                AppError::TooLarge(crate::imports::pages::UPLOAD_LIMIT / 1024)
+            } else {
+                AppError::BadRequest("Biểu mẫu gửi lên không đọc được; hãy thử lại".into())
+            }
+        };
+        let mut fields = Vec::new();
+        let mut files = Vec::new();
+        while let Some(field) = multipart.next_field().await.map_err(too_large_or_bad)? {
+            let name = field.name().unwrap_or("").to_owned();
+            match field.file_name().map(str::to_owned) {
+                Some(file_name) => {
+                    let bytes = field.bytes().await.map_err(too_large_or_bad)?;
+                    files.push((name, file_name, bytes));
+                }
+                None => {
+                    let text = field.text().await.map_err(too_large_or_bad)?;
+                    fields.push((name, text));
+                }
+            }
+        }
+        let form = CsrfMultipart {
+            session,
+            fields,
+            files,
+        };
+        if form.session.csrf.is_empty() || form.field("_csrf") != form.session.csrf {
+            return Err(AppError::Forbidden);
+        }
+        Ok(form)
+    }
+}

@@ -52,6 +52,23 @@ impl Chrome {
                 href: "/cells",
                 label: lang.t("cells"),
             });
+            // imports and exports (issue 3)
+            nav.push(NavItem {
+                href: "/imports",
+                label: lang.t("import"),
+            });
+            // assignment (issue 4)
+            nav.push(NavItem {
+                href: "/assignment",
+                label: lang.t("assignment"),
+            });
+        }
+        // assignment (issue 4): a member's scope is the households assigned to them.
+        if s.member_id.is_some() && s.has_role(Role::Member) {
+            nav.push(NavItem {
+                href: "/assignment/mine",
+                label: lang.t("my_households"),
+            });
         }
         if s.is_staff() {
             nav.push(NavItem {

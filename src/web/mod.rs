@@ -4,6 +4,7 @@ pub mod errors;
 pub mod extract;
 pub mod format;
 pub mod i18n;
+pub mod idempotency;
 pub mod layout;
 pub mod security;
 

@@ -324,6 +324,9 @@ pub async fn fingerprint(app: &TestApp) -> HashMap<String, String> {
         ("households", "SELECT COUNT(*) AS n, COALESCE(MAX(updated_at), '') AS m, CAST(COALESCE(SUM(LENGTH(status)), 0) AS BIGINT) AS s FROM households"),
         ("members", "SELECT COUNT(*) AS n, COALESCE(MAX(updated_at), '') AS m, CAST(COALESCE(SUM(LENGTH(status)), 0) AS BIGINT) AS s FROM members"),
         ("cells", "SELECT COUNT(*) AS n, COALESCE(MAX(updated_at), '') AS m, 0 AS s FROM cells"),
+        // assignment (issue 4)
+        ("assignment_plans", "SELECT COUNT(*) AS n, COALESCE(MAX(updated_at), '') AS m, CAST(COALESCE(SUM(LENGTH(status)), 0) AS BIGINT) AS s FROM assignment_plans"),
+        ("assignment_pairs", "SELECT COUNT(*) AS n, COALESCE(MAX(member_id), '') AS m, CAST(COALESCE(SUM(locked), 0) AS BIGINT) AS s FROM assignment_pairs"),
         ("units", "SELECT COUNT(*) AS n, COALESCE(MAX(created_at), '') AS m, 0 AS s FROM units"),
         ("users", "SELECT COUNT(*) AS n, COALESCE(MAX(updated_at), '') AS m, CAST(COALESCE(SUM(disabled), 0) AS BIGINT) AS s FROM users"),
         ("grants", "SELECT COUNT(*) AS n, '' AS m, 0 AS s FROM grants"),

@@ -1,0 +1,21 @@
+//! The pure import parser on arbitrary bytes: sniffing, zip checks, calamine, CSV
+//! decoding, header search, legacy-encoding detection and row validation must never
+//! panic, loop or allocate without bound.
+#![no_main]
+
+use danvan::imports::{households, limits::Limits, members, parse};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    // Small limits keep each run fast; the checks are the same code at any size.
+    let limits = Limits {
+        max_file_bytes: 1 << 20,
+        max_rows: 2_000,
+        max_inflated_bytes: 32 << 20,
+        ..Limits::default()
+    };
+    if let Ok(parsed) = parse(data, &limits) {
+        let _ = households::rows(&parsed, "fuzz", false);
+        let _ = members::rows(&parsed, "fuzz", true, 2026);
+    }
+});

@@ -1,0 +1,397 @@
+//! Plans as the rest of the app sees them: statuses, pairs, loads, warnings, the diff
+//! a commune committee reviews. Types and rules only, no I/O.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use super::solver;
+
+/// Default "about ten" (the pilot plan); a commune may set its own (5–11 in pilots).
+pub const DEFAULT_CAPACITY: u32 = 10;
+/// Upper bound a person may type: beyond this "1+10" stops meaning anything.
+pub const MAX_CAPACITY: u32 = 30;
+
+/// Where a plan is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Draft,
+    Submitted,
+    Approved,
+    Returned,
+    Superseded,
+}
+
+impl Status {
+    pub fn code(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Submitted => "submitted",
+            Status::Approved => "approved",
+            Status::Returned => "returned",
+            Status::Superseded => "superseded",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Status> {
+        [
+            Status::Draft,
+            Status::Submitted,
+            Status::Approved,
+            Status::Returned,
+            Status::Superseded,
+        ]
+        .into_iter()
+        .find(|x| x.code() == s)
+    }
+
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            Status::Draft => "Dự thảo",
+            Status::Submitted => "Chờ xã duyệt",
+            Status::Approved => "Đã duyệt (đang áp dụng)",
+            Status::Returned => "Xã trả lại",
+            Status::Superseded => "Đã thay thế",
+        }
+    }
+
+    /// The secretary may still change pairs: a returned plan goes back to draft on edit.
+    pub fn editable(self) -> bool {
+        matches!(self, Status::Draft | Status::Returned)
+    }
+}
+
+/// Reason code stored with a pair when the secretary moved it by hand.
+pub const REASON_MANUAL: &str = "manual";
+
+/// Vietnamese label of a stored reason code (solver codes plus `manual`).
+pub fn reason_label(code: &str) -> &'static str {
+    use solver::Reason as R;
+    let all = [
+        R::Pinned,
+        R::Locked,
+        R::Kept,
+        R::Distance,
+        R::SameXom,
+        R::OtherXom,
+        R::Unknown,
+    ];
+    match all.into_iter().find(|r| r.code() == code) {
+        Some(r) => r.label_vi(),
+        None if code == REASON_MANUAL => "Bí thư chuyển tay",
+        None => "Khác",
+    }
+}
+
+/// One plan's header row.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanHead {
+    pub id: String,
+    pub commune_id: String,
+    pub village_id: String,
+    pub village_name: String,
+    pub version: i64,
+    pub status: Status,
+    pub capacity: i64,
+    pub drafted_by: String,
+    pub drafted_at: String,
+    pub submitted_at: Option<String>,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<String>,
+    pub approved_at: Option<String>,
+    pub superseded_at: Option<String>,
+    pub return_reason: Option<String>,
+    pub households: i64,
+    pub members: i64,
+    pub uncovered: i64,
+    pub members_needed: i64,
+    pub moved: i64,
+    pub total_distance_m: i64,
+    pub notes: Vec<String>,
+}
+
+impl PlanHead {
+    pub fn status_label(&self) -> &'static str {
+        self.status.label_vi()
+    }
+}
+
+/// A pair with what a person needs to read it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PairView {
+    pub household_id: String,
+    pub household_code: String,
+    pub head_name: String,
+    pub address: String,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub household_active: bool,
+    pub member_id: String,
+    pub member_name: String,
+    pub member_status: String,
+    pub reason: String,
+    pub distance_m: Option<i64>,
+    pub locked: bool,
+}
+
+impl PairView {
+    pub fn reason_label(&self) -> &'static str {
+        reason_label(&self.reason)
+    }
+}
+
+/// A household without a pair, or a member, as shown next to the plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct HouseholdBrief {
+    pub id: String,
+    pub code: String,
+    pub head_name: String,
+    pub address: String,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MemberBrief {
+    pub id: String,
+    pub name: String,
+    pub status: String,
+    /// Their own household's position: the member's home on the map.
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+}
+
+/// One member's block on the plan page.
+#[derive(Debug, Clone, Serialize)]
+pub struct MemberGroup {
+    pub member: MemberBrief,
+    pub colour: &'static str,
+    pub pairs: Vec<PairView>,
+    pub over_capacity: bool,
+}
+
+impl MemberGroup {
+    pub fn load(&self) -> usize {
+        self.pairs.len()
+    }
+}
+
+/// Palette for the map and the list: distinguishable, readable on white, no red/green only.
+pub const PALETTE: &[&str] = &[
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+    "#bcbd22", "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd",
+];
+
+/// Groups pairs by member (every listed member, also those with none), in member order.
+pub fn group(members: &[MemberBrief], pairs: &[PairView], capacity: i64) -> Vec<MemberGroup> {
+    let mut by_member: HashMap<&str, Vec<PairView>> = HashMap::new();
+    for p in pairs {
+        by_member
+            .entry(p.member_id.as_str())
+            .or_default()
+            .push(p.clone());
+    }
+    members
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let mut pairs = by_member.remove(m.id.as_str()).unwrap_or_default();
+            pairs.sort_by(|a, b| a.household_code.cmp(&b.household_code));
+            MemberGroup {
+                over_capacity: pairs.len() as i64 > capacity,
+                member: m.clone(),
+                colour: PALETTE[i % PALETTE.len()],
+                pairs,
+            }
+        })
+        .collect()
+}
+
+/// What the secretary and the committee must notice before submitting / approving.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Warnings {
+    pub uncovered: Vec<HouseholdBrief>,
+    pub members_needed: i64,
+    pub over_capacity: Vec<String>,
+    pub without_coordinates: usize,
+    /// Pairs whose member is no longer active (exempt, moved, deceased).
+    pub inactive_members: Vec<String>,
+}
+
+impl Warnings {
+    pub fn is_empty(&self) -> bool {
+        self.uncovered.is_empty()
+            && self.members_needed == 0
+            && self.over_capacity.is_empty()
+            && self.without_coordinates == 0
+            && self.inactive_members.is_empty()
+    }
+}
+
+/// Members needed to cover `households` at `capacity` beyond the `members` there are.
+pub fn members_needed(households: usize, members: usize, capacity: i64) -> i64 {
+    let cap = capacity.max(1) as usize;
+    households.div_ceil(cap).saturating_sub(members) as i64
+}
+
+/// One line of the difference between the plan in force and a new one.
+#[derive(Debug, Clone, Serialize)]
+pub struct DiffRow {
+    pub household_code: String,
+    pub head_name: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Diff {
+    pub added: Vec<DiffRow>,
+    pub moved: Vec<DiffRow>,
+    pub removed: Vec<DiffRow>,
+    pub unchanged: usize,
+}
+
+impl Diff {
+    pub fn is_empty(&self) -> bool {
+        self.added.is_empty() && self.moved.is_empty() && self.removed.is_empty()
+    }
+}
+
+/// Pairs added (household had no member), moved (another member), removed (no member now).
+pub fn diff(before: &[PairView], after: &[PairView]) -> Diff {
+    let old: HashMap<&str, &PairView> = before
+        .iter()
+        .map(|p| (p.household_id.as_str(), p))
+        .collect();
+    let new: HashMap<&str, &PairView> =
+        after.iter().map(|p| (p.household_id.as_str(), p)).collect();
+    let mut d = Diff::default();
+    for p in after {
+        match old.get(p.household_id.as_str()) {
+            None => d.added.push(DiffRow {
+                household_code: p.household_code.clone(),
+                head_name: p.head_name.clone(),
+                before: None,
+                after: Some(p.member_name.clone()),
+            }),
+            Some(o) if o.member_id != p.member_id => d.moved.push(DiffRow {
+                household_code: p.household_code.clone(),
+                head_name: p.head_name.clone(),
+                before: Some(o.member_name.clone()),
+                after: Some(p.member_name.clone()),
+            }),
+            Some(_) => d.unchanged += 1,
+        }
+    }
+    for o in before {
+        if !new.contains_key(o.household_id.as_str()) {
+            d.removed.push(DiffRow {
+                household_code: o.household_code.clone(),
+                head_name: o.head_name.clone(),
+                before: Some(o.member_name.clone()),
+                after: None,
+            });
+        }
+    }
+    for v in [&mut d.added, &mut d.moved, &mut d.removed] {
+        v.sort_by(|a, b| a.household_code.cmp(&b.household_code));
+    }
+    d
+}
+
+/// Something the approved plan no longer covers, computed from the registry on demand.
+#[derive(Debug, Clone, Serialize)]
+pub struct Alert {
+    pub village_id: String,
+    pub village_name: String,
+    pub message: String,
+}
+
+/// One row of a household's assignment history.
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryRow {
+    pub plan_id: String,
+    pub version: i64,
+    pub member_id: String,
+    pub member_name: String,
+    pub approved_at: String,
+    pub superseded_at: Option<String>,
+}
+
+/// "Lương Bằng, ngày 30 tháng 11 năm 2026" from a stored UTC time (Vietnam date).
+pub fn place_date(place: &str, stored: &str) -> String {
+    let d = crate::web::format::date(stored);
+    let parts: Vec<&str> = d.split('/').collect();
+    match parts.as_slice() {
+        [dd, mm, yyyy] => format!("{place}, ngày {dd} tháng {mm} năm {yyyy}"),
+        _ => format!("{place}, {d}"),
+    }
+}
+
+/// The place name in a dateline: the commune's name without its type word.
+pub fn place_name(commune_name: &str) -> String {
+    for prefix in ["Xã ", "Phường ", "Thị trấn ", "Đặc khu "] {
+        if let Some(rest) = commune_name.strip_prefix(prefix) {
+            return rest.to_owned();
+        }
+    }
+    commune_name.to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pv(h: &str, m: &str) -> PairView {
+        PairView {
+            household_id: h.into(),
+            household_code: h.into(),
+            head_name: format!("Chủ hộ {h}"),
+            address: String::new(),
+            latitude: None,
+            longitude: None,
+            household_active: true,
+            member_id: m.into(),
+            member_name: format!("ĐV {m}"),
+            member_status: "active".into(),
+            reason: "distance".into(),
+            distance_m: None,
+            locked: false,
+        }
+    }
+
+    #[test]
+    fn diff_finds_added_moved_removed() {
+        let before = vec![pv("h1", "a"), pv("h2", "a"), pv("h3", "b")];
+        let after = vec![pv("h1", "a"), pv("h2", "b"), pv("h4", "b")];
+        let d = diff(&before, &after);
+        assert_eq!(d.unchanged, 1);
+        assert_eq!(d.moved.len(), 1);
+        assert_eq!(d.moved[0].household_code, "h2");
+        assert_eq!(d.added.len(), 1);
+        assert_eq!(d.added[0].household_code, "h4");
+        assert_eq!(d.removed.len(), 1);
+        assert_eq!(d.removed[0].household_code, "h3");
+    }
+
+    #[test]
+    fn statuses_round_trip_and_reasons_have_labels() {
+        for s in ["draft", "submitted", "approved", "returned", "superseded"] {
+            assert_eq!(Status::parse(s).map(Status::code), Some(s));
+        }
+        assert_eq!(reason_label("manual"), "Bí thư chuyển tay");
+        assert_eq!(reason_label("same_xom"), "Cùng xóm");
+    }
+
+    #[test]
+    fn dateline_reads_as_the_party_writes_it() {
+        assert_eq!(place_name("Xã Lương Bằng"), "Lương Bằng");
+        assert_eq!(
+            place_date("Lương Bằng", "2026-11-30T03:00:00.000Z"),
+            "Lương Bằng, ngày 30 tháng 11 năm 2026"
+        );
+        assert_eq!(members_needed(25, 2, 10), 1);
+        assert_eq!(members_needed(0, 0, 10), 0);
+    }
+}

@@ -1,0 +1,540 @@
+//! Pages of the assignment workflow: overview and alerts, a village's versions, the plan
+//! (list per member, SVG map, move/lock, submit; diff, approve/return), downloads, the
+//! member's own households and each member's printable card. No JavaScript needed.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::model::{self, Alert, Diff, MemberGroup, PairView, PlanHead, Warnings};
+use super::store::{self, Need, PlanDetail, VillageRow};
+use super::{map_svg, render_docx, render_xlsx};
+use crate::app::AppState;
+use crate::audit;
+use crate::auth::{Role, Session};
+use crate::error::{AppError, AppResult};
+use crate::units::store::Unit;
+use crate::web::extract::CsrfForm;
+use crate::web::i18n::Lang;
+use crate::web::layout::{page, Chrome};
+
+fn require_keeper(s: &Session) -> AppResult<()> {
+    if s.scope.keeps_registry() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// "1.234 m" or empty.
+fn metres(d: &Option<i64>) -> String {
+    d.map(|m| format!("{} m", crate::web::format::number(m)))
+        .unwrap_or_default()
+}
+
+// ---------- overview ----------
+
+#[derive(Template)]
+#[template(path = "assignment/index.html")]
+struct IndexPage {
+    c: Chrome,
+    rows: Vec<VillageRow>,
+    alerts: Vec<Alert>,
+    /// Communes whose committee the user sits on: (id, name, capacity setting).
+    communes: Vec<(String, String, u32)>,
+}
+
+pub async fn index(State(st): State<AppState>, s: Session, lang: Lang) -> AppResult<Response> {
+    require_keeper(&s)?;
+    let mut tx = st.db.begin().await?;
+    let rows = store::overview(&mut tx, &s.scope).await?;
+    let alerts = store::alerts(&mut tx, &s.scope).await?;
+    let mut communes = Vec::new();
+    for g in &s.scope.grants {
+        if g.role == Role::CommuneCommittee && g.unit_kind == "commune" {
+            let cap = store::commune_capacity(&mut tx, &g.unit_id).await?;
+            communes.push((g.unit_id.clone(), g.unit_name.clone(), cap));
+        }
+    }
+    tx.commit().await?;
+    page(&IndexPage {
+        c: Chrome::new(lang, &s, lang.t("assignment")),
+        rows,
+        alerts,
+        communes,
+    })
+}
+
+/// Alerts for the home page of a registry keeper (empty for everyone else).
+pub async fn home_alerts(st: &AppState, s: &Session) -> AppResult<Vec<Alert>> {
+    if !s.scope.keeps_registry() {
+        return Ok(Vec::new());
+    }
+    let mut tx = st.db.begin().await?;
+    let a = store::alerts(&mut tx, &s.scope).await?;
+    tx.commit().await?;
+    Ok(a)
+}
+
+// ---------- a village ----------
+
+#[derive(Template)]
+#[template(path = "assignment/village.html")]
+struct VillagePage {
+    c: Chrome,
+    village: Unit,
+    versions: Vec<PlanHead>,
+    alerts: Vec<Alert>,
+    capacity: u32,
+    error: String,
+}
+
+async fn village_page(
+    st: &AppState,
+    s: &Session,
+    lang: Lang,
+    id: &str,
+    error: String,
+) -> AppResult<Response> {
+    let mut tx = st.db.begin().await?;
+    let village = store::village_for(&mut tx, &s.scope, id, Need::Read).await?;
+    let versions = store::versions(&mut tx, &village.id).await?;
+    let capacity =
+        store::commune_capacity(&mut tx, village.commune_id.as_deref().unwrap_or_default()).await?;
+    let alerts: Vec<Alert> = store::alerts(&mut tx, &s.scope)
+        .await?
+        .into_iter()
+        .filter(|a| a.village_id == village.id)
+        .collect();
+    tx.commit().await?;
+    let status = if error.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::CONFLICT
+    };
+    let mut res = page(&VillagePage {
+        c: Chrome::new(lang, s, &village.name),
+        village,
+        versions,
+        alerts,
+        capacity,
+        error,
+    })?;
+    *res.status_mut() = status;
+    Ok(res)
+}
+
+pub async fn village(
+    State(st): State<AppState>,
+    s: Session,
+    lang: Lang,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    require_keeper(&s)?;
+    village_page(&st, &s, lang, &id, String::new()).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct DraftForm {
+    capacity: String,
+}
+
+fn parse_capacity(text: &str) -> AppResult<Option<u32>> {
+    match text.trim() {
+        "" => Ok(None),
+        t => t.parse::<u32>().map(Some).map_err(|_| {
+            AppError::invalid("capacity", "Số hộ tối đa phải là một số nguyên, ví dụ 10")
+        }),
+    }
+}
+
+/// The commune committee sets the commune's "about ten".
+pub async fn commune_capacity(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    form: CsrfForm<DraftForm>,
+) -> AppResult<Response> {
+    let CsrfForm {
+        session: s,
+        form: f,
+    } = form;
+    require_keeper(&s)?;
+    let capacity = parse_capacity(&f.capacity)?.ok_or_else(|| {
+        AppError::invalid("capacity", "Cần nhập số hộ tối đa mỗi đảng viên phụ trách")
+    })?;
+    let mut tx = st.db.begin().await?;
+    store::set_commune_capacity(&mut tx, &s.scope, &id, capacity).await?;
+    tx.commit().await?;
+    Ok(Redirect::to("/assignment").into_response())
+}
+
+pub async fn draft(
+    State(st): State<AppState>,
+    lang: Lang,
+    Path(id): Path<String>,
+    form: CsrfForm<DraftForm>,
+) -> AppResult<Response> {
+    let CsrfForm {
+        session: s,
+        form: f,
+    } = form;
+    require_keeper(&s)?;
+    let capacity = parse_capacity(&f.capacity)?;
+    let mut tx = st.db.begin().await?;
+    match store::draft(&mut tx, &s.scope, &id, capacity).await {
+        Ok(plan_id) => {
+            tx.commit().await?;
+            Ok(Redirect::to(&format!("/assignment/plans/{plan_id}")).into_response())
+        }
+        // The solver's refusals (locks above capacity, a submitted plan) are shown on
+        // the village page, where the secretary can act on them.
+        Err(AppError::Conflict(msg)) => {
+            drop(tx);
+            village_page(&st, &s, lang, &id, msg).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+// ---------- a plan ----------
+
+#[derive(Template)]
+#[template(path = "assignment/plan.html")]
+struct PlanPage {
+    c: Chrome,
+    d: PlanDetail,
+    groups: Vec<MemberGroup>,
+    warnings: Warnings,
+    diff: Option<Diff>,
+    map: String,
+    can_edit: bool,
+    can_decide: bool,
+    /// Household choices for the move form: (id, "code — head").
+    choices: Vec<(String, String)>,
+}
+
+impl PlanPage {
+    fn metres(&self, d: &Option<i64>) -> String {
+        metres(d)
+    }
+}
+
+pub async fn plan(
+    State(st): State<AppState>,
+    s: Session,
+    lang: Lang,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    require_keeper(&s)?;
+    let mut tx = st.db.begin().await?;
+    let d = store::detail(&mut tx, &s.scope, &id).await?;
+    tx.commit().await?;
+    let groups = d.groups();
+    let warnings = d.warnings();
+    let diff = d.diff();
+    let map = map_svg::render(
+        &groups,
+        &d.unassigned,
+        &format!("Bản đồ phân công thôn {}", d.village.name),
+    );
+    let path = d.village.path.clone();
+    // Every household of the village, by code, for the "move" form.
+    let mut by_code: Vec<(&str, &str, String)> = d
+        .pairs
+        .iter()
+        .map(|p| {
+            (
+                p.household_code.as_str(),
+                p.household_id.as_str(),
+                format!("{} — {}", p.household_code, p.head_name),
+            )
+        })
+        .chain(d.unassigned.iter().map(|h| {
+            (
+                h.code.as_str(),
+                h.id.as_str(),
+                format!("{} — {} (chưa có người phụ trách)", h.code, h.head_name),
+            )
+        }))
+        .collect();
+    by_code.sort();
+    let choices = by_code
+        .into_iter()
+        .map(|(_, id, label)| (id.to_owned(), label))
+        .collect();
+    page(&PlanPage {
+        c: Chrome::new(lang, &s, &format!("Phân công thôn {}", d.village.name)),
+        can_edit: d.head.status.editable() && s.scope.can_keep_registry_at(&path),
+        can_decide: d.head.status == model::Status::Submitted
+            && s.scope.covers(&[Role::CommuneCommittee], &path),
+        groups,
+        warnings,
+        diff,
+        map,
+        choices,
+        d,
+    })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct MoveForm {
+    household_id: String,
+    member_id: String,
+}
+
+pub async fn move_pair(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    form: CsrfForm<MoveForm>,
+) -> AppResult<Response> {
+    let CsrfForm {
+        session: s,
+        form: f,
+    } = form;
+    require_keeper(&s)?;
+    let mut tx = st.db.begin().await?;
+    store::move_pair(&mut tx, &s.scope, &id, &f.household_id, &f.member_id).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/assignment/plans/{id}")).into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct LockForm {
+    household_id: String,
+    locked: String,
+}
+
+pub async fn lock(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    form: CsrfForm<LockForm>,
+) -> AppResult<Response> {
+    let CsrfForm {
+        session: s,
+        form: f,
+    } = form;
+    require_keeper(&s)?;
+    let mut tx = st.db.begin().await?;
+    store::set_lock(&mut tx, &s.scope, &id, &f.household_id, f.locked == "1").await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/assignment/plans/{id}#h-{}", f.household_id)).into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct Empty {}
+
+pub async fn submit(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    form: CsrfForm<Empty>,
+) -> AppResult<Response> {
+    let s = form.session;
+    require_keeper(&s)?;
+    let mut tx = st.db.begin().await?;
+    store::submit(&mut tx, &s.scope, &id).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/assignment/plans/{id}")).into_response())
+}
+
+pub async fn approve(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    form: CsrfForm<Empty>,
+) -> AppResult<Response> {
+    let s = form.session;
+    require_keeper(&s)?;
+    let mut tx = st.db.begin().await?;
+    store::approve(&mut tx, &s.scope, &id).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/assignment/plans/{id}")).into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ReturnForm {
+    reason: String,
+}
+
+pub async fn return_plan(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    form: CsrfForm<ReturnForm>,
+) -> AppResult<Response> {
+    let CsrfForm {
+        session: s,
+        form: f,
+    } = form;
+    require_keeper(&s)?;
+    let mut tx = st.db.begin().await?;
+    store::return_plan(&mut tx, &s.scope, &id, &f.reason).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/assignment/plans/{id}")).into_response())
+}
+
+// ---------- downloads ----------
+
+fn download(bytes: Vec<u8>, mime: &'static str, filename: &str) -> Response {
+    // ASCII fallback plus the UTF-8 name (RFC 6266), so Vietnamese names survive.
+    let ascii: String = crate::text::fold(filename)
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let utf8: String = filename
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b == b'.' || b == b'-' {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{utf8}");
+    let mut res = (StatusCode::OK, bytes).into_response();
+    res.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        res.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+    }
+    res
+}
+
+fn file_name(d: &PlanDetail, ext: &str) -> String {
+    format!("Phan-cong-{}-v{}.{ext}", d.village.name, d.head.version)
+}
+
+fn village_type(v: &Unit) -> &str {
+    v.unit_type.as_deref().unwrap_or("Thôn")
+}
+
+pub async fn docx(
+    State(st): State<AppState>,
+    s: Session,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    require_keeper(&s)?;
+    let mut tx = st.db.begin().await?;
+    let d = store::detail(&mut tx, &s.scope, &id).await?;
+    tx.commit().await?;
+    let groups = d.groups();
+    let bytes = render_docx::render(&render_docx::ListDoc {
+        commune_name: &d.commune_name,
+        village_name: &d.village.name,
+        village_type: village_type(&d.village),
+        head: &d.head,
+        groups: &groups,
+    })?;
+    Ok(download(
+        bytes,
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        &file_name(&d, "docx"),
+    ))
+}
+
+pub async fn xlsx(
+    State(st): State<AppState>,
+    s: Session,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    require_keeper(&s)?;
+    let mut tx = st.db.begin().await?;
+    let d = store::detail(&mut tx, &s.scope, &id).await?;
+    tx.commit().await?;
+    let groups = d.groups();
+    let bytes = render_xlsx::render(&render_xlsx::ListBook {
+        commune_name: &d.commune_name,
+        village_name: &d.village.name,
+        village_type: village_type(&d.village),
+        head: &d.head,
+        groups: &groups,
+    })?;
+    Ok(download(
+        bytes,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        &file_name(&d, "xlsx"),
+    ))
+}
+
+// ---------- member card and the member's own page ----------
+
+#[derive(Template)]
+#[template(path = "assignment/card.html")]
+struct CardPage {
+    c: Chrome,
+    village: String,
+    commune: String,
+    member: String,
+    pairs: Vec<PairView>,
+    head: Option<PlanHead>,
+}
+
+pub async fn card(
+    State(st): State<AppState>,
+    s: Session,
+    lang: Lang,
+    Path((id, member_id)): Path<(String, String)>,
+) -> AppResult<Response> {
+    require_keeper(&s)?;
+    let mut tx = st.db.begin().await?;
+    let d = store::detail(&mut tx, &s.scope, &id).await?;
+    let member = d
+        .members
+        .iter()
+        .find(|m| m.id == member_id)
+        .map(|m| m.name.clone())
+        .ok_or(AppError::NotFound)?;
+    let pairs: Vec<PairView> = d
+        .pairs
+        .iter()
+        .filter(|p| p.member_id == member_id)
+        .cloned()
+        .collect();
+    let ids: Vec<String> = pairs.iter().map(|p| p.household_id.clone()).collect();
+    audit::log_read(
+        &mut tx,
+        &s.scope,
+        "household",
+        Some(&d.head.commune_id),
+        &ids,
+    )
+    .await?;
+    tx.commit().await?;
+    page(&CardPage {
+        c: Chrome::new(lang, &s, &member),
+        village: d.village.name.clone(),
+        commune: d.commune_name.clone(),
+        member,
+        pairs,
+        head: Some(d.head),
+    })
+}
+
+pub async fn mine(State(st): State<AppState>, s: Session, lang: Lang) -> AppResult<Response> {
+    let mut tx = st.db.begin().await?;
+    let pairs = store::mine(&mut tx, &s.scope).await?;
+    tx.commit().await?;
+    let member = pairs
+        .first()
+        .map(|p| p.member_name.clone())
+        .unwrap_or_else(|| s.scope.display_name.clone());
+    page(&CardPage {
+        c: Chrome::new(lang, &s, lang.t("my_households")),
+        village: String::new(),
+        commune: String::new(),
+        member,
+        pairs,
+        head: None,
+    })
+}

@@ -1,0 +1,285 @@
+//! "DANH SÁCH PHÂN CÔNG ĐẢNG VIÊN PHỤ TRÁCH HỘ GIA ĐÌNH" as a DOCX in the Party's
+//! document format (Hướng dẫn 36-HD/VPTW): A4, Times New Roman 13–14 pt, margins
+//! top/bottom 20 mm, left 30 mm, right 15 mm; issuing body top left with a "*" under it;
+//! "ĐẢNG CỘNG SẢN VIỆT NAM" underlined top right with the place and date in italics below.
+
+use docx_rs::{
+    AlignmentType, Docx, LineSpacing, PageMargin, Paragraph, Run, RunFonts, Table, TableCell,
+    TableLayoutType, TableRow, VAlignType, WidthType,
+};
+
+use super::model::{place_date, place_name, MemberGroup, PlanHead, Status};
+use crate::error::{AppError, AppResult};
+
+/// What the document says, independent of where it came from.
+pub struct ListDoc<'a> {
+    pub commune_name: &'a str,
+    pub village_name: &'a str,
+    /// "Thôn", "Tổ dân phố", …
+    pub village_type: &'a str,
+    pub head: &'a PlanHead,
+    pub groups: &'a [MemberGroup],
+}
+
+const MM: i32 = 57; // twips per millimetre (1440 / 25.4 ≈ 56.7)
+const A4: (u32, u32) = (11906, 16838);
+const FONT: &str = "Times New Roman";
+/// Half-points: 13 pt body, 14 pt title and headings (36-HD/VPTW).
+const BODY: usize = 26;
+const TITLE: usize = 28;
+/// Text width: A4 minus 30 mm left and 15 mm right.
+const TEXT_W: usize = 11906 - 30 * 57 - 15 * 57;
+
+fn run(text: impl Into<String>) -> Run {
+    Run::new().add_text(text).size(BODY)
+}
+
+fn para(align: AlignmentType) -> Paragraph {
+    Paragraph::new()
+        .align(align)
+        .line_spacing(LineSpacing::new().before(0).after(0))
+}
+
+fn centred(r: Run) -> Paragraph {
+    para(AlignmentType::Center).add_run(r)
+}
+
+fn cell(w: usize) -> TableCell {
+    TableCell::new().width(w, WidthType::Dxa)
+}
+
+/// The date the document speaks of: approval, else drafting.
+fn doc_date(head: &PlanHead) -> &str {
+    head.approved_at.as_deref().unwrap_or(&head.drafted_at)
+}
+
+pub fn render(d: &ListDoc<'_>) -> AppResult<Vec<u8>> {
+    let commune_upper = d.commune_name.to_uppercase();
+    let cell_upper = format!("CHI BỘ {} {}", d.village_type, d.village_name).to_uppercase();
+    let dateline = place_date(&place_name(d.commune_name), doc_date(d.head));
+
+    // Header: two borderless columns (36-HD/VPTW §II.1–4).
+    let left = cell(TEXT_W * 45 / 100)
+        .add_paragraph(centred(run(format!("ĐẢNG BỘ {commune_upper}"))))
+        .add_paragraph(centred(run(cell_upper).bold()))
+        .add_paragraph(centred(run("*")));
+    let right = cell(TEXT_W * 55 / 100)
+        .add_paragraph(centred(
+            Run::new()
+                .add_text("ĐẢNG CỘNG SẢN VIỆT NAM")
+                .size(TITLE)
+                .bold()
+                .underline("single"),
+        ))
+        .add_paragraph(centred(run("")))
+        .add_paragraph(centred(run(dateline).italic()));
+    let header = Table::without_borders(vec![TableRow::new(vec![left, right])])
+        .set_grid(vec![TEXT_W * 45 / 100, TEXT_W * 55 / 100])
+        .layout(TableLayoutType::Fixed);
+
+    let mut doc = Docx::new()
+        .page_size(A4.0, A4.1)
+        .page_margin(
+            PageMargin::new()
+                .top(20 * MM)
+                .bottom(20 * MM)
+                .left(30 * MM)
+                .right(15 * MM)
+                .header(10 * MM)
+                .footer(10 * MM),
+        )
+        .default_fonts(
+            RunFonts::new()
+                .ascii(FONT)
+                .hi_ansi(FONT)
+                .cs(FONT)
+                .east_asia(FONT),
+        )
+        .default_size(BODY)
+        .add_table(header)
+        .add_paragraph(centred(run("")))
+        .add_paragraph(centred(Run::new().add_text("DANH SÁCH").size(TITLE).bold()))
+        .add_paragraph(centred(
+            Run::new()
+                .add_text("PHÂN CÔNG ĐẢNG VIÊN PHỤ TRÁCH HỘ GIA ĐÌNH")
+                .size(TITLE)
+                .bold(),
+        ))
+        .add_paragraph(centred(
+            run(format!(
+                "(Mô hình \"Dân vận khéo 1+10\" — phiên bản {}{})",
+                d.head.version,
+                if d.head.status == Status::Approved || d.head.status == Status::Superseded {
+                    String::new()
+                } else {
+                    format!(", {}", d.head.status.label_vi().to_lowercase())
+                }
+            ))
+            .italic(),
+        ))
+        .add_paragraph(centred(run("")));
+
+    let widths = [
+        TEXT_W * 8 / 100,
+        TEXT_W * 27 / 100,
+        TEXT_W * 55 / 100,
+        TEXT_W - TEXT_W * 8 / 100 - TEXT_W * 27 / 100 - TEXT_W * 55 / 100,
+    ];
+    let head_cell = |i: usize, t: &str| {
+        cell(widths[i])
+            .vertical_align(VAlignType::Center)
+            .add_paragraph(centred(run(t).bold()))
+    };
+    let mut rows = vec![TableRow::new(vec![
+        head_cell(0, "STT"),
+        head_cell(1, "Họ và tên đảng viên"),
+        head_cell(2, "Hộ gia đình phụ trách (chủ hộ, địa chỉ)"),
+        head_cell(3, "Số hộ"),
+    ])];
+    let mut n = 0;
+    let mut total = 0;
+    for g in d.groups.iter().filter(|g| !g.pairs.is_empty()) {
+        n += 1;
+        total += g.pairs.len();
+        let mut households = cell(widths[2]);
+        for (i, p) in g.pairs.iter().enumerate() {
+            let text = if p.address.is_empty() {
+                format!("{}. {}", i + 1, p.head_name)
+            } else {
+                format!("{}. {} – {}", i + 1, p.head_name, p.address)
+            };
+            households = households.add_paragraph(para(AlignmentType::Left).add_run(run(text)));
+        }
+        rows.push(TableRow::new(vec![
+            cell(widths[0]).add_paragraph(centred(run(n.to_string()))),
+            cell(widths[1]).add_paragraph(para(AlignmentType::Left).add_run(run(&g.member.name))),
+            households,
+            cell(widths[3]).add_paragraph(centred(run(g.pairs.len().to_string()))),
+        ]));
+    }
+    rows.push(TableRow::new(vec![
+        cell(widths[0]).add_paragraph(centred(run(""))),
+        cell(widths[1]).add_paragraph(
+            para(AlignmentType::Left).add_run(run(format!("Cộng: {n} đảng viên")).bold()),
+        ),
+        cell(widths[2]).add_paragraph(para(AlignmentType::Left).add_run(run(""))),
+        cell(widths[3]).add_paragraph(centred(run(total.to_string()).bold())),
+    ]));
+    let table = Table::new(rows)
+        .set_grid(widths.to_vec())
+        .layout(TableLayoutType::Fixed);
+
+    // Recipients left, signature right (36-HD/VPTW §II.9–10).
+    let recipients = cell(TEXT_W / 2)
+        .add_paragraph(
+            para(AlignmentType::Left).add_run(
+                Run::new()
+                    .add_text("Nơi nhận:")
+                    .size(24)
+                    .bold()
+                    .underline("single"),
+            ),
+        )
+        .add_paragraph(
+            para(AlignmentType::Left)
+                .add_run(Run::new().add_text("- Đảng ủy xã (để báo cáo),").size(22)),
+        )
+        .add_paragraph(
+            para(AlignmentType::Left)
+                .add_run(Run::new().add_text("- Đảng viên trong chi bộ,").size(22)),
+        )
+        .add_paragraph(
+            para(AlignmentType::Left).add_run(Run::new().add_text("- Lưu chi bộ.").size(22)),
+        );
+    let signature = cell(TEXT_W - TEXT_W / 2)
+        .add_paragraph(centred(
+            Run::new().add_text("T/M CHI BỘ").size(TITLE).bold(),
+        ))
+        .add_paragraph(centred(Run::new().add_text("BÍ THƯ").size(TITLE).bold()))
+        .add_paragraph(centred(run("")))
+        .add_paragraph(centred(run("")))
+        .add_paragraph(centred(run("")));
+    let footer = Table::without_borders(vec![TableRow::new(vec![recipients, signature])])
+        .set_grid(vec![TEXT_W / 2, TEXT_W - TEXT_W / 2])
+        .layout(TableLayoutType::Fixed);
+
+    doc = doc
+        .add_table(table)
+        .add_paragraph(centred(run("")))
+        .add_table(footer);
+    let mut buf = std::io::Cursor::new(Vec::new());
+    doc.build()
+        .pack(&mut buf)
+        .map_err(|e| AppError::internal(format!("docx: {e}")))?;
+    Ok(buf.into_inner())
+}
+
+/// A member's card as DOCX is not needed: the card is a printable page (A4 print CSS).
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::assignment::model::{MemberBrief, PairView};
+
+    #[test]
+    fn document_is_a_zip_with_the_names() {
+        let head = PlanHead {
+            id: "p".into(),
+            commune_id: "c".into(),
+            village_id: "v".into(),
+            village_name: "Bằng Ngang".into(),
+            version: 2,
+            status: Status::Approved,
+            capacity: 10,
+            drafted_by: "u".into(),
+            drafted_at: "2026-11-30T03:00:00.000Z".into(),
+            submitted_at: None,
+            decided_by: None,
+            decided_at: None,
+            approved_at: Some("2026-11-30T03:00:00.000Z".into()),
+            superseded_at: None,
+            return_reason: None,
+            households: 1,
+            members: 1,
+            uncovered: 0,
+            members_needed: 0,
+            moved: 0,
+            total_distance_m: 0,
+            notes: vec![],
+        };
+        let g = MemberGroup {
+            member: MemberBrief {
+                id: "m".into(),
+                name: "Nguyễn Thị Huệ".into(),
+                status: "active".into(),
+                latitude: None,
+                longitude: None,
+            },
+            colour: "#000",
+            pairs: vec![PairView {
+                household_id: "h".into(),
+                household_code: "BN0001".into(),
+                head_name: "Trần Văn Đức".into(),
+                address: "Số 5, Xóm Đông".into(),
+                latitude: None,
+                longitude: None,
+                household_active: true,
+                member_id: "m".into(),
+                member_name: "Nguyễn Thị Huệ".into(),
+                member_status: "active".into(),
+                reason: "same_xom".into(),
+                distance_m: None,
+                locked: false,
+            }],
+            over_capacity: false,
+        };
+        let bytes = render(&ListDoc {
+            commune_name: "Xã Lương Bằng",
+            village_name: "Bằng Ngang",
+            village_type: "Thôn",
+            head: &head,
+            groups: &[g],
+        })
+        .unwrap();
+        assert_eq!(&bytes[..2], b"PK");
+    }
+}

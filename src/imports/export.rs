@@ -1,0 +1,215 @@
+//! Export of the registry to XLSX: Vietnamese sort order, a title row naming the unit
+//! and the date, only what the user may see (registries are for the roles that keep
+//! them), every export audit-logged as a read of the records it holds.
+//!
+//! The headers are the import's own, so an exported file imports back unchanged.
+
+use super::xlsx::{self, Out};
+use crate::audit;
+use crate::auth::Scope;
+use crate::db::{Tx, Value};
+use crate::error::{AppError, AppResult};
+use crate::people::households::SUPPORT_CATEGORIES;
+use crate::people::list::Where;
+use crate::people::members::status_label;
+use crate::units::store::Unit;
+
+pub const HOUSEHOLD_HEADERS: &[&str] = &[
+    "Mã hộ",
+    "Họ và tên chủ hộ",
+    "Thôn",
+    "Xóm",
+    "Ngõ",
+    "Số nhà",
+    "Số điện thoại",
+    "Số nhân khẩu",
+    "Diện hỗ trợ",
+    "Vĩ độ",
+    "Kinh độ",
+    "Tình trạng",
+    "Ngày cập nhật",
+];
+
+pub const MEMBER_HEADERS: &[&str] = &[
+    "Họ và tên",
+    "Thôn",
+    "Chi bộ",
+    "Giới tính",
+    "Năm sinh",
+    "Số điện thoại",
+    "Trạng thái",
+    "Ngày cập nhật",
+];
+
+/// "2026-11-30T…" → (2026, 11, 30).
+fn ymd(ts: &str) -> Out {
+    let mut it = ts
+        .get(..10)
+        .unwrap_or("")
+        .split('-')
+        .map(|p| p.parse::<u16>().ok());
+    match (
+        it.next().flatten(),
+        it.next().flatten(),
+        it.next().flatten(),
+    ) {
+        (Some(y), Some(m), Some(d)) => Out::Date(y, m as u8, d as u8),
+        _ => Out::Blank,
+    }
+}
+
+fn text(s: String) -> Out {
+    if s.is_empty() {
+        Out::Blank
+    } else {
+        Out::Text(s)
+    }
+}
+
+fn today_vi() -> String {
+    let now = crate::clock::now();
+    match (now.get(0..4), now.get(5..7), now.get(8..10)) {
+        (Some(y), Some(m), Some(d)) => format!("{d}/{m}/{y}"),
+        _ => String::new(),
+    }
+}
+
+fn scoped(scope: &Scope, unit: &Unit, village_col: &str) -> AppResult<Where> {
+    if !scope.can_keep_registry_at(&unit.path)
+        && !scope
+            .registry_paths()
+            .iter()
+            .any(|p| p.starts_with(&unit.path))
+    {
+        return Err(AppError::Forbidden);
+    }
+    let mut w = Where::registry_scope(scope, village_col);
+    w.and(
+        &format!("{village_col} IN (SELECT id FROM units WHERE path >= ? AND path < ?)"),
+        [
+            Value::from(unit.path.as_str()),
+            Value::from(format!("{}~", unit.path)),
+        ],
+    );
+    Ok(w)
+}
+
+fn file_name(kind: &str, unit: &Unit) -> String {
+    let slug: String = crate::text::fold(&unit.name)
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    format!(
+        "{kind}-{slug}-{}.xlsx",
+        crate::clock::now().get(..10).unwrap_or("")
+    )
+}
+
+/// (file name, bytes).
+pub async fn households(tx: &mut Tx, scope: &Scope, unit: &Unit) -> AppResult<(String, Vec<u8>)> {
+    let w = scoped(scope, unit, "h.village_id")?;
+    let rows = tx
+        .fetch_all(
+            &format!(
+                "SELECT h.id, h.commune_id, h.code, h.head_name, v.name AS village_name, h.xom, h.ngo, h.house_no, h.phone, h.size, \
+                 h.support_categories, h.latitude, h.longitude, h.status, h.updated_at \
+                 FROM households h JOIN units v ON v.id = h.village_id WHERE {} \
+                 ORDER BY v.name COLLATE vi, h.head_given COLLATE vi, h.head_family COLLATE vi, h.head_middle COLLATE vi, h.id",
+                w.sql
+            ),
+            &w.args,
+        )
+        .await?;
+    let mut ids = Vec::with_capacity(rows.len());
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        ids.push(r.str("id")?);
+        let support = r
+            .str("support_categories")?
+            .split(',')
+            .filter_map(|c| {
+                SUPPORT_CATEGORIES
+                    .iter()
+                    .find(|(k, _, _)| *k == c)
+                    .map(|(_, vi, _)| *vi)
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        out.push(vec![
+            text(r.str("code")?),
+            text(r.str("head_name")?),
+            text(r.str("village_name")?),
+            text(r.str("xom")?),
+            text(r.str("ngo")?),
+            text(r.str("house_no")?),
+            text(r.opt_str("phone")?.unwrap_or_default()),
+            r.opt_i64("size")?
+                .map_or(Out::Blank, |n| Out::Number(n as f64)),
+            text(support),
+            r.opt_f64("latitude")?.map_or(Out::Blank, Out::Number),
+            r.opt_f64("longitude")?.map_or(Out::Blank, Out::Number),
+            text(
+                match r.str("status")?.as_str() {
+                    "active" => "Đang ở",
+                    "moved" => "Đã chuyển đi",
+                    _ => "Đã giải thể",
+                }
+                .to_owned(),
+            ),
+            ymd(&r.str("updated_at")?),
+        ]);
+    }
+    let commune = rows.first().map(|r| r.str("commune_id")).transpose()?;
+    audit::log_read(tx, scope, "household", commune.as_deref(), &ids).await?;
+    let title = format!(
+        "DANH SÁCH HỘ GIA ĐÌNH — {} — ngày {}",
+        unit.name,
+        today_vi()
+    );
+    let bytes = xlsx::write("Hộ gia đình", &title, HOUSEHOLD_HEADERS, &out)?;
+    Ok((file_name("ho-gia-dinh", unit), bytes))
+}
+
+pub async fn members(tx: &mut Tx, scope: &Scope, unit: &Unit) -> AppResult<(String, Vec<u8>)> {
+    let w = scoped(scope, unit, "m.village_id")?;
+    let rows = tx
+        .fetch_all(
+            &format!(
+                "SELECT m.id, m.commune_id, m.full_name, v.name AS village_name, c.name AS cell_name, m.sex, m.birth_year, \
+                 m.phone, m.status, m.updated_at \
+                 FROM members m JOIN units v ON v.id = m.village_id LEFT JOIN cells c ON c.id = m.cell_id WHERE {} \
+                 ORDER BY v.name COLLATE vi, m.given_name COLLATE vi, m.family_name COLLATE vi, m.middle_name COLLATE vi, m.id",
+                w.sql
+            ),
+            &w.args,
+        )
+        .await?;
+    let mut ids = Vec::with_capacity(rows.len());
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        ids.push(r.str("id")?);
+        out.push(vec![
+            text(r.str("full_name")?),
+            text(r.str("village_name")?),
+            text(r.opt_str("cell_name")?.unwrap_or_default()),
+            text(
+                match r.opt_str("sex")?.as_deref() {
+                    Some("M") => "Nam",
+                    Some("F") => "Nữ",
+                    _ => "",
+                }
+                .to_owned(),
+            ),
+            r.opt_i64("birth_year")?
+                .map_or(Out::Blank, |n| Out::Number(n as f64)),
+            text(r.opt_str("phone")?.unwrap_or_default()),
+            text(status_label(&r.str("status")?, false).to_owned()),
+            ymd(&r.str("updated_at")?),
+        ]);
+    }
+    let commune = rows.first().map(|r| r.str("commune_id")).transpose()?;
+    audit::log_read(tx, scope, "member", commune.as_deref(), &ids).await?;
+    let title = format!("DANH SÁCH ĐẢNG VIÊN — {} — ngày {}", unit.name, today_vi());
+    let bytes = xlsx::write("Đảng viên", &title, MEMBER_HEADERS, &out)?;
+    Ok((file_name("dang-vien", unit), bytes))
+}

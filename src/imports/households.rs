@@ -1,0 +1,209 @@
+//! A row of a households file → the registry's own [`HouseholdForm`], validated by the
+//! same code as the web form, so import and UI accept exactly the same data.
+
+use super::headers::Field;
+use super::table::{Cell, SheetRow};
+use super::{Parsed, Rejected};
+use crate::error::FieldError;
+use crate::people::households::{Draft, HouseholdForm, SUPPORT_CATEGORIES};
+use crate::text;
+
+/// One row that passed validation, with what the file said about where it belongs.
+pub struct Row {
+    pub row: u32,
+    pub form: HouseholdForm,
+    pub draft: Draft,
+    /// The "Thôn" cell, when the file has one (needed for a whole-commune import).
+    pub village: String,
+}
+
+/// Which of the household's columns the file provides: a column the file lacks never
+/// overwrites what the registry holds.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Present {
+    pub code: bool,
+    pub xom: bool,
+    pub ngo: bool,
+    pub house_no: bool,
+    pub phone: bool,
+    pub size: bool,
+    pub support: bool,
+    pub coordinates: bool,
+}
+
+pub fn present(p: &Parsed) -> Present {
+    let has = |f| p.header.column(f).is_some();
+    Present {
+        code: has(Field::Code),
+        xom: has(Field::Xom),
+        ngo: has(Field::Ngo),
+        house_no: has(Field::HouseNo),
+        phone: has(Field::Phone),
+        size: has(Field::Size),
+        support: has(Field::Support),
+        coordinates: has(Field::Latitude) && has(Field::Longitude),
+    }
+}
+
+/// Text of a cell for a form field. A phone typed as a number lost its leading 0
+/// ("912345678"); put it back.
+pub fn cell_text(cell: Option<&Cell>) -> String {
+    match cell {
+        Some(c) => text::clean(&c.text()),
+        None => String::new(),
+    }
+}
+
+pub fn phone_text(cell: Option<&Cell>) -> String {
+    match cell {
+        Some(Cell::Number(f)) if f.fract() == 0.0 && (1e8..1e10).contains(f) => {
+            format!("0{}", *f as i64)
+        }
+        c => cell_text(c),
+    }
+}
+
+/// "Hộ nghèo, Gia đình chính sách" → codes. Unknown words are an error the row shows.
+pub fn support_codes(raw: &str) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    for part in raw.split([',', ';', '/', '+', '\n']) {
+        let key = text::fold(part.trim());
+        if key.is_empty() || key == "khong" || key == "-" {
+            continue;
+        }
+        let found = SUPPORT_CATEGORIES.iter().find(|(code, vi, _)| {
+            key == *code
+                || key == text::fold(vi)
+                || (key.len() >= 5 && text::fold(vi).contains(&key))
+        });
+        match found {
+            Some((code, _, _)) => out.push((*code).to_owned()),
+            None => {
+                let all: Vec<&str> = SUPPORT_CATEGORIES.iter().map(|(_, vi, _)| *vi).collect();
+                return Err(format!(
+                    "Diện hỗ trợ \"{}\" không có trong danh mục; hãy dùng: {}",
+                    part.trim(),
+                    all.join(", ")
+                ));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A cell that holds a formula Excel never computed: say so, rather than import blank.
+pub fn formula_error(p: &Parsed, row: &SheetRow) -> Option<Rejected> {
+    p.header.columns.iter().find_map(|c| match row.get(c.index) {
+        Cell::Formula(_) => Some(Rejected {
+            row: row.number,
+            column: c.label.clone(),
+            reason: "Ô chứa công thức chưa có kết quả; hãy mở tệp bằng Excel, lưu lại (hoặc dán giá trị thay cho công thức) rồi nhập lại".into(),
+        }),
+        Cell::Error => Some(Rejected {
+            row: row.number,
+            column: c.label.clone(),
+            reason: "Ô báo lỗi công thức (#N/A, #VALUE!…); hãy sửa ô này trong Excel".into(),
+        }),
+        _ => None,
+    })
+}
+
+/// A row without a name and with at most one filled cell is a footer ("Người lập biểu",
+/// a signature, a note), not a household without a name.
+pub fn is_footer(p: &Parsed, row: &SheetRow) -> bool {
+    let filled = row.cells.iter().filter(|c| !c.is_blank()).count();
+    cell_text(p.cell(row, Field::Name)).is_empty() && filled <= 1
+}
+
+/// Field errors named by the file's own column headers.
+pub fn rejected(p: &Parsed, row: u32, errors: Vec<FieldError>) -> Rejected {
+    let field_of = |name: &str| match name {
+        "code" => Some(Field::Code),
+        "head_name" | "full_name" => Some(Field::Name),
+        "xom" => Some(Field::Xom),
+        "ngo" => Some(Field::Ngo),
+        "house_no" => Some(Field::HouseNo),
+        "latitude" => Some(Field::Latitude),
+        "longitude" => Some(Field::Longitude),
+        "phone" => Some(Field::Phone),
+        "size" => Some(Field::Size),
+        "support" => Some(Field::Support),
+        "citizen_id" => Some(Field::CitizenId),
+        "birth_year" => Some(Field::Birth),
+        "sex" => Some(Field::Sex),
+        "status" => Some(Field::Status),
+        "cell_id" => Some(Field::Cell),
+        _ => None,
+    };
+    let column = errors
+        .first()
+        .and_then(|e| field_of(&e.field))
+        .map(|f| p.label(f))
+        .unwrap_or_default();
+    let reason = errors
+        .iter()
+        .map(|e| e.message.clone())
+        .collect::<Vec<_>>()
+        .join("; ");
+    Rejected {
+        row,
+        column,
+        reason,
+    }
+}
+
+/// Maps every data row; rows that fail validation come back as [`Rejected`].
+pub fn rows(p: &Parsed, secret: &str, citizen_id_enabled: bool) -> (Vec<Row>, Vec<Rejected>) {
+    let mut ok = Vec::with_capacity(p.rows.len());
+    let mut bad = Vec::new();
+    for r in &p.rows {
+        if is_footer(p, r) {
+            continue;
+        }
+        if let Some(e) = formula_error(p, r) {
+            bad.push(e);
+            continue;
+        }
+        let t = |f| cell_text(p.cell(r, f));
+        let support = match support_codes(&t(Field::Support)) {
+            Ok(s) => s,
+            Err(reason) => {
+                bad.push(Rejected {
+                    row: r.number,
+                    column: p.label(Field::Support),
+                    reason,
+                });
+                continue;
+            }
+        };
+        let form = HouseholdForm {
+            village_id: String::new(),
+            code: t(Field::Code),
+            head_name: t(Field::Name),
+            xom: t(Field::Xom),
+            ngo: t(Field::Ngo),
+            house_no: t(Field::HouseNo),
+            latitude: t(Field::Latitude),
+            longitude: t(Field::Longitude),
+            phone: phone_text(p.cell(r, Field::Phone)),
+            size: t(Field::Size),
+            support,
+            // With citizen IDs switched off (the default) the column is not read at all.
+            citizen_id: if citizen_id_enabled {
+                t(Field::CitizenId)
+            } else {
+                String::new()
+            },
+        };
+        match form.validate(secret, citizen_id_enabled) {
+            Ok(draft) => ok.push(Row {
+                row: r.number,
+                village: t(Field::Village),
+                form,
+                draft,
+            }),
+            Err(errors) => bad.push(rejected(p, r.number, errors)),
+        }
+    }
+    (ok, bad)
+}

@@ -1,0 +1,429 @@
+//! The import page for cell secretaries and commune staff: upload → preview with counts
+//! and every rejected row → confirm. No JavaScript. The uploaded file stays on the
+//! server (table `import_batches`, for the uploader only, for a day) between preview
+//! and confirmation, so the person never uploads twice and cannot swap the file.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use base64::Engine as _;
+use serde::Deserialize;
+
+use super::limits::Limits;
+use super::store::{self, Kind, Options, Outcome};
+use super::xlsx::{self, Out};
+use super::{export, ImportError, Parsed};
+use crate::app::AppState;
+use crate::auth::{Role, Session};
+use crate::clock;
+use crate::db::Tx;
+use crate::error::{AppError, AppResult};
+use crate::units::store::{self as units, Unit};
+use crate::web::extract::{CsrfForm, CsrfMultipart, Q};
+use crate::web::i18n::Lang;
+use crate::web::layout::{page, page_with_status, Chrome};
+
+/// The upload route's own body limit: the largest file plus the form around it.
+pub const UPLOAD_LIMIT: usize = 20 * 1024 * 1024 + 64 * 1024;
+/// How long an uploaded file waits for its confirmation.
+const KEEP_HOURS: i64 = 24;
+
+fn require_registry(s: &Session) -> AppResult<()> {
+    if s.scope.keeps_registry() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// Units the user may import into: their villages, and communes where they sit on the committee.
+async fn targets(tx: &mut Tx, s: &Session) -> AppResult<Vec<Unit>> {
+    let mut out = Vec::new();
+    for g in &s.scope.grants {
+        if g.role == Role::CommuneCommittee && g.unit_kind == "commune" {
+            out.push(units::get(tx, &g.unit_id).await?);
+        }
+    }
+    out.extend(units::villages_in_scope(tx, &s.scope).await?);
+    Ok(out)
+}
+
+#[derive(Template)]
+#[template(path = "imports/index.html")]
+struct IndexPage {
+    c: Chrome,
+    targets: Vec<Unit>,
+    error: String,
+    kind: String,
+    unit_id: String,
+}
+
+pub async fn index(State(st): State<AppState>, s: Session, lang: Lang) -> AppResult<Response> {
+    require_registry(&s)?;
+    let mut tx = st.db.begin_read().await?;
+    let targets = targets(&mut tx, &s).await?;
+    tx.commit().await?;
+    page(&IndexPage {
+        c: Chrome::new(lang, &s, lang.t("import")),
+        targets,
+        error: String::new(),
+        kind: "households".into(),
+        unit_id: String::new(),
+    })
+}
+
+/// Receives the file, reads it, keeps it, and shows its preview.
+pub async fn upload(
+    State(st): State<AppState>,
+    lang: Lang,
+    form: CsrfMultipart,
+) -> AppResult<Response> {
+    let s = &form.session;
+    require_registry(s)?;
+    let kind_code = form.field("kind").to_owned();
+    let unit_id = form.field("unit_id").to_owned();
+    let mut tx = st.db.begin().await?;
+    let targets = targets(&mut tx, s).await?;
+    let fail = |error: String, targets: Vec<Unit>| {
+        page_with_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &IndexPage {
+                c: Chrome::new(lang, s, lang.t("import")),
+                targets,
+                error,
+                kind: kind_code.clone(),
+                unit_id: unit_id.clone(),
+            },
+        )
+    };
+    let Some(kind) = Kind::parse(&kind_code) else {
+        return fail(
+            "Hãy chọn loại danh sách: hộ gia đình hoặc đảng viên".into(),
+            targets,
+        );
+    };
+    let Some(unit) = targets.iter().find(|u| u.id == unit_id).cloned() else {
+        return fail("Hãy chọn thôn hoặc xã để nhập".into(), targets);
+    };
+    let Some((_, file_name, bytes)) = form
+        .files
+        .iter()
+        .find(|(n, _, b)| n == "file" && !b.is_empty())
+    else {
+        return fail(
+            "Hãy chọn tệp danh sách (.xlsx, .xls hoặc .csv)".into(),
+            targets,
+        );
+    };
+    if let Err(e) = super::parse(bytes, &Limits::default()) {
+        return fail(e.to_string(), targets);
+    }
+    let now = clock::now();
+    tx.execute(
+        "DELETE FROM import_batches WHERE expires_at < ?",
+        &[now.clone().into()],
+    )
+    .await?;
+    let id = clock::new_id();
+    let expires = clock::stamp(time::OffsetDateTime::now_utc() + time::Duration::hours(KEEP_HOURS));
+    let name: String = file_name
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(200)
+        .collect();
+    tx.execute(
+        "INSERT INTO import_batches (id, user_id, kind, unit_id, file_name, sha256, size, content, created_at, expires_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        &[
+            id.clone().into(),
+            s.scope.user_id.clone().into(),
+            kind.code().into(),
+            unit.id.into(),
+            name.into(),
+            super::cli::sha256(bytes).into(),
+            (bytes.len() as i64).into(),
+            base64::engine::general_purpose::STANDARD.encode(bytes).into(),
+            now.into(),
+            expires.into(),
+        ],
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/imports/{id}")).into_response())
+}
+
+struct Batch {
+    id: String,
+    kind: Kind,
+    unit: Unit,
+    file_name: String,
+    sha256: String,
+    bytes: Vec<u8>,
+    applied_at: Option<String>,
+    outcome: Option<String>,
+}
+
+/// The user's own, unexpired batch; anyone else's is "not found".
+async fn batch(tx: &mut Tx, s: &Session, id: &str) -> AppResult<Batch> {
+    let r = tx
+        .fetch_optional(
+            "SELECT id, kind, unit_id, file_name, sha256, content, applied_at, outcome FROM import_batches \
+             WHERE id = ? AND user_id = ? AND expires_at > ?",
+            &[id.into(), s.scope.user_id.clone().into(), clock::now().into()],
+        )
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let kind = Kind::parse(&r.str("kind")?).ok_or(AppError::NotFound)?;
+    let unit = units::get(tx, &r.str("unit_id")?).await?;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(r.str("content")?)
+        .map_err(|_| AppError::internal("import batch content is not base64"))?;
+    Ok(Batch {
+        id: r.str("id")?,
+        kind,
+        unit,
+        file_name: r.str("file_name")?,
+        sha256: r.str("sha256")?,
+        bytes,
+        applied_at: r.opt_str("applied_at")?,
+        outcome: r.opt_str("outcome")?,
+    })
+}
+
+fn parse(b: &Batch) -> AppResult<Parsed> {
+    super::parse(&b.bytes, &Limits::default())
+        .map_err(|e: ImportError| AppError::BadRequest(e.to_string()))
+}
+
+async fn preview(
+    st: &AppState,
+    tx: &mut Tx,
+    s: &Session,
+    b: &Batch,
+    apply: bool,
+) -> AppResult<Outcome> {
+    let parsed = parse(b)?;
+    store::run(
+        tx,
+        &s.scope,
+        &b.unit,
+        b.kind,
+        &parsed,
+        &Options {
+            secret: &st.secret,
+            citizen_id_enabled: st.config.citizen_id_enabled,
+            apply,
+            sha256: &b.sha256,
+        },
+    )
+    .await
+}
+
+#[derive(Template)]
+#[template(path = "imports/preview.html")]
+struct PreviewPage {
+    c: Chrome,
+    id: String,
+    file_name: String,
+    o: Outcome,
+    applied: bool,
+    applied_at: String,
+    /// The first rejected rows (all of them are in the downloadable file).
+    shown: Vec<super::Rejected>,
+}
+
+pub async fn show(
+    State(st): State<AppState>,
+    s: Session,
+    lang: Lang,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    require_registry(&s)?;
+    let mut tx = st.db.begin().await?;
+    let b = batch(&mut tx, &s, &id).await?;
+    let o = match b.outcome.as_deref().map(serde_json::from_str::<Outcome>) {
+        Some(Ok(o)) => o,
+        _ => preview(&st, &mut tx, &s, &b, false).await?,
+    };
+    // A preview writes nothing: roll back whatever the dry run touched.
+    drop(tx);
+    page(&PreviewPage {
+        c: Chrome::new(lang, &s, lang.t("import")),
+        id: b.id,
+        file_name: b.file_name,
+        shown: o.rejected.iter().take(500).cloned().collect(),
+        applied: b.applied_at.is_some(),
+        applied_at: b.applied_at.unwrap_or_default(),
+        o,
+    })
+}
+
+#[derive(Deserialize, Default)]
+pub struct Empty {}
+
+/// Confirms: applies the kept file in one transaction, once.
+pub async fn apply(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    form: CsrfForm<Empty>,
+) -> AppResult<Response> {
+    let s = &form.session;
+    require_registry(s)?;
+    let mut tx = st.db.begin().await?;
+    let b = batch(&mut tx, s, &id).await?;
+    if b.applied_at.is_some() {
+        return Err(AppError::Conflict("Tệp này đã được nhập rồi".into()));
+    }
+    let o = preview(&st, &mut tx, s, &b, true).await?;
+    let json = serde_json::to_string(&o).map_err(|e| AppError::internal(format!("json: {e}")))?;
+    tx.execute(
+        "UPDATE import_batches SET applied_at = ?, outcome = ? WHERE id = ?",
+        &[clock::now().into(), json.into(), b.id.clone().into()],
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/imports/{}", b.id)).into_response())
+}
+
+fn xlsx_response(file_name: &str, bytes: Vec<u8>) -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file_name}\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// The rejected rows as the file had them (text in Unicode), plus a "Lỗi" column, so
+/// the secretary can fix them in Excel and import that file again.
+pub async fn rejected(
+    State(st): State<AppState>,
+    s: Session,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    require_registry(&s)?;
+    let mut tx = st.db.begin().await?;
+    let b = batch(&mut tx, &s, &id).await?;
+    let o = match b.outcome.as_deref().map(serde_json::from_str::<Outcome>) {
+        Some(Ok(o)) => o,
+        _ => preview(&st, &mut tx, &s, &b, false).await?,
+    };
+    drop(tx);
+    let parsed = parse(&b)?;
+    let skip = parsed
+        .header
+        .column(super::headers::Field::ErrorNote)
+        .map(|c| c.index);
+    let keep: Vec<usize> = (0..parsed.header.labels.len())
+        .filter(|i| Some(*i) != skip)
+        .collect();
+    let mut headers: Vec<&str> = keep
+        .iter()
+        .map(|&i| parsed.header.labels[i].as_str())
+        .collect();
+    headers.push("Lỗi");
+    let mut rows = Vec::new();
+    for r in &o.rejected {
+        let Some(row) = parsed.rows.iter().find(|x| x.number == r.row) else {
+            continue;
+        };
+        let mut out: Vec<Out> = keep
+            .iter()
+            .map(|&i| match row.get(i) {
+                super::table::Cell::Number(f) => Out::Number(*f),
+                c => Out::Text(c.text()),
+            })
+            .collect();
+        out.push(Out::Text(format!(
+            "Dòng {}, cột \"{}\": {}",
+            r.row, r.column, r.reason
+        )));
+        rows.push(out);
+    }
+    let title = format!("CÁC DÒNG CHƯA NHẬP ĐƯỢC — {}", b.file_name);
+    let bytes = xlsx::write("Dòng lỗi", &title, &headers, &rows)?;
+    Ok(xlsx_response("dong-loi.xlsx", bytes))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct UnitQuery {
+    unit: String,
+}
+
+/// The unit to export: the one asked for, else the user's first registry grant.
+async fn export_unit(tx: &mut Tx, s: &Session, q: &UnitQuery) -> AppResult<Unit> {
+    let id = if q.unit.is_empty() {
+        s.scope
+            .grants
+            .iter()
+            .find(|g| g.role.keeps_registry())
+            .map(|g| g.unit_id.clone())
+            .ok_or(AppError::Forbidden)?
+    } else {
+        q.unit.clone()
+    };
+    units::get(tx, &id).await.map_err(|_| AppError::NotFound)
+}
+
+pub async fn export_households(
+    State(st): State<AppState>,
+    s: Session,
+    Q(q): Q<UnitQuery>,
+) -> AppResult<Response> {
+    require_registry(&s)?;
+    let mut tx = st.db.begin().await?;
+    let unit = export_unit(&mut tx, &s, &q).await?;
+    let (name, bytes) = export::households(&mut tx, &s.scope, &unit).await?;
+    tx.commit().await?;
+    Ok(xlsx_response(&name, bytes))
+}
+
+pub async fn export_members(
+    State(st): State<AppState>,
+    s: Session,
+    Q(q): Q<UnitQuery>,
+) -> AppResult<Response> {
+    require_registry(&s)?;
+    let mut tx = st.db.begin().await?;
+    let unit = export_unit(&mut tx, &s, &q).await?;
+    let (name, bytes) = export::members(&mut tx, &s.scope, &unit).await?;
+    tx.commit().await?;
+    Ok(xlsx_response(&name, bytes))
+}
+
+/// The blank template with Vietnamese headers and a sheet of instructions.
+pub async fn template(s: Session, Path(kind): Path<String>) -> AppResult<Response> {
+    require_registry(&s)?;
+    let (headers, guide, name): (&[&str], &[&str], &str) = match kind.as_str() {
+        "households.xlsx" => (
+            export::HOUSEHOLD_HEADERS,
+            xlsx::HOUSEHOLD_GUIDE,
+            "mau-ho-gia-dinh.xlsx",
+        ),
+        "members.xlsx" => (
+            export::MEMBER_HEADERS,
+            xlsx::MEMBER_GUIDE,
+            "mau-dang-vien.xlsx",
+        ),
+        _ => return Err(AppError::NotFound),
+    };
+    // The export's own headers, less what only the registry fills in.
+    let headers: Vec<&str> = headers
+        .iter()
+        .copied()
+        .filter(|h| !matches!(*h, "Tình trạng" | "Ngày cập nhật"))
+        .collect();
+    let bytes = xlsx::template(&headers, guide)?;
+    Ok(xlsx_response(name, bytes))
+}

@@ -1,0 +1,797 @@
+//! Matching imported rows against the registry and applying them, all in the caller's
+//! one transaction: either every accepted row is written or none is.
+//!
+//! A household matches by its code in the village, else by the head's name and address
+//! (folded, so "Hoà"/"Hòa" agree); a member by name in the village and year of birth.
+//! Re-importing a file therefore finds every row unchanged. A column the file lacks, or
+//! a blank cell, never erases what the registry holds: old lists are often partial.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+
+use super::{households, members, Converted, Parsed, Rejected};
+use crate::audit::{self, Event};
+use crate::auth::Scope;
+use crate::clock;
+use crate::db::{Row, Tx, Value};
+use crate::error::{AppError, AppResult};
+use crate::text;
+use crate::units::store::{self as units, Unit};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Households,
+    Members,
+}
+
+impl Kind {
+    pub fn parse(s: &str) -> Option<Kind> {
+        match s {
+            "households" | "ho" => Some(Kind::Households),
+            "members" | "dang-vien" => Some(Kind::Members),
+            _ => None,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Kind::Households => "households",
+            Kind::Members => "members",
+        }
+    }
+
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            Kind::Households => "hộ gia đình",
+            Kind::Members => "đảng viên",
+        }
+    }
+}
+
+pub struct Options<'a> {
+    pub secret: &'a str,
+    pub citizen_id_enabled: bool,
+    /// false: a preview (dry run) that writes nothing.
+    pub apply: bool,
+    /// Hash of the file, kept in the audit event.
+    pub sha256: &'a str,
+}
+
+/// What an import did (or, in a preview, would do).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Outcome {
+    pub kind: Kind,
+    pub unit: String,
+    pub applied: bool,
+    pub new: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub rejected_count: usize,
+    pub converted: Vec<Converted>,
+    pub notes: Vec<String>,
+    pub rejected: Vec<Rejected>,
+}
+
+/// The villages an import may write to, by folded name.
+struct Target {
+    commune_id: String,
+    unit_name: String,
+    /// Set when importing for one village: every row goes there.
+    only: Option<Unit>,
+    villages: HashMap<String, Unit>,
+}
+
+/// "Thôn Bằng Ngang", "thon bang ngang", "Bằng Ngang" are one village.
+fn village_key(name: &str) -> String {
+    let k = text::fold(&text::clean(name));
+    for prefix in [
+        "thon ",
+        "xom ",
+        "to dan pho ",
+        "tdp ",
+        "khu pho ",
+        "ap ",
+        "ban ",
+    ] {
+        if let Some(rest) = k.strip_prefix(prefix) {
+            return rest.to_owned();
+        }
+    }
+    k
+}
+
+async fn target(tx: &mut Tx, scope: &Scope, unit: &Unit) -> AppResult<Target> {
+    if !unit.is_current() || !matches!(unit.kind.as_str(), "village" | "commune") {
+        return Err(AppError::invalid(
+            "unit",
+            "Chỉ nhập danh sách cho một thôn hoặc một xã đang có hiệu lực",
+        ));
+    }
+    if !scope.can_keep_registry_at(&unit.path) {
+        return Err(AppError::Forbidden);
+    }
+    let commune_id = unit.commune_id.clone().unwrap_or_else(|| unit.id.clone());
+    let mut villages = HashMap::new();
+    let only = if unit.kind == "village" {
+        villages.insert(village_key(&unit.name), unit.clone());
+        Some(unit.clone())
+    } else {
+        for v in units::children(tx, &unit.id, false).await? {
+            if v.kind == "village" && scope.can_keep_registry_at(&v.path) {
+                villages.insert(village_key(&v.name), v);
+            }
+        }
+        None
+    };
+    Ok(Target {
+        commune_id,
+        unit_name: unit.name.clone(),
+        only,
+        villages,
+    })
+}
+
+impl Target {
+    fn village_ids(&self) -> Vec<String> {
+        self.villages.values().map(|v| v.id.clone()).collect()
+    }
+
+    /// The village a row belongs to, or why it cannot be placed.
+    fn resolve(&self, written: &str) -> Result<&Unit, String> {
+        match (&self.only, written.trim().is_empty()) {
+            (Some(v), true) => Ok(v),
+            (Some(v), false) if village_key(written) == village_key(&v.name) => Ok(v),
+            (Some(v), false) => Err(format!(
+                "Dòng này ghi thôn \"{written}\", không phải thôn đang nhập ({}); hãy nhập dòng này cho đúng thôn",
+                v.name
+            )),
+            (None, true) => Err("Cần ghi tên thôn (cột \"Thôn\") khi nhập danh sách cho cả xã".into()),
+            (None, false) => self.villages.get(&village_key(written)).ok_or_else(|| {
+                format!("Thôn \"{written}\" không có trong {}; hãy kiểm tra tên thôn hoặc thêm thôn trước", self.unit_name)
+            }),
+        }
+    }
+}
+
+fn in_list(col: &str, n: usize) -> String {
+    format!("{col} IN ({})", vec!["?"; n.max(1)].join(","))
+}
+
+pub async fn run(
+    tx: &mut Tx,
+    scope: &Scope,
+    unit: &Unit,
+    kind: Kind,
+    parsed: &Parsed,
+    opts: &Options<'_>,
+) -> AppResult<Outcome> {
+    let target = target(tx, scope, unit).await?;
+    let mut out = Outcome {
+        kind,
+        unit: unit.name.clone(),
+        applied: false,
+        new: 0,
+        updated: 0,
+        unchanged: 0,
+        rejected_count: 0,
+        converted: parsed.converted.clone(),
+        notes: parsed.notes.clone(),
+        rejected: Vec::new(),
+    };
+    if parsed
+        .header
+        .column(super::headers::Field::CitizenId)
+        .is_some()
+        && !opts.citizen_id_enabled
+    {
+        out.notes
+            .push("Cột số CCCD/CMND không được đọc: hệ thống không thu thập số căn cước.".into());
+    }
+    match kind {
+        Kind::Households => households_run(tx, scope, &target, parsed, opts, &mut out).await?,
+        Kind::Members => members_run(tx, scope, &target, parsed, opts, &mut out).await?,
+    }
+    out.rejected.sort_by_key(|r| r.row);
+    out.rejected_count = out.rejected.len();
+    if opts.apply && out.new + out.updated > 0 {
+        audit::append(
+            tx,
+            Event {
+                actor_id: &scope.user_id,
+                action: "import",
+                entity: match kind {
+                    Kind::Households => "household",
+                    Kind::Members => "member",
+                },
+                entity_id: &unit.id,
+                commune_id: Some(&target.commune_id),
+                detail: serde_json::json!({
+                    "new": out.new, "updated": out.updated, "unchanged": out.unchanged,
+                    "rejected": out.rejected_count, "sha256": opts.sha256,
+                }),
+            },
+        )
+        .await?;
+        out.applied = true;
+    }
+    Ok(out)
+}
+
+struct ExistingHousehold {
+    id: String,
+    village_id: String,
+    code: String,
+    head_name: String,
+    xom: String,
+    ngo: String,
+    house_no: String,
+    latitude: Option<f64>,
+    longitude: Option<f64>,
+    phone: Option<String>,
+    size: Option<i64>,
+    support: String,
+}
+
+impl ExistingHousehold {
+    fn from_row(r: &Row) -> AppResult<Self> {
+        Ok(ExistingHousehold {
+            id: r.str("id")?,
+            village_id: r.str("village_id")?,
+            code: r.str("code")?,
+            head_name: r.str("head_name")?,
+            xom: r.str("xom")?,
+            ngo: r.str("ngo")?,
+            house_no: r.str("house_no")?,
+            latitude: r.opt_f64("latitude")?,
+            longitude: r.opt_f64("longitude")?,
+            phone: r.opt_str("phone")?,
+            size: r.opt_i64("size")?,
+            support: r.str("support_categories")?,
+        })
+    }
+}
+
+fn household_key(name: &str, xom: &str, ngo: &str, house_no: &str) -> String {
+    format!(
+        "{}|{}|{}|{}",
+        text::fold(name),
+        text::fold(xom),
+        text::fold(ngo),
+        text::fold(house_no)
+    )
+}
+
+/// Four-digit codes not yet used in the village, as the registry's own form makes them.
+fn fresh_code(
+    used: &mut HashSet<(String, String)>,
+    counters: &mut HashMap<String, u64>,
+    village: &str,
+) -> String {
+    let n = counters.entry(village.to_owned()).or_insert(0);
+    loop {
+        *n += 1;
+        let code = format!("{n:04}");
+        if used.insert((village.to_owned(), code.clone())) {
+            return code;
+        }
+    }
+}
+
+fn keep<T: Clone>(present: bool, new: Option<T>, old: &Option<T>) -> Option<T> {
+    if present && new.is_some() {
+        new
+    } else {
+        old.clone()
+    }
+}
+
+fn keep_text(present: bool, new: &str, old: &str) -> String {
+    if present && !new.is_empty() {
+        new.to_owned()
+    } else {
+        old.to_owned()
+    }
+}
+
+const HOUSEHOLD_COLUMNS: &[&str] = &[
+    "id",
+    "commune_id",
+    "village_id",
+    "code",
+    "head_family",
+    "head_middle",
+    "head_given",
+    "head_name",
+    "name_folded",
+    "xom",
+    "ngo",
+    "house_no",
+    "latitude",
+    "longitude",
+    "phone",
+    "size",
+    "support_categories",
+    "citizen_id_masked",
+    "citizen_id_hash",
+    "status",
+    "created_at",
+    "updated_at",
+];
+
+async fn households_run(
+    tx: &mut Tx,
+    _scope: &Scope,
+    target: &Target,
+    parsed: &Parsed,
+    opts: &Options<'_>,
+    out: &mut Outcome,
+) -> AppResult<()> {
+    let (rows, mut rejected) = households::rows(parsed, opts.secret, opts.citizen_id_enabled);
+    let present = households::present(parsed);
+    let ids = target.village_ids();
+    let mut args: Vec<Value> = ids.iter().map(Value::from).collect();
+    args.insert(0, target.commune_id.clone().into());
+    let existing: Vec<ExistingHousehold> = tx
+        .fetch_all(
+            &format!(
+                "SELECT id, village_id, code, head_name, xom, ngo, house_no, latitude, longitude, phone, size, support_categories \
+                 FROM households WHERE commune_id = ? AND {}",
+                in_list("village_id", ids.len())
+            ),
+            &args,
+        )
+        .await?
+        .iter()
+        .map(ExistingHousehold::from_row)
+        .collect::<AppResult<_>>()?;
+    let mut used: HashSet<(String, String)> = HashSet::new();
+    let mut by_code: HashMap<(String, String), usize> = HashMap::new();
+    let mut by_key: HashMap<(String, String), Vec<usize>> = HashMap::new();
+    let mut counters: HashMap<String, u64> = HashMap::new();
+    for (i, h) in existing.iter().enumerate() {
+        used.insert((h.village_id.clone(), h.code.clone()));
+        by_code.insert((h.village_id.clone(), h.code.clone()), i);
+        by_key
+            .entry((
+                h.village_id.clone(),
+                household_key(&h.head_name, &h.xom, &h.ngo, &h.house_no),
+            ))
+            .or_default()
+            .push(i);
+        *counters.entry(h.village_id.clone()).or_insert(0) += 1;
+    }
+    // Codes the file itself names are taken before any code is generated.
+    for r in &rows {
+        if let Ok(v) = target.resolve(&r.village) {
+            if !r.draft.code.is_empty() {
+                used.insert((v.id.clone(), r.draft.code.clone()));
+            }
+        }
+    }
+    let mut seen_code: HashMap<(String, String), u32> = HashMap::new();
+    let mut seen_key: HashMap<(String, String), u32> = HashMap::new();
+    let mut matched: HashMap<usize, u32> = HashMap::new();
+    let now = clock::now();
+    let mut inserts: Vec<Vec<Value>> = Vec::new();
+    let mut updates: Vec<Vec<Value>> = Vec::new();
+    let name_col = parsed.label(super::headers::Field::Name);
+    for r in rows {
+        let d = &r.draft;
+        let reject = |column: String, reason: String| Rejected {
+            row: r.row,
+            column,
+            reason,
+        };
+        let village = match target.resolve(&r.village) {
+            Ok(v) => v,
+            Err(reason) => {
+                rejected.push(reject(parsed.label(super::headers::Field::Village), reason));
+                continue;
+            }
+        };
+        let vid = village.id.clone();
+        let key = household_key(&d.head_name, &d.xom, &d.ngo, &d.house_no);
+        if !d.code.is_empty() {
+            if let Some(first) = seen_code.insert((vid.clone(), d.code.clone()), r.row) {
+                rejected.push(reject(
+                    parsed.label(super::headers::Field::Code),
+                    format!(
+                        "Trùng mã hộ {} với dòng {first}; hãy bỏ bớt một dòng hoặc sửa mã",
+                        d.code
+                    ),
+                ));
+                continue;
+            }
+        }
+        if let Some(first) = seen_key.insert((vid.clone(), key.clone()), r.row) {
+            rejected.push(reject(
+                name_col.clone(),
+                format!("Có thể trùng với dòng {first} (cùng tên chủ hộ và địa chỉ); hãy bỏ bớt một dòng hoặc ghi mã hộ khác nhau"),
+            ));
+            continue;
+        }
+        let found = if d.code.is_empty() {
+            None
+        } else {
+            by_code.get(&(vid.clone(), d.code.clone())).copied()
+        };
+        let found = match found {
+            Some(i) => Some(i),
+            None => match by_key.get(&(vid.clone(), key.clone())).map(Vec::as_slice) {
+                None | Some([]) => None,
+                Some([i]) => Some(*i),
+                Some(many) => {
+                    rejected.push(reject(
+                        name_col.clone(),
+                        format!("Thôn đã có {} hộ cùng tên chủ hộ và địa chỉ này; hãy ghi mã hộ để phân biệt", many.len()),
+                    ));
+                    continue;
+                }
+            },
+        };
+        let Some(i) = found else {
+            let code = if d.code.is_empty() {
+                fresh_code(&mut used, &mut counters, &vid)
+            } else {
+                d.code.clone()
+            };
+            let (cid_masked, cid_hash) = d.citizen_id.clone().unzip();
+            inserts.push(vec![
+                clock::new_id().into(),
+                target.commune_id.clone().into(),
+                vid.into(),
+                code.into(),
+                d.parts.family.clone().into(),
+                d.parts.middle.clone().into(),
+                d.parts.given.clone().into(),
+                d.head_name.clone().into(),
+                text::fold(&d.head_name).into(),
+                d.xom.clone().into(),
+                d.ngo.clone().into(),
+                d.house_no.clone().into(),
+                d.latitude.into(),
+                d.longitude.into(),
+                d.phone.clone().into(),
+                d.size.into(),
+                d.support.clone().into(),
+                cid_masked.into(),
+                cid_hash.into(),
+                "active".into(),
+                now.clone().into(),
+                now.clone().into(),
+            ]);
+            continue;
+        };
+        if let Some(first) = matched.insert(i, r.row) {
+            rejected.push(reject(
+                name_col.clone(),
+                format!("Dòng này và dòng {first} cùng trỏ tới một hộ đã có; hãy bỏ bớt một dòng"),
+            ));
+            continue;
+        }
+        let h = &existing[i];
+        let code = keep_text(present.code, &d.code, &h.code);
+        if code != h.code && by_code.contains_key(&(vid.clone(), code.clone())) {
+            rejected.push(reject(
+                parsed.label(super::headers::Field::Code),
+                format!("Mã hộ {code} đã dùng cho một hộ khác trong thôn"),
+            ));
+            continue;
+        }
+        let xom = keep_text(present.xom, &d.xom, &h.xom);
+        let ngo = keep_text(present.ngo, &d.ngo, &h.ngo);
+        let house_no = keep_text(present.house_no, &d.house_no, &h.house_no);
+        let phone = keep(present.phone, d.phone.clone(), &h.phone);
+        let size = keep(present.size, d.size, &h.size);
+        let support = keep_text(present.support, &d.support, &h.support);
+        let (latitude, longitude) = if present.coordinates && d.latitude.is_some() {
+            (d.latitude, d.longitude)
+        } else {
+            (h.latitude, h.longitude)
+        };
+        let same = code == h.code
+            && d.head_name == h.head_name
+            && xom == h.xom
+            && ngo == h.ngo
+            && house_no == h.house_no
+            && phone == h.phone
+            && size == h.size
+            && support == h.support
+            && latitude == h.latitude
+            && longitude == h.longitude
+            && d.citizen_id.is_none();
+        if same {
+            out.unchanged += 1;
+            continue;
+        }
+        let (cid_masked, cid_hash) = d.citizen_id.clone().unzip();
+        updates.push(vec![
+            code.into(),
+            d.parts.family.clone().into(),
+            d.parts.middle.clone().into(),
+            d.parts.given.clone().into(),
+            d.head_name.clone().into(),
+            text::fold(&d.head_name).into(),
+            xom.into(),
+            ngo.into(),
+            house_no.into(),
+            latitude.into(),
+            longitude.into(),
+            phone.into(),
+            size.into(),
+            support.into(),
+            cid_masked.into(),
+            cid_hash.into(),
+            now.clone().into(),
+            h.id.clone().into(),
+        ]);
+    }
+    out.new = inserts.len();
+    out.updated = updates.len();
+    out.rejected = rejected;
+    if opts.apply {
+        tx.insert_many("households", HOUSEHOLD_COLUMNS, &inserts)
+            .await?;
+        for u in &updates {
+            tx.execute(
+                "UPDATE households SET code = ?, head_family = ?, head_middle = ?, head_given = ?, head_name = ?, name_folded = ?, \
+                 xom = ?, ngo = ?, house_no = ?, latitude = ?, longitude = ?, phone = ?, size = ?, support_categories = ?, \
+                 citizen_id_masked = COALESCE(?, citizen_id_masked), citizen_id_hash = COALESCE(?, citizen_id_hash), updated_at = ? WHERE id = ?",
+                u,
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+struct ExistingMember {
+    id: String,
+    full_name: String,
+    sex: Option<String>,
+    birth_year: Option<i64>,
+    phone: Option<String>,
+    status: String,
+    cell_id: Option<String>,
+}
+
+const MEMBER_COLUMNS: &[&str] = &[
+    "id",
+    "commune_id",
+    "village_id",
+    "cell_id",
+    "family_name",
+    "middle_name",
+    "given_name",
+    "full_name",
+    "name_folded",
+    "sex",
+    "birth_year",
+    "phone",
+    "status",
+    "household_id",
+    "citizen_id_masked",
+    "citizen_id_hash",
+    "created_at",
+    "updated_at",
+];
+
+async fn members_run(
+    tx: &mut Tx,
+    _scope: &Scope,
+    target: &Target,
+    parsed: &Parsed,
+    opts: &Options<'_>,
+    out: &mut Outcome,
+) -> AppResult<()> {
+    use super::headers::Field;
+    let this_year = time::OffsetDateTime::now_utc().year();
+    let (rows, mut rejected) =
+        members::rows(parsed, opts.secret, opts.citizen_id_enabled, this_year);
+    let present = members::present(parsed);
+    let ids = target.village_ids();
+    let mut args: Vec<Value> = ids.iter().map(Value::from).collect();
+    args.insert(0, target.commune_id.clone().into());
+    let found = tx
+        .fetch_all(
+            &format!(
+                "SELECT id, village_id, full_name, sex, birth_year, phone, status, cell_id FROM members \
+                 WHERE commune_id = ? AND {}",
+                in_list("village_id", ids.len())
+            ),
+            &args,
+        )
+        .await?;
+    let mut existing = Vec::with_capacity(found.len());
+    let mut by_name: HashMap<(String, String), Vec<usize>> = HashMap::new();
+    for r in &found {
+        let m = ExistingMember {
+            id: r.str("id")?,
+            full_name: r.str("full_name")?,
+            sex: r.opt_str("sex")?,
+            birth_year: r.opt_i64("birth_year")?,
+            phone: r.opt_str("phone")?,
+            status: r.str("status")?,
+            cell_id: r.opt_str("cell_id")?,
+        };
+        by_name
+            .entry((r.str("village_id")?, text::fold(&m.full_name)))
+            .or_default()
+            .push(existing.len());
+        existing.push(m);
+    }
+    let mut cells: HashMap<String, String> = HashMap::new();
+    for r in tx
+        .fetch_all(
+            "SELECT id, name FROM cells WHERE commune_id = ?",
+            &[target.commune_id.clone().into()],
+        )
+        .await?
+    {
+        let key = text::fold(&r.str("name")?);
+        let key = key
+            .strip_prefix("chi bo ")
+            .map(str::to_owned)
+            .unwrap_or(key);
+        cells.insert(key, r.str("id")?);
+    }
+    let mut seen: HashMap<(String, String, Option<i64>), u32> = HashMap::new();
+    let mut matched: HashMap<usize, u32> = HashMap::new();
+    let now = clock::now();
+    let mut inserts: Vec<Vec<Value>> = Vec::new();
+    let mut updates: Vec<Vec<Value>> = Vec::new();
+    let name_col = parsed.label(Field::Name);
+    for r in rows {
+        let d = &r.draft;
+        let reject = |column: String, reason: String| Rejected {
+            row: r.row,
+            column,
+            reason,
+        };
+        let village = match target.resolve(&r.village) {
+            Ok(v) => v,
+            Err(reason) => {
+                rejected.push(reject(parsed.label(Field::Village), reason));
+                continue;
+            }
+        };
+        let cell_id = if r.cell.is_empty() {
+            None
+        } else {
+            let key = text::fold(&r.cell);
+            let key = key.strip_prefix("chi bo ").unwrap_or(&key);
+            match cells.get(key) {
+                Some(id) => Some(id.clone()),
+                None => {
+                    rejected.push(reject(
+                        parsed.label(Field::Cell),
+                        format!("Chi bộ \"{}\" chưa có trong xã; hãy tạo chi bộ trước (trang Chi bộ) rồi nhập lại", r.cell),
+                    ));
+                    continue;
+                }
+            }
+        };
+        let vid = village.id.clone();
+        let folded = text::fold(&d.full_name);
+        if let Some(first) = seen.insert((vid.clone(), folded.clone(), d.birth_year), r.row) {
+            rejected.push(reject(
+                name_col.clone(),
+                format!("Có thể trùng với dòng {first} (cùng họ tên, năm sinh, thôn); hãy bỏ bớt một dòng"),
+            ));
+            continue;
+        }
+        let candidates: Vec<usize> = by_name
+            .get(&(vid.clone(), folded))
+            .map(|v| {
+                v.iter()
+                    .copied()
+                    .filter(|&i| {
+                        d.birth_year.is_none()
+                            || existing[i].birth_year.is_none()
+                            || existing[i].birth_year == d.birth_year
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let i = match candidates.as_slice() {
+            [] => {
+                let (cid_masked, cid_hash) = d.citizen_id.clone().unzip();
+                inserts.push(vec![
+                    clock::new_id().into(),
+                    target.commune_id.clone().into(),
+                    vid.into(),
+                    cell_id.into(),
+                    d.parts.family.clone().into(),
+                    d.parts.middle.clone().into(),
+                    d.parts.given.clone().into(),
+                    d.full_name.clone().into(),
+                    text::fold(&d.full_name).into(),
+                    d.sex.clone().into(),
+                    d.birth_year.into(),
+                    d.phone.clone().into(),
+                    d.status.clone().into(),
+                    Value::Null,
+                    cid_masked.into(),
+                    cid_hash.into(),
+                    now.clone().into(),
+                    now.clone().into(),
+                ]);
+                continue;
+            }
+            [i] => *i,
+            many => {
+                rejected.push(reject(
+                    name_col.clone(),
+                    format!(
+                        "Thôn đã có {} đảng viên cùng họ tên; hãy ghi năm sinh để phân biệt",
+                        many.len()
+                    ),
+                ));
+                continue;
+            }
+        };
+        if let Some(first) = matched.insert(i, r.row) {
+            rejected.push(reject(
+                name_col.clone(),
+                format!("Dòng này và dòng {first} cùng trỏ tới một đảng viên đã có; hãy bỏ bớt một dòng"),
+            ));
+            continue;
+        }
+        let m = &existing[i];
+        let sex = keep(present.sex, d.sex.clone(), &m.sex);
+        let birth_year = keep(present.birth_year, d.birth_year, &m.birth_year);
+        let phone = keep(present.phone, d.phone.clone(), &m.phone);
+        let status = keep_text(
+            present.status && !r.form.status.is_empty(),
+            &d.status,
+            &m.status,
+        );
+        let cell = keep(present.cell, cell_id, &m.cell_id);
+        if d.full_name == m.full_name
+            && sex == m.sex
+            && birth_year == m.birth_year
+            && phone == m.phone
+            && status == m.status
+            && cell == m.cell_id
+            && d.citizen_id.is_none()
+        {
+            out.unchanged += 1;
+            continue;
+        }
+        let (cid_masked, cid_hash) = d.citizen_id.clone().unzip();
+        updates.push(vec![
+            cell.into(),
+            d.parts.family.clone().into(),
+            d.parts.middle.clone().into(),
+            d.parts.given.clone().into(),
+            d.full_name.clone().into(),
+            text::fold(&d.full_name).into(),
+            sex.into(),
+            birth_year.into(),
+            phone.into(),
+            status.into(),
+            cid_masked.into(),
+            cid_hash.into(),
+            now.clone().into(),
+            m.id.clone().into(),
+        ]);
+    }
+    out.new = inserts.len();
+    out.updated = updates.len();
+    out.rejected = rejected;
+    if opts.apply {
+        tx.insert_many("members", MEMBER_COLUMNS, &inserts).await?;
+        for u in &updates {
+            tx.execute(
+                "UPDATE members SET cell_id = ?, family_name = ?, middle_name = ?, given_name = ?, full_name = ?, name_folded = ?, \
+                 sex = ?, birth_year = ?, phone = ?, status = ?, citizen_id_masked = COALESCE(?, citizen_id_masked), \
+                 citizen_id_hash = COALESCE(?, citizen_id_hash), updated_at = ? WHERE id = ?",
+                u,
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}

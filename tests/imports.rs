@@ -1,0 +1,666 @@
+//! Import and export (issue 3): fixtures written by an independent writer
+//! (tests/fixtures/make_fixtures.py, openpyxl/xlwt), each on both engines.
+
+use danvan::auth::scope::Grant;
+use danvan::auth::{Role, Scope};
+use danvan::imports::limits::Limits;
+use danvan::imports::store::{self, Kind, Options, Outcome};
+use danvan::imports::{self, ImportError};
+use danvan::units::store as units;
+
+use crate::both;
+use crate::common::{self, Backend, TestApp};
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn committee(unit: &units::Unit) -> Scope {
+    Scope {
+        user_id: "test-committee".into(),
+        username: "test".into(),
+        display_name: "Test".into(),
+        member_id: None,
+        grants: vec![Grant {
+            role: Role::CommuneCommittee,
+            unit_id: unit.id.clone(),
+            unit_path: unit.path.clone(),
+            unit_kind: unit.kind.clone(),
+            unit_name: unit.name.clone(),
+        }],
+    }
+}
+
+async fn commune(app: &TestApp) -> units::Unit {
+    let mut tx = app.tx().await;
+    let c = units::resolve(&mut tx, "12280")
+        .await
+        .expect("pilot commune");
+    tx.commit().await.expect("commit");
+    c
+}
+
+/// A new, empty village of the pilot commune, so counts are exact.
+async fn fresh_village(app: &TestApp, name: &str) -> units::Unit {
+    let c = commune(app).await;
+    let mut tx = app.tx().await;
+    let v = units::create_village(&mut tx, &committee(&c), &c, name)
+        .await
+        .expect("village");
+    tx.commit().await.expect("commit");
+    v
+}
+
+async fn import(
+    app: &TestApp,
+    unit: &units::Unit,
+    kind: Kind,
+    bytes: &[u8],
+    apply: bool,
+) -> Outcome {
+    let parsed = imports::parse(bytes, &Limits::default()).expect("parse");
+    let mut tx = app.tx().await;
+    let out = store::run(
+        &mut tx,
+        &committee(unit),
+        unit,
+        kind,
+        &parsed,
+        &Options {
+            secret: "test-secret",
+            citizen_id_enabled: false,
+            apply,
+            sha256: "",
+        },
+    )
+    .await
+    .expect("import");
+    if apply {
+        tx.commit().await.expect("commit");
+    }
+    out
+}
+
+fn counts(o: &Outcome) -> (usize, usize, usize, usize) {
+    (o.new, o.updated, o.unchanged, o.rejected_count)
+}
+
+async fn households_in(app: &TestApp, v: &units::Unit) -> i64 {
+    app.count(
+        "SELECT COUNT(*) FROM households WHERE village_id = ?",
+        &[v.id.clone().into()],
+    )
+    .await
+}
+
+both!(
+    template_imports_and_reimport_changes_nothing,
+    template_reimport
+);
+async fn template_reimport(b: Backend) {
+    let app = common::spawn(b).await;
+    let v = fresh_village(&app, "Thử Nghiệm").await;
+    let file = fixture("template_households.xlsx");
+    let preview = import(&app, &v, Kind::Households, &file, false).await;
+    assert_eq!(counts(&preview), (5, 0, 0, 0), "{preview:?}");
+    assert_eq!(households_in(&app, &v).await, 0, "a preview writes nothing");
+    let first = import(&app, &v, Kind::Households, &file, true).await;
+    assert_eq!(counts(&first), (5, 0, 0, 0));
+    assert_eq!(households_in(&app, &v).await, 5);
+    let again = import(&app, &v, Kind::Households, &file, true).await;
+    assert_eq!(counts(&again), (0, 0, 5, 0), "{again:?}");
+    assert_eq!(households_in(&app, &v).await, 5);
+    let support = app
+        .one_str(
+            "SELECT support_categories FROM households WHERE village_id = ? AND head_name = ?",
+            &[v.id.clone().into(), "Phạm Thị Dung".into()],
+        )
+        .await;
+    assert_eq!(support, "chinh_sach");
+    // The same rows from the .xls writer land in another village.
+    let v2 = fresh_village(&app, "Thử Nghiệm Hai").await;
+    let xls = import(
+        &app,
+        &v2,
+        Kind::Households,
+        &fixture("template_households.xls"),
+        true,
+    )
+    .await;
+    assert_eq!(counts(&xls), (5, 0, 0, 0), "{xls:?}");
+    // The template for members.
+    let m = import(
+        &app,
+        &v,
+        Kind::Members,
+        &fixture("template_members.xlsx"),
+        true,
+    )
+    .await;
+    assert_eq!(counts(&m), (4, 0, 0, 0), "{m:?}");
+    let status = app
+        .one_str(
+            "SELECT status FROM members WHERE full_name = ?",
+            &["Vũ Văn Minh".into()],
+        )
+        .await;
+    assert_eq!(status, "exempt");
+}
+
+both!(messy_households_file, messy_households);
+async fn messy_households(b: Backend) {
+    let app = common::spawn(b).await;
+    let v = fresh_village(&app, "Thử Nghiệm").await;
+    let out = import(
+        &app,
+        &v,
+        Kind::Households,
+        &fixture("messy_households.xlsx"),
+        true,
+    )
+    .await;
+    assert_eq!(counts(&out), (4, 0, 0, 2), "{out:#?}");
+    let rows: Vec<u32> = out.rejected.iter().map(|r| r.row).collect();
+    assert_eq!(rows, vec![12, 13], "{:#?}", out.rejected);
+    assert!(
+        out.rejected[0].reason.contains("dòng 7"),
+        "{:?}",
+        out.rejected[0]
+    );
+    assert_eq!(out.rejected[1].column, "Điện thoại");
+    assert!(
+        out.converted
+            .iter()
+            .any(|c| c.encoding == "TCVN3" && c.column == "Họ tên chủ hộ"),
+        "{:?}",
+        out.converted
+    );
+    let phone = app
+        .one_str(
+            "SELECT phone FROM households WHERE village_id = ? AND head_name = ?",
+            &[v.id.clone().into(), "Trần Thị Bình".into()],
+        )
+        .await;
+    assert_eq!(
+        phone, "0912345679",
+        "a phone typed as a number gets its 0 back"
+    );
+    let xom = app
+        .one_str(
+            "SELECT xom FROM households WHERE village_id = ? AND head_name = ?",
+            &[v.id.clone().into(), "Lê Văn Cường".into()],
+        )
+        .await;
+    assert_eq!(xom, "Xóm Giữa");
+    let again = import(
+        &app,
+        &v,
+        Kind::Households,
+        &fixture("messy_households.xlsx"),
+        true,
+    )
+    .await;
+    assert_eq!(counts(&again), (0, 0, 4, 2));
+}
+
+both!(messy_members_file, messy_members);
+async fn messy_members(b: Backend) {
+    let app = common::spawn(b).await;
+    let v = fresh_village(&app, "Thử Nghiệm").await;
+    let out = import(
+        &app,
+        &v,
+        Kind::Members,
+        &fixture("messy_members.xlsx"),
+        true,
+    )
+    .await;
+    assert_eq!(counts(&out), (5, 0, 0, 2), "{out:#?}");
+    let rows: Vec<u32> = out.rejected.iter().map(|r| r.row).collect();
+    assert_eq!(rows, vec![9, 10], "{:#?}", out.rejected);
+    assert_eq!(out.rejected[1].column, "Ngày sinh");
+    for (name, year) in [
+        ("Nguyễn Văn Hùng", "1962"),
+        ("Đỗ Thị Lan", "1975"),
+        ("Vũ Văn Minh", "1948"),
+        ("Bùi Thị Nga", "1982"),
+        ("Ngô Văn Phúc", "1968"),
+    ] {
+        let y = app
+            .one_str(
+                "SELECT birth_year FROM members WHERE village_id = ? AND full_name = ?",
+                &[v.id.clone().into(), name.into()],
+            )
+            .await;
+        assert_eq!(y, year, "{name}");
+    }
+}
+
+both!(vni_and_windows_1258, vni_and_cp1258);
+async fn vni_and_cp1258(b: Backend) {
+    let app = common::spawn(b).await;
+    let v = fresh_village(&app, "Thử Nghiệm").await;
+    let out = import(
+        &app,
+        &v,
+        Kind::Households,
+        &fixture("vni_households.xlsx"),
+        true,
+    )
+    .await;
+    assert_eq!(counts(&out), (3, 0, 0, 0), "{out:#?}");
+    assert!(
+        out.converted.iter().any(|c| c.encoding == "VNI"),
+        "{:?}",
+        out.converted
+    );
+    let n = app
+        .count(
+            "SELECT COUNT(*) FROM households WHERE village_id = ? AND head_name IN ('Nguyễn Văn Thắng', 'Trần Thị Thuỷ', 'Lê Đức Thọ')",
+            &[v.id.clone().into()],
+        )
+        .await;
+    let mut tx = app.tx().await;
+    let names: Vec<String> = tx
+        .fetch_all(
+            "SELECT head_name, xom FROM households WHERE village_id = ?",
+            &[v.id.clone().into()],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| format!("{}|{}", r.str("head_name").unwrap(), r.str("xom").unwrap()))
+        .collect();
+    drop(tx);
+    assert_eq!(n, 3, "{names:?}");
+    let v2 = fresh_village(&app, "Thử Nghiệm Hai").await;
+    let out = import(
+        &app,
+        &v2,
+        Kind::Households,
+        &fixture("households_cp1258.csv"),
+        true,
+    )
+    .await;
+    assert_eq!(counts(&out), (3, 0, 0, 0), "{out:#?}");
+    assert!(out.notes.iter().any(|n| n.contains("Windows-1258")));
+    let phone = app
+        .one_str(
+            "SELECT phone FROM households WHERE village_id = ? AND head_name = ?",
+            &[v2.id.clone().into(), "Đặng Thị Ngọc Ánh".into()],
+        )
+        .await;
+    assert_eq!(phone, "02213862123");
+}
+
+both!(formulas_are_refused_with_a_reason, formulas);
+async fn formulas(b: Backend) {
+    let app = common::spawn(b).await;
+    let v = fresh_village(&app, "Thử Nghiệm").await;
+    let out = import(
+        &app,
+        &v,
+        Kind::Households,
+        &fixture("formulas_households.xlsx"),
+        true,
+    )
+    .await;
+    assert_eq!(counts(&out), (1, 0, 0, 2), "{out:#?}");
+    assert!(out.rejected.iter().all(|r| r.reason.contains("công thức")));
+}
+
+#[test]
+fn unreadable_files_get_a_clear_error() {
+    let limits = Limits::default();
+    let err = |name: &str| imports::parse(&fixture(name), &limits).err();
+    assert!(
+        matches!(err("zip_bomb.xlsx"), Some(ImportError::TooLarge(_))),
+        "{:?}",
+        err("zip_bomb.xlsx")
+    );
+    assert_eq!(err("empty.xlsx"), Some(ImportError::Empty));
+    assert_eq!(
+        err("not_a_spreadsheet.xlsx"),
+        Some(ImportError::NotSpreadsheet)
+    );
+    assert_eq!(imports::parse(b"", &limits).err(), Some(ImportError::Empty));
+    // A Word file renamed .xlsx is a zip, but not a workbook.
+    let mut docx = std::io::Cursor::new(Vec::new());
+    {
+        let mut z = zip::ZipWriter::new(&mut docx);
+        z.start_file(
+            "word/document.xml",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
+        std::io::Write::write_all(&mut z, b"<w:document/>").unwrap();
+        z.finish().unwrap();
+    }
+    assert_eq!(
+        imports::parse(docx.get_ref(), &limits).err(),
+        Some(ImportError::NotSpreadsheet)
+    );
+    let small = Limits {
+        max_file_bytes: 1000,
+        ..Limits::default()
+    };
+    assert!(matches!(
+        imports::parse(&fixture("template_households.xlsx"), &small),
+        Err(ImportError::TooLarge(_))
+    ));
+    let few = Limits {
+        max_rows: 2,
+        ..Limits::default()
+    };
+    assert!(matches!(
+        imports::parse(&fixture("template_households.xlsx"), &few),
+        Err(ImportError::TooLarge(_))
+    ));
+    for e in [
+        ImportError::Empty,
+        ImportError::NotSpreadsheet,
+        ImportError::NoHeader,
+    ] {
+        assert!(!e.to_string().is_empty());
+    }
+}
+
+both!(export_then_import_changes_nothing, round_trip);
+async fn round_trip(b: Backend) {
+    let app = common::spawn(b).await;
+    let c = commune(&app).await;
+    let scope = committee(&c);
+    let mut tx = app.tx().await;
+    let (name, bytes) = imports::export::households(&mut tx, &scope, &c)
+        .await
+        .expect("export");
+    let (_, members) = imports::export::members(&mut tx, &scope, &c)
+        .await
+        .expect("export");
+    tx.commit().await.expect("commit");
+    assert!(name.ends_with(".xlsx"));
+    let total = app
+        .count(
+            "SELECT COUNT(*) FROM households WHERE commune_id = ?",
+            &[c.id.clone().into()],
+        )
+        .await as usize;
+    let out = import(&app, &c, Kind::Households, &bytes, true).await;
+    assert_eq!(
+        counts(&out),
+        (0, 0, total, 0),
+        "{:#?}",
+        &out.rejected[..out.rejected.len().min(5)]
+    );
+    let total = app
+        .count(
+            "SELECT COUNT(*) FROM members WHERE commune_id = ?",
+            &[c.id.clone().into()],
+        )
+        .await as usize;
+    let out = import(&app, &c, Kind::Members, &members, true).await;
+    assert_eq!(
+        counts(&out),
+        (0, 0, total, 0),
+        "{:#?}",
+        &out.rejected[..out.rejected.len().min(5)]
+    );
+}
+
+both!(export_writes_formula_like_text_as_text, export_text_cells);
+async fn export_text_cells(b: Backend) {
+    let app = common::spawn(b).await;
+    let v = fresh_village(&app, "Thử Nghiệm").await;
+    import(
+        &app,
+        &v,
+        Kind::Households,
+        &fixture("template_households.xlsx"),
+        true,
+    )
+    .await;
+    app.exec(
+        "UPDATE households SET xom = '=1+1' WHERE village_id = ?",
+        &[v.id.clone().into()],
+    )
+    .await;
+    let mut tx = app.tx().await;
+    let (_, bytes) = imports::export::households(&mut tx, &committee(&v), &v)
+        .await
+        .expect("export");
+    tx.commit().await.expect("commit");
+    let parsed = imports::parse(&bytes, &Limits::default()).expect("parse export");
+    assert_eq!(parsed.rows.len(), 5);
+    let xom = parsed
+        .header
+        .columns
+        .iter()
+        .find(|c| c.label == "Xóm")
+        .expect("xóm")
+        .index;
+    assert!(
+        parsed.rows.iter().all(|r| r.get(xom).text() == "=1+1"),
+        "text, not a formula"
+    );
+    // Vietnamese order by given name: An, Bình, Cường, Dung, Hoà.
+    let name = parsed
+        .header
+        .columns
+        .iter()
+        .find(|c| c.label == "Họ và tên chủ hộ")
+        .expect("name")
+        .index;
+    let names: Vec<String> = parsed.rows.iter().map(|r| r.get(name).text()).collect();
+    assert_eq!(
+        names,
+        [
+            "Nguyễn Văn An",
+            "Trần Thị Bình",
+            "Lê Văn Cường",
+            "Phạm Thị Dung",
+            "Hoàng Thị Hoà"
+        ]
+    );
+}
+
+both!(cli_import_dry_run_then_apply, cli_import);
+async fn cli_import(b: Backend) {
+    let app = common::spawn(b).await;
+    let v = fresh_village(&app, "Thử Nghiệm").await;
+    let file = format!(
+        "{}/tests/fixtures/messy_households.xlsx",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let out = app.cli(&[
+        "import",
+        "households",
+        &file,
+        "--village",
+        "12280/Thử Nghiệm",
+        "--dry-run",
+        "--json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(json["new"], 4);
+    assert_eq!(json["rejected_count"], 2);
+    assert_eq!(json["rejected"][1]["row"], 13);
+    assert_eq!(json["converted"][0]["encoding"], "TCVN3");
+    assert_eq!(households_in(&app, &v).await, 0);
+    let out = app.cli(&[
+        "import",
+        "households",
+        &file,
+        "--village",
+        "12280/Thử Nghiệm",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(households_in(&app, &v).await, 4);
+    let bomb = format!(
+        "{}/tests/fixtures/zip_bomb.xlsx",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let out = app.cli(&[
+        "import",
+        "households",
+        &bomb,
+        "--village",
+        "12280/Thử Nghiệm",
+    ]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("bom nén"));
+}
+
+/// multipart/form-data by hand (reqwest's multipart feature is not enabled).
+fn multipart(fields: &[(&str, &str)], file: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "danvan-test-boundary-91c2";
+    let mut body = Vec::new();
+    for (k, v) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"ds.xlsx\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+            .as_bytes(),
+    );
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+both!(web_upload_preview_confirm, web_flow);
+async fn web_flow(b: Backend) {
+    let app = common::spawn(b).await;
+    let c = app.login("bt.bangngang").await;
+    let village = app.village_id("Bằng Ngang").await;
+    let page = c.get_text("/imports").await;
+    assert!(
+        page.contains("multipart/form-data") && page.contains(&village),
+        "{page}"
+    );
+    let before = app
+        .count(
+            "SELECT COUNT(*) FROM households WHERE village_id = ?",
+            &[village.clone().into()],
+        )
+        .await;
+    let send = |fields: Vec<(&'static str, String)>, file: Vec<u8>, csrf: bool| {
+        let mut all: Vec<(&str, String)> = Vec::new();
+        if csrf {
+            all.push(("_csrf", c.csrf.clone()));
+        }
+        all.extend(fields);
+        let refs: Vec<(&str, &str)> = all.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let (ct, body) = multipart(&refs, &file);
+        c.http
+            .post(c.url("/imports"))
+            .header("content-type", ct)
+            .body(body)
+            .send()
+    };
+    let file = fixture("messy_households.xlsx");
+    // Without the CSRF token nothing is kept.
+    let res = send(
+        vec![("kind", "households".into()), ("unit_id", village.clone())],
+        file.clone(),
+        false,
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), reqwest::StatusCode::FORBIDDEN);
+    // A file that is not a spreadsheet: the form again, with the reason.
+    let res = send(
+        vec![("kind", "households".into()), ("unit_id", village.clone())],
+        fixture("not_a_spreadsheet.xlsx"),
+        true,
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("không phải bảng tính"));
+    let res = send(
+        vec![("kind", "households".into()), ("unit_id", village.clone())],
+        file,
+        true,
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), reqwest::StatusCode::SEE_OTHER);
+    let preview = common::location(&res);
+    let page = c.get_text(&preview).await;
+    assert!(
+        page.contains("Dòng không nhập được") && page.contains("Điện thoại"),
+        "{page}"
+    );
+    assert!(page.contains("TCVN3"), "{page}");
+    // Another user cannot see this upload.
+    let other = app.login("xa.luongbang").await;
+    assert_eq!(
+        other.get(&preview).await.status(),
+        reqwest::StatusCode::NOT_FOUND
+    );
+    // The rejected rows, as a spreadsheet that imports back (with its "Lỗi" column).
+    let res = c.get(&format!("{preview}/rejected.xlsx")).await;
+    assert_eq!(res.status(), reqwest::StatusCode::OK);
+    let bytes = res.bytes().await.unwrap();
+    let parsed = imports::parse(&bytes, &Limits::default()).expect("rejected rows file");
+    assert_eq!(parsed.rows.len(), 2);
+    assert!(parsed.header.labels.iter().any(|l| l == "Lỗi"));
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM households WHERE village_id = ?",
+            &[village.clone().into()]
+        )
+        .await,
+        before,
+        "a preview writes nothing"
+    );
+    let res = c.post_form(&format!("{preview}/apply"), &[]).await;
+    assert_eq!(res.status(), reqwest::StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM households WHERE village_id = ?",
+            &[village.clone().into()]
+        )
+        .await,
+        before + 4
+    );
+    assert!(c.get_text(&preview).await.contains("Đã nhập xong"));
+    // Applying twice is refused; nothing doubles.
+    let res = c.post_form(&format!("{preview}/apply"), &[]).await;
+    assert_eq!(res.status(), reqwest::StatusCode::CONFLICT);
+    let imports = app
+        .count(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'import' AND entity = 'household'",
+            &[],
+        )
+        .await;
+    assert_eq!(imports, 1, "one audit event for the whole import");
+    // Export and template downloads.
+    for path in [
+        "/exports/households.xlsx",
+        "/exports/members.xlsx",
+        "/imports/template/households.xlsx",
+        "/imports/template/members.xlsx",
+    ] {
+        let res = c.get(path).await;
+        assert_eq!(res.status(), reqwest::StatusCode::OK, "{path}");
+        let bytes = res.bytes().await.unwrap();
+        assert!(bytes.starts_with(b"PK"), "{path}");
+    }
+    let reads = app
+        .count("SELECT COUNT(*) FROM audit_log WHERE action = 'read' AND entity = 'household' AND entity_id = '*'", &[])
+        .await;
+    assert!(reads >= 1, "exports are audit-logged as reads");
+}
