@@ -189,9 +189,12 @@ struct Req {
     path: String,
     form: Option<Vec<(String, String)>>,
     json: Option<serde_json::Value>,
-    /// imports and exports (issue 3): a file upload (text fields, file bytes).
-    multipart: Option<(Vec<(String, String)>, Vec<u8>)>,
+    /// imports and exports (issue 3): a file upload.
+    multipart: Option<Upload>,
 }
+
+/// imports and exports (issue 3): text fields and the file's bytes of a multipart form.
+type Upload = (Vec<(String, String)>, Vec<u8>);
 
 fn get(path: String) -> Req {
     Req {

@@ -325,6 +325,31 @@ fn unreadable_files_get_a_clear_error() {
         Some(ImportError::NotSpreadsheet)
     );
     assert_eq!(imports::parse(b"", &limits).err(), Some(ImportError::Empty));
+    // Found by the fuzz target: an .xls whose cell records claim a far-away column made
+    // calamine allocate gigabytes. It is now refused before calamine reads it.
+    assert!(
+        matches!(
+            err("fuzz_xls_huge_grid.xls"),
+            Some(ImportError::TooLarge(_) | ImportError::Corrupt)
+        ),
+        "{:?}",
+        err("fuzz_xls_huge_grid.xls")
+    );
+    // Also found by it: an .xls on which calamine panics; a corrupt file, not a crash.
+    assert_eq!(err("fuzz_xls_panic.xls"), Some(ImportError::Corrupt));
+    // The same with a well-formed .xls: one LABELSST cell moved to row and column 60,000.
+    let mut xls = fixture("template_households.xls");
+    let at = xls
+        .windows(4)
+        .position(|w| w == [0xFD, 0x00, 0x0A, 0x00])
+        .expect("a LABELSST record");
+    xls[at + 4..at + 6].copy_from_slice(&60_000u16.to_le_bytes());
+    xls[at + 6..at + 8].copy_from_slice(&60_000u16.to_le_bytes());
+    assert!(
+        matches!(imports::parse(&xls, &limits), Err(ImportError::TooLarge(_))),
+        "{:?}",
+        imports::parse(&xls, &limits).err()
+    );
     // A Word file renamed .xlsx is a zip, but not a workbook.
     let mut docx = std::io::Cursor::new(Vec::new());
     {

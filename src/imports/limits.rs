@@ -106,4 +106,59 @@ impl Limits {
         }
         Ok(())
     }
+
+    /// calamine reads an .xls sheet into a dense grid spanning its extreme cells, so one
+    /// cell claiming column 60,000 costs gigabytes (found by the fuzz target). Walk the
+    /// workbook's BIFF records first and refuse a grid past [`MAX_XLS_CELLS`].
+    pub fn check_xls(&self, bytes: &[u8]) -> Result<(), ImportError> {
+        use std::io::Read as _;
+        let mut file = cfb::CompoundFile::open(std::io::Cursor::new(bytes))
+            .map_err(|_| ImportError::Corrupt)?;
+        let name = ["/Workbook", "/Book"]
+            .into_iter()
+            .find(|n| file.is_stream(n))
+            .ok_or(ImportError::NotSpreadsheet)?;
+        let stream = file.open_stream(name).map_err(|_| ImportError::Corrupt)?;
+        let mut data = Vec::new();
+        let cap = u64::try_from(self.max_file_bytes).unwrap_or(u64::MAX);
+        stream
+            .take(cap.saturating_add(1))
+            .read_to_end(&mut data)
+            .map_err(|_| ImportError::Corrupt)?;
+        let u16_at = |b: &[u8], i: usize| {
+            b.get(i..i + 2)
+                .map_or(0, |s| u64::from(u16::from_le_bytes([s[0], s[1]])))
+        };
+        let (mut rows, mut cols) = (0u64, 0u64);
+        let mut i = 0;
+        while i + 4 <= data.len() {
+            let typ = u16_at(&data, i);
+            let len = u16_at(&data, i + 2) as usize;
+            let body = &data[i + 4..(i + 4 + len).min(data.len())];
+            match typ {
+                // Cell records of BIFF2–8: row, then column.
+                0x0001..=0x0006 | 0x0201..=0x0206 | 0x027E | 0x00FD | 0x00D6 | 0x0406 => {
+                    rows = rows.max(u16_at(body, 0));
+                    cols = cols.max(u16_at(body, 2));
+                }
+                // MULRK, MULBLANK: row, first column, …, last column.
+                0x00BD | 0x00BE => {
+                    rows = rows.max(u16_at(body, 0));
+                    cols = cols.max(u16_at(body, body.len().saturating_sub(2)));
+                }
+                _ => {}
+            }
+            i += 4 + len;
+        }
+        if (rows + 1).saturating_mul(cols + 1) > MAX_XLS_CELLS {
+            return Err(ImportError::TooLarge(
+                "Tệp .xls có ô nằm quá xa bảng dữ liệu (hàng hoặc cột rất lớn). Hãy mở bằng Excel, xóa các ô thừa, lưu thành .xlsx rồi tải lên lại.".into(),
+            ));
+        }
+        Ok(())
+    }
 }
+
+/// Cells an .xls sheet's grid may span (rows × columns, counted from A1): 65,536 rows of
+/// 60 columns.
+pub const MAX_XLS_CELLS: u64 = 65_536 * 60;

@@ -89,9 +89,16 @@ pub fn read(
 ) -> Result<Option<Sheet>, ImportError> {
     match format {
         Format::Csv => Ok((index == 0).then(|| read_csv(bytes, limits)).transpose()?),
-        Format::Xlsx => read_xlsx(bytes, index, limits),
-        Format::Xls => read_xls(bytes, index, limits),
+        Format::Xlsx => guarded(|| read_xlsx(bytes, index, limits)),
+        Format::Xls => guarded(|| read_xls(bytes, index, limits)),
     }
+}
+
+/// calamine is third-party code reading untrusted bytes, and the fuzz target found .xls
+/// inputs that make it panic (a slice index out of range in its workbook parser). A
+/// panic in there means a corrupt file, never a failed request.
+fn guarded<T>(f: impl FnOnce() -> Result<T, ImportError>) -> Result<T, ImportError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or(Err(ImportError::Corrupt))
 }
 
 /// Rows with any content beyond this many mean the file is over the row limit; the
@@ -244,6 +251,7 @@ fn read_xlsx(bytes: &[u8], index: usize, limits: &Limits) -> Result<Option<Sheet
 }
 
 fn read_xls(bytes: &[u8], index: usize, limits: &Limits) -> Result<Option<Sheet>, ImportError> {
+    limits.check_xls(bytes)?;
     let mut book: Xls<_> = Xls::new(Cursor::new(bytes)).map_err(|_| ImportError::Corrupt)?;
     let Some(name) = book.sheet_names().get(index).cloned() else {
         return Ok(None);
