@@ -87,6 +87,9 @@ enum Command {
         /// Preview: count and check, write nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Import the valid rows even when some are rejected (default: all or nothing).
+        #[arg(long)]
+        skip_rejected: bool,
         #[arg(long)]
         json: bool,
     },
@@ -284,6 +287,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             village,
             commune,
             dry_run,
+            skip_rejected,
             json,
         } => {
             let cfg = config(&store, "127.0.0.1:0".parse()?);
@@ -309,6 +313,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 &unit,
                 unit_kind,
                 dry_run,
+                skip_rejected,
                 json,
             )
             .await?;

@@ -72,6 +72,7 @@ async fn import(
             citizen_id_enabled: false,
             apply,
             sha256: "",
+            skip_rejected: true,
         },
     )
     .await
@@ -517,12 +518,24 @@ async fn cli_import(b: Backend) {
     assert_eq!(json["rejected"][1]["row"], 13);
     assert_eq!(json["converted"][0]["encoding"], "TCVN3");
     assert_eq!(households_in(&app, &v).await, 0);
+    // All or nothing: two rows are rejected, so a plain import writes nothing and says why.
     let out = app.cli(&[
         "import",
         "households",
         &file,
         "--village",
         "12280/Thử Nghiệm",
+    ]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("chưa nhập dòng nào"));
+    assert_eq!(households_in(&app, &v).await, 0);
+    let out = app.cli(&[
+        "import",
+        "households",
+        &file,
+        "--village",
+        "12280/Thử Nghiệm",
+        "--skip-rejected",
     ]);
     assert!(
         out.status.success(),
@@ -651,7 +664,22 @@ async fn web_flow(b: Backend) {
         before,
         "a preview writes nothing"
     );
+    // All or nothing: with rejected rows, applying without the explicit choice writes nothing.
     let res = c.post_form(&format!("{preview}/apply"), &[]).await;
+    assert_eq!(res.status(), reqwest::StatusCode::CONFLICT);
+    assert!(res.text().await.unwrap().contains("chưa nhập dòng nào"));
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM households WHERE village_id = ?",
+            &[village.clone().into()]
+        )
+        .await,
+        before,
+        "a refused apply writes nothing"
+    );
+    let res = c
+        .post_form(&format!("{preview}/apply"), &[("skip_rejected", "1")])
+        .await;
     assert_eq!(res.status(), reqwest::StatusCode::SEE_OTHER);
     assert_eq!(
         app.count(

@@ -42,6 +42,7 @@ pub async fn run(
     unit_ref: &str,
     unit_kind: &str,
     dry_run: bool,
+    skip_rejected: bool,
     json: bool,
 ) -> anyhow::Result<bool> {
     let limits = Limits::default();
@@ -80,7 +81,7 @@ pub async fn run(
     }
     let scope = console_scope(&unit);
     let hash = sha256(&bytes);
-    let outcome = store::run(
+    let outcome = match store::run(
         &mut tx,
         &scope,
         &unit,
@@ -91,9 +92,15 @@ pub async fn run(
             citizen_id_enabled,
             apply: !dry_run,
             sha256: &hash,
+            skip_rejected,
         },
     )
-    .await?;
+    .await
+    {
+        // Rows were rejected and the person did not choose to skip them: nothing written.
+        Err(crate::error::AppError::Conflict(msg)) => return fail(msg),
+        other => other?,
+    };
     if dry_run {
         drop(tx);
     } else {

@@ -202,6 +202,7 @@ async fn preview(
     s: &Session,
     b: &Batch,
     apply: bool,
+    skip_rejected: bool,
 ) -> AppResult<Outcome> {
     let parsed = parse(b)?;
     store::run(
@@ -215,6 +216,7 @@ async fn preview(
             citizen_id_enabled: st.config.citizen_id_enabled,
             apply,
             sha256: &b.sha256,
+            skip_rejected,
         },
     )
     .await
@@ -244,7 +246,7 @@ pub async fn show(
     let b = batch(&mut tx, &s, &id).await?;
     let o = match b.outcome.as_deref().map(serde_json::from_str::<Outcome>) {
         Some(Ok(o)) => o,
-        _ => preview(&st, &mut tx, &s, &b, false).await?,
+        _ => preview(&st, &mut tx, &s, &b, false, false).await?,
     };
     // A preview writes nothing: roll back whatever the dry run touched.
     drop(tx);
@@ -262,11 +264,18 @@ pub async fn show(
 #[derive(Deserialize, Default)]
 pub struct Empty {}
 
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct ApplyForm {
+    /// Set by the checkbox "chỉ nhập các dòng hợp lệ".
+    skip_rejected: String,
+}
+
 /// Confirms: applies the kept file in one transaction, once.
 pub async fn apply(
     State(st): State<AppState>,
     Path(id): Path<String>,
-    form: CsrfForm<Empty>,
+    form: CsrfForm<ApplyForm>,
 ) -> AppResult<Response> {
     let s = &form.session;
     require_registry(s)?;
@@ -275,7 +284,8 @@ pub async fn apply(
     if b.applied_at.is_some() {
         return Err(AppError::Conflict("Tệp này đã được nhập rồi".into()));
     }
-    let o = preview(&st, &mut tx, s, &b, true).await?;
+    let skip = !form.form.skip_rejected.is_empty();
+    let o = preview(&st, &mut tx, s, &b, true, skip).await?;
     let json = serde_json::to_string(&o).map_err(|e| AppError::internal(format!("json: {e}")))?;
     tx.execute(
         "UPDATE import_batches SET applied_at = ?, outcome = ? WHERE id = ?",
@@ -316,7 +326,7 @@ pub async fn rejected(
     let b = batch(&mut tx, &s, &id).await?;
     let o = match b.outcome.as_deref().map(serde_json::from_str::<Outcome>) {
         Some(Ok(o)) => o,
-        _ => preview(&st, &mut tx, &s, &b, false).await?,
+        _ => preview(&st, &mut tx, &s, &b, false, false).await?,
     };
     drop(tx);
     let parsed = parse(&b)?;

@@ -57,6 +57,10 @@ pub struct Options<'a> {
     pub apply: bool,
     /// Hash of the file, kept in the audit event.
     pub sha256: &'a str,
+    /// Apply the valid rows even though some were rejected. Off by default: an import is
+    /// all-or-nothing, so a file with a bad row changes nothing until it is fixed or the
+    /// person explicitly chooses to leave those rows out.
+    pub skip_rejected: bool,
 }
 
 /// What an import did (or, in a preview, would do).
@@ -195,6 +199,14 @@ pub async fn run(
     }
     out.rejected.sort_by_key(|r| r.row);
     out.rejected_count = out.rejected.len();
+    if opts.apply && out.rejected_count > 0 && !opts.skip_rejected {
+        // The caller's transaction is dropped on this error: nothing is written.
+        return Err(AppError::Conflict(format!(
+            "Có {} dòng bị từ chối nên chưa nhập dòng nào. Sửa các dòng đó (tải danh sách dòng lỗi) \
+             rồi nhập lại cả tệp, hoặc chọn \"chỉ nhập các dòng hợp lệ\".",
+            out.rejected_count
+        )));
+    }
     if opts.apply && out.new + out.updated > 0 {
         audit::append(
             tx,

@@ -76,6 +76,8 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ("main_part", "phần chính", "main part"),
     ("list", "danh sách", "list"),
     ("rollout", "Các xã đã triển khai mô hình", "Communes running the model"),
+    ("import_all_or_nothing", "Tệp có dòng bị từ chối. Nhập là tất cả hoặc không: sửa các dòng lỗi rồi tải lên lại, hoặc đánh dấu ô dưới đây để chỉ nhập các dòng hợp lệ.", "Some rows were rejected. An import is all or nothing: fix those rows and upload again, or tick the box below to import only the valid rows."),
+    ("import_skip_rejected", "Chỉ nhập các dòng hợp lệ, bỏ qua các dòng lỗi", "Import only the valid rows, leave out the rejected ones"),
     ("status_active", "Đang theo dõi", "Active"),
     ("status_moved", "Đã chuyển đi", "Moved away"),
     ("status_dissolved", "Không còn hộ", "Dissolved"),
