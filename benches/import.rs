@@ -124,6 +124,7 @@ async fn ours(db: &Db, village: &str, file: &Path) -> (f64, usize) {
             citizen_id_enabled: false,
             apply: true,
             sha256: "",
+            skip_rejected: false,
         },
     )
     .await
