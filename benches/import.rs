@@ -108,28 +108,31 @@ async fn ours(db: &Db, village: &str, file: &Path) -> (f64, usize) {
     let bytes = std::fs::read(file).expect("read");
     let parsed = danvan::imports::parse(&bytes, &Limits::default()).expect("parse");
     drop(bytes);
-    let mut tx = db.begin().await.expect("tx");
-    let commune = units::resolve(&mut tx, "12280").await.expect("commune");
-    let v = units::create_village(&mut tx, &committee(&commune), &commune, village)
+    let village = village.to_owned();
+    let out = db
+        .write(move |tx| {
+            Box::pin(async move {
+                let commune = units::resolve(tx, "12280").await?;
+                let v = units::create_village(tx, &committee(&commune), &commune, &village).await?;
+                store::run(
+                    tx,
+                    &committee(&v),
+                    &v,
+                    Kind::Households,
+                    &parsed,
+                    &Options {
+                        secret: "bench",
+                        citizen_id_enabled: false,
+                        apply: true,
+                        sha256: "",
+                        skip_rejected: false,
+                    },
+                )
+                .await
+            })
+        })
         .await
-        .expect("village");
-    let out = store::run(
-        &mut tx,
-        &committee(&v),
-        &v,
-        Kind::Households,
-        &parsed,
-        &Options {
-            secret: "bench",
-            citizen_id_enabled: false,
-            apply: true,
-            sha256: "",
-            skip_rejected: false,
-        },
-    )
-    .await
-    .expect("import");
-    tx.commit().await.expect("commit");
+        .expect("import");
     assert_eq!(out.rejected_count, 0, "{:?}", out.rejected.first());
     (start.elapsed().as_secs_f64(), out.new)
 }

@@ -8,6 +8,7 @@ use axum::handler::Handler;
 use axum::http::{Method, StatusCode};
 use axum::routing::{on, MethodFilter};
 use axum::{middleware, Json, Router};
+use std::future::IntoFuture;
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -15,15 +16,8 @@ use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
 use crate::db::Db;
+pub use crate::state::AppState;
 use crate::{assignment, audit, auth, imports, people, units, web};
-
-#[derive(Clone)]
-pub struct AppState {
-    pub db: Db,
-    pub config: Config,
-    /// Key for citizen-ID hashes: from `DANVAN_SECRET`, or generated once and kept in the database.
-    pub secret: String,
-}
 
 /// Who may reach a route at all; the handler narrows further by scope.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,6 +64,7 @@ fn routes() -> Routes {
         specs: Vec::new(),
     }
     .add(M::GET, "/healthz", Public, healthz)
+    .add(M::GET, "/readyz", Public, readyz)
     .add(M::GET, "/static/app.css", Public, web::app_css)
     .add(M::GET, "/login", Public, auth::pages::login_form)
     .add(M::POST, "/login", Public, auth::pages::login)
@@ -370,16 +365,46 @@ pub fn route_specs() -> Vec<RouteSpec> {
     routes().specs
 }
 
-async fn healthz(
+/// Liveness: can the database serve (read pool answers, writer makes progress, disk has
+/// room)? Writes nothing. 503 with the problems otherwise.
+async fn healthz(axum::extract::State(st): axum::extract::State<AppState>) -> (StatusCode, String) {
+    let h = st.db.health().await;
+    if h.ok {
+        (StatusCode::OK, "ok".into())
+    } else {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("unhealthy: {}", h.problems.join("; ")),
+        )
+    }
+}
+
+/// Readiness, for load balancers: healthy and not shutting down. During a graceful
+/// shutdown this answers 503 at once so that no new work is routed here.
+async fn readyz(
     axum::extract::State(st): axum::extract::State<AppState>,
 ) -> (StatusCode, &'static str) {
-    match st.db.begin_read().await {
-        Ok(mut tx) => match tx.scalar_i64("SELECT 1", &[]).await {
-            Ok(_) => (StatusCode::OK, "ok"),
-            Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
-        },
-        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
+    if st.shutting_down.load(std::sync::atomic::Ordering::Relaxed) {
+        return (StatusCode::SERVICE_UNAVAILABLE, "shutting down");
     }
+    if st.db.health().await.ok {
+        (StatusCode::OK, "ready")
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+    }
+}
+
+/// Names the route being served for the database layer's warnings.
+async fn name_route(
+    matched: Option<axum::extract::MatchedPath>,
+    req: axum::extract::Request,
+    next: middleware::Next,
+) -> axum::response::Response {
+    let route: std::sync::Arc<str> = match &matched {
+        Some(m) => format!("{} {}", req.method(), m.as_str()).into(),
+        None => format!("{} (không có tuyến)", req.method()).into(),
+    };
+    crate::db::ROUTE.scope(route, next.run(req)).await
 }
 
 async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
@@ -389,10 +414,9 @@ async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
 pub fn router(state: AppState) -> Router {
     routes()
         .router
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            web::idempotency::replay_or_record,
-        ))
+        .route_layer(middleware::from_fn(name_route))
+        .layer(middleware::from_fn(web::idempotency::bind_key))
+        .layer(middleware::from_fn(web::security::refuse_oversized))
         .layer(middleware::from_fn(web::errors::render))
         .layer(middleware::from_fn(web::security::reject_cross_origin))
         .layer(middleware::from_fn(web::security::headers))
@@ -405,6 +429,9 @@ pub fn router(state: AppState) -> Router {
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
+
+/// How long a graceful shutdown waits for requests in flight.
+const DRAIN_DEADLINE: Duration = Duration::from_secs(20);
 
 /// A running server; tests start it on port 0.
 pub struct Application {
@@ -422,17 +449,50 @@ impl Application {
         let addr = listener.local_addr()?;
         Ok(Application {
             addr,
-            state: AppState { db, config, secret },
+            state: AppState {
+                db,
+                config,
+                secret,
+                shutting_down: Default::default(),
+            },
             listener,
         })
     }
 
+    /// Serves until SIGINT/SIGTERM, then shuts down gracefully: `/readyz` turns 503, no
+    /// new connections are accepted, requests in flight finish (their units of work run to
+    /// completion either way), the writer flushes its queue, connections close.
     pub async fn run(self) -> anyhow::Result<()> {
+        self.run_until(shutdown_signal()).await
+    }
+
+    pub async fn run_until(
+        self,
+        signal: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let state = self.state.clone();
+        let flag = state.shutting_down.clone();
         let app = router(self.state.clone()).into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, app)
-            .with_graceful_shutdown(shutdown_signal())
-            .await?;
-        self.state.db.close().await;
+        let (began, mut begun) = tokio::sync::watch::channel(false);
+        let draining = async move {
+            signal.await;
+            flag.store(true, std::sync::atomic::Ordering::Relaxed);
+            tracing::info!("shutting down: finishing requests in flight");
+            let _ = began.send(true);
+        };
+        // Requests get a while to finish; their units of work complete on their own
+        // regardless, so stopping after the deadline loses no half-done write.
+        let deadline = async move {
+            let _ = begun.wait_for(|b| *b).await;
+            tokio::time::sleep(DRAIN_DEADLINE).await;
+        };
+        let server = axum::serve(self.listener, app).with_graceful_shutdown(draining);
+        tokio::select! {
+            r = server.into_future() => r?,
+            _ = deadline => tracing::warn!("requests still running after the drain deadline; stopping"),
+        }
+        state.db.close().await;
+        tracing::info!("stopped");
         Ok(())
     }
 }

@@ -11,6 +11,7 @@ use crate::app::Application;
 use crate::auth::{store as users, Role};
 use crate::config::Config;
 use crate::db::Db;
+use crate::error::AppError;
 
 #[derive(Parser)]
 #[command(
@@ -260,9 +261,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Audit(AuditCmd::Verify { json }) => {
             let (db, _) = open(&store).await?;
-            let mut tx = db.begin_read().await?;
-            let report = crate::audit::verify(&mut tx).await?;
-            tx.commit().await?;
+            let report = db
+                .read(|tx| Box::pin(async move { crate::audit::verify(tx).await }))
+                .await?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&report)?);
             } else if report.problems.is_empty() {
@@ -357,65 +358,72 @@ fn print_demo_users(created: &[(String, String, Role)]) {
 
 async fn user(store: &StoreArgs, cmd: UserCmd) -> anyhow::Result<ExitCode> {
     let (db, _) = open(store).await?;
-    let mut tx = db.begin().await?;
-    match cmd {
-        UserCmd::Add {
-            username,
-            name,
-            role,
-            unit,
-            password,
-        } => {
-            let role = parse_role(&role)?;
-            let unit = crate::units::store::resolve(&mut tx, &unit).await?;
-            let (pass, show) = match password {
-                Some(p) => (p, false),
-                None => (crate::auth::password::random_token(12), true),
-            };
-            let id = users::create_user(&mut tx, "cli", &username, &name, &pass).await?;
-            users::grant(&mut tx, "cli", &id, role, &unit.id).await?;
-            tx.commit().await?;
-            println!("Đã tạo {username} ({}, {}).", role.label_vi(), unit.name);
-            if show {
-                println!("Mật khẩu: {pass}");
-            }
-        }
-        UserCmd::Grant {
-            username,
-            role,
-            unit,
-        } => {
-            let role = parse_role(&role)?;
-            let unit = crate::units::store::resolve(&mut tx, &unit).await?;
-            let id = users::find_user_id(&mut tx, &username).await?;
-            users::grant(&mut tx, "cli", &id, role, &unit.id).await?;
-            tx.commit().await?;
-            println!(
-                "Đã cấp quyền {} tại {} cho {username}.",
-                role.label_vi(),
-                unit.name
-            );
-        }
-        UserCmd::Disable { username } => {
-            let id = users::find_user_id(&mut tx, &username).await?;
-            users::disable(&mut tx, "cli", &id).await?;
-            tx.commit().await?;
-            println!("Đã khóa {username}; mọi phiên đăng nhập đã kết thúc.");
-        }
-        UserCmd::ResetPassword { username, password } => {
-            let id = users::find_user_id(&mut tx, &username).await?;
-            let (pass, show) = match password {
-                Some(p) => (p, false),
-                None => (crate::auth::password::random_token(12), true),
-            };
-            users::reset_password(&mut tx, "cli", &id, &pass).await?;
-            tx.commit().await?;
-            println!("Đã đặt lại mật khẩu cho {username}.");
-            if show {
-                println!("Mật khẩu mới: {pass}");
-            }
-        }
-    }
+    let message = db
+        .write(move |tx| {
+            Box::pin(async move {
+                Ok(match cmd {
+                    UserCmd::Add {
+                        username,
+                        name,
+                        role,
+                        unit,
+                        password,
+                    } => {
+                        let role = parse_role(&role).map_err(|e| AppError::BadRequest(e.to_string()))?;
+                        let unit = crate::units::store::resolve(tx, &unit).await?;
+                        let (pass, show) = match password {
+                            Some(p) => (p, false),
+                            None => (crate::auth::password::random_token(12), true),
+                        };
+                        let id = users::create_user(tx, "cli", &username, &name, &pass).await?;
+                        users::grant(tx, "cli", &id, role, &unit.id).await?;
+                        let mut m = format!("Đã tạo {username} ({}, {}).", role.label_vi(), unit.name);
+                        if show {
+                            m.push_str(&format!("\nMật khẩu: {pass}"));
+                        }
+                        m
+                    }
+                    UserCmd::Grant {
+                        username,
+                        role,
+                        unit,
+                    } => {
+                        let role = parse_role(&role).map_err(|e| AppError::BadRequest(e.to_string()))?;
+                        let unit = crate::units::store::resolve(tx, &unit).await?;
+                        let id = users::find_user_id(tx, &username).await?;
+                        users::grant(tx, "cli", &id, role, &unit.id).await?;
+                        format!(
+                            "Đã cấp quyền {} tại {} cho {username}.",
+                            role.label_vi(),
+                            unit.name
+                        )
+                    }
+                    UserCmd::Disable { username } => {
+                        let id = users::find_user_id(tx, &username).await?;
+                        users::disable(tx, "cli", &id).await?;
+                        format!("Đã khóa {username}; mọi phiên đăng nhập đã kết thúc.")
+                    }
+                    UserCmd::ResetPassword { username, password } => {
+                        let id = users::find_user_id(tx, &username).await?;
+                        let (pass, show) = match password {
+                            Some(p) => (p, false),
+                            None => (crate::auth::password::random_token(12), true),
+                        };
+                        users::reset_password(tx, "cli", &id, &pass).await?;
+                        let mut m = format!(
+                            "Đã đặt lại mật khẩu cho {username}; mọi phiên đăng nhập và khóa API của người này đã bị thu hồi."
+                        );
+                        if show {
+                            m.push_str(&format!("\nMật khẩu mới: {pass}"));
+                        }
+                        m
+                    }
+                })
+            })
+        })
+        .await;
+    db.close().await;
+    println!("{}", message?);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -423,9 +431,9 @@ async fn units(store: &StoreArgs, cmd: UnitsCmd) -> anyhow::Result<ExitCode> {
     let (db, _) = open(store).await?;
     match cmd {
         UnitsCmd::Load => {
-            let mut tx = db.begin().await?;
-            let n = crate::units::catalogue::load(&mut tx).await?;
-            tx.commit().await?;
+            let n = db
+                .write(|tx| Box::pin(async move { crate::units::catalogue::load(tx).await }))
+                .await?;
             println!("Đã nạp danh mục đơn vị hành chính: thêm {n} đơn vị.");
         }
         UnitsCmd::List {
@@ -433,15 +441,20 @@ async fn units(store: &StoreArgs, cmd: UnitsCmd) -> anyhow::Result<ExitCode> {
             json,
             history,
         } => {
-            let mut tx = db.begin_read().await?;
-            let parent = match under {
-                Some(u) => crate::units::store::resolve(&mut tx, &u).await?,
-                None => {
-                    crate::units::store::get(&mut tx, crate::units::catalogue::COUNTRY_ID).await?
-                }
-            };
-            let list = crate::units::store::children(&mut tx, &parent.id, history).await?;
-            tx.commit().await?;
+            let list = db
+                .read(move |tx| {
+                    Box::pin(async move {
+                        let parent = match under {
+                            Some(u) => crate::units::store::resolve(tx, &u).await?,
+                            None => {
+                                crate::units::store::get(tx, crate::units::catalogue::COUNTRY_ID)
+                                    .await?
+                            }
+                        };
+                        crate::units::store::children(tx, &parent.id, history).await
+                    })
+                })
+                .await?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&list)?);
             } else {

@@ -43,7 +43,7 @@ pub enum AppError {
     Busy,
     #[error("Dữ liệu gửi lên quá lớn (tối đa {0} KB)")]
     TooLarge(usize),
-    #[error("Lỗi hệ thống")]
+    #[error("Lỗi hệ thống: {0}")]
     Internal(String),
 }
 

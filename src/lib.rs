@@ -15,6 +15,7 @@ pub mod imports;
 pub mod openapi;
 pub mod people;
 pub mod setup;
+pub mod state;
 pub mod text;
 pub mod units;
 pub mod web;

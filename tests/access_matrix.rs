@@ -71,7 +71,10 @@ async fn fixture(app: &TestApp) -> Fixture {
             &[in_village.clone().into()],
         )
         .await;
-    let mut tx = app.tx().await;
+    let (out_village, out_household, out_member) = app
+        .db
+        .write(|tx| {
+            Box::pin(async move {
     let path = tx
         .fetch_one("SELECT path FROM units WHERE id = ?", &[OUT_COMMUNE.into()])
         .await
@@ -79,7 +82,7 @@ async fn fixture(app: &TestApp) -> Fixture {
         .str("path")
         .unwrap();
     let (out_village, cell) =
-        danvan::demo::create_village_with_cell(&mut tx, OUT_COMMUNE, &path, "Tổ dân phố Ngoài")
+        danvan::demo::create_village_with_cell(tx, OUT_COMMUNE, &path, "Tổ dân phố Ngoài")
             .await
             .unwrap();
     let mut r = danvan::demo::synth::Rng::new(7);
@@ -91,7 +94,7 @@ async fn fixture(app: &TestApp) -> Fixture {
         centre: (21.03, 105.83),
         code_prefix: "NG",
     };
-    danvan::demo::populate_village(&mut tx, &mut r, &spec)
+    danvan::demo::populate_village(tx, &mut r, &spec)
         .await
         .unwrap();
     let now = danvan::clock::now();
@@ -112,24 +115,24 @@ async fn fixture(app: &TestApp) -> Fixture {
     .await
     .unwrap();
     // Out-of-scope audit entries, which no auditor of Hưng Yên may see.
-    danvan::audit::append(
-        &mut tx,
-        danvan::audit::Event {
-            actor_id: "system",
-            action: "read",
-            entity: "household",
-            entity_id: &out_household,
-            commune_id: Some(OUT_COMMUNE),
-            detail: json!({}),
-        },
-    )
-    .await
-    .unwrap();
+    danvan::audit::did_as(
+        tx,
+        &danvan::audit::Actor::named("system"),
+        danvan::audit::Action::Read,
+        danvan::audit::Entity::Household,
+        &out_household,
+        Some(OUT_COMMUNE),
+        json!({}),
+    );
     // assignment (issue 4): the out-of-scope village gets an approved plan too.
-    danvan::assignment::store::seed_approved(&mut tx, std::slice::from_ref(&out_village), "system")
+    danvan::assignment::store::seed_approved(tx, std::slice::from_ref(&out_village), "system")
         .await
         .unwrap();
-    tx.commit().await.unwrap();
+    Ok((out_village, out_household, out_member))
+            })
+        })
+        .await
+        .unwrap();
     let mut user_ids = HashMap::new();
     for (role, username) in ROLES.iter().skip(1) {
         user_ids.insert(
@@ -413,7 +416,9 @@ const OWN_TOKEN: Rule = Rule {
 /// route this test does not know — which fails the test.
 fn case(method: &Method, path: &str) -> Option<Rule> {
     Some(match (method.as_str(), path) {
-        ("GET", "/healthz" | "/static/app.css" | "/login" | "/api/v1/openapi.json") => PUBLIC,
+        ("GET", "/healthz" | "/readyz" | "/static/app.css" | "/login" | "/api/v1/openapi.json") => {
+            PUBLIC
+        }
         ("POST", "/login" | "/lang") => PUBLIC,
         ("POST", "/logout") => SIGNED_IN,
         ("GET", "/" | "/account/tokens" | "/api/v1/me") => SIGNED_IN,
@@ -503,12 +508,16 @@ async fn request(
                 }
                 (Which::In, r) => f.user_ids[r].clone(),
             };
-            let mut tx = app.tx().await;
-            danvan::auth::store::create_token(&mut tx, &owner, "matrix")
+            let id = app
+                .db
+                .write(move |tx| {
+                    Box::pin(async move {
+                        danvan::auth::store::create_token(tx, &owner, "matrix").await?;
+                        tx.fetch_one("SELECT id FROM api_tokens WHERE user_id = ? AND revoked = 0 ORDER BY created_at DESC, id DESC LIMIT 1", &[owner.into()]).await?.str("id")
+                    })
+                })
                 .await
                 .unwrap();
-            let id = tx.fetch_one("SELECT id FROM api_tokens WHERE user_id = ? AND revoked = 0 ORDER BY created_at DESC, id DESC LIMIT 1", &[owner.into()]).await.unwrap().str("id").unwrap();
-            tx.commit().await.unwrap();
             form(format!("/account/tokens/{id}/revoke"), &[])
         }
         ("POST", "/admin/users") => {
@@ -525,17 +534,23 @@ async fn request(
             )
         }
         ("POST", "/admin/users/{id}/disable") => {
-            let mut tx = app.tx().await;
-            let id = danvan::auth::store::create_user(
-                &mut tx,
-                "system",
-                &format!("victim.{n}"),
-                "Nạn nhân",
-                "mat-khau-thu-nghiem",
-            )
-            .await
-            .unwrap();
-            tx.commit().await.unwrap();
+            let victim = format!("victim.{n}");
+            let id = app
+                .db
+                .write(move |tx| {
+                    Box::pin(async move {
+                        danvan::auth::store::create_user(
+                            tx,
+                            "system",
+                            &victim,
+                            "Nạn nhân",
+                            "mat-khau-thu-nghiem",
+                        )
+                        .await
+                    })
+                })
+                .await
+                .unwrap();
             form(format!("/admin/users/{id}/disable"), &[])
         }
         ("GET", "/units/{id}") => get(format!("/units/{commune}")),

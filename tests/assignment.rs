@@ -305,23 +305,37 @@ async fn workflow(b: Backend) {
             &[old_plan.clone().into()],
         )
         .await;
-    let mut tx = app.db.begin_read().await.unwrap();
-    let then = danvan::assignment::store::responsible_at(&mut tx, &scope, &hh, &old_at)
+    let hh2 = hh.clone();
+    let (then, now, before_any, history) = app
+        .db
+        .read(move |tx| {
+            Box::pin(async move {
+                let (scope, hh) = (scope, hh2);
+                let then = danvan::assignment::store::responsible_at(tx, &scope, &hh, &old_at)
+                    .await
+                    .unwrap()
+                    .unwrap();
+                let now = danvan::assignment::store::responsible_at(
+                    tx,
+                    &scope,
+                    &hh,
+                    &danvan::clock::now(),
+                )
+                .await
+                .unwrap()
+                .unwrap();
+                let before_any =
+                    danvan::assignment::store::responsible_at(tx, &scope, &hh, "2020-01-01")
+                        .await
+                        .unwrap();
+                let history = danvan::assignment::store::household_history(tx, &scope, &hh)
+                    .await
+                    .unwrap();
+                Ok((then, now, before_any, history))
+            })
+        })
         .await
-        .unwrap()
         .unwrap();
-    let now =
-        danvan::assignment::store::responsible_at(&mut tx, &scope, &hh, &danvan::clock::now())
-            .await
-            .unwrap()
-            .unwrap();
-    let before_any = danvan::assignment::store::responsible_at(&mut tx, &scope, &hh, "2020-01-01")
-        .await
-        .unwrap();
-    let history = danvan::assignment::store::household_history(&mut tx, &scope, &hh)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
     assert_eq!(
         (then.member_id.as_str(), then.plan_id.as_str()),
         (from.as_str(), old_plan.as_str())

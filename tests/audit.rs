@@ -31,7 +31,7 @@ async fn staff_reads_are_logged(b: Backend) {
     let detail = app
         .one_str("SELECT detail FROM audit_log WHERE actor_id = ? AND action = 'read' AND entity_id = '*' ORDER BY at DESC LIMIT 1", &[uid.clone().into()])
         .await;
-    assert!(detail.contains("\"ids\""), "{detail}");
+    assert!(detail.contains("\"shown\""), "{detail}");
     let head = app
         .one_str(
             "SELECT head_name FROM households WHERE id = ?",
@@ -133,4 +133,89 @@ async fn chain_detects_tampering(b: Backend) {
         )
         .await;
     assert!(!fresh.cli(&["audit", "verify"]).status.success());
+}
+
+/// Audit events of one user, newest last.
+async fn events_of(app: &common::TestApp, user: &str) -> Vec<danvan::db::Row> {
+    app.rows(
+        "SELECT a.action, a.entity, a.entity_id, a.detail FROM audit_log a JOIN users u ON u.id = a.actor_id \
+         WHERE u.username = ? ORDER BY a.at, a.chain, a.seq",
+        &[user.into()],
+    )
+    .await
+}
+
+fn shown(detail: &str, kind: &str) -> Vec<String> {
+    let v: serde_json::Value = serde_json::from_str(detail).expect("detail is JSON");
+    danvan::audit::model::decode_ids(&v["shown"][kind])
+}
+
+both!(one_action_is_one_event, one_action_is_one_event);
+async fn one_action_is_one_event(b: Backend) {
+    let app = common::spawn(b).await;
+    let c = app.login("bt.bangngang").await;
+    let hid = app.one_str("SELECT h.id FROM households h JOIN units v ON v.id = h.village_id WHERE v.name = 'Bằng Ngang' ORDER BY h.code LIMIT 1", &[]).await;
+    // An API edit reads the record, changes it and answers with it: one event, "update".
+    let before = events_of(&app, "bt.bangngang").await.len();
+    let res = c
+        .json(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/households/{hid}"),
+            Some(serde_json::json!({ "house_no": "17" })),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let after = events_of(&app, "bt.bangngang").await;
+    assert_eq!(after.len(), before + 1, "one PATCH, one event");
+    let e = after.last().unwrap();
+    assert_eq!(e.str("action").unwrap(), "update");
+    assert_eq!(e.str("entity_id").unwrap(), hid);
+    assert!(e.str("detail").unwrap().contains("house_no"));
+
+    // The plan page names every household of the plan, in one event; so do its documents.
+    let committee = app.login("xa.luongbang").await;
+    let plan = app
+        .one_str(
+            "SELECT p.id FROM assignment_plans p JOIN units v ON v.id = p.village_id \
+             WHERE v.name = 'Bằng Ngang' AND p.status = 'approved'",
+            &[],
+        )
+        .await;
+    let mut in_plan: Vec<String> = app
+        .rows(
+            "SELECT household_id FROM assignment_pairs WHERE plan_id = ?",
+            &[plan.clone().into()],
+        )
+        .await
+        .iter()
+        .map(|r| r.str("household_id").unwrap())
+        .collect();
+    in_plan.sort();
+    assert!(in_plan.len() > 300);
+    for path in [
+        format!("/assignment/plans/{plan}"),
+        format!("/assignment/plans/{plan}/list.docx"),
+        format!("/assignment/plans/{plan}/list.xlsx"),
+    ] {
+        let before = events_of(&app, "xa.luongbang").await.len();
+        assert_eq!(
+            committee.get(&path).await.status(),
+            StatusCode::OK,
+            "{path}"
+        );
+        let after = events_of(&app, "xa.luongbang").await;
+        assert_eq!(after.len(), before + 1, "{path}: one event");
+        let e = after.last().unwrap();
+        assert_eq!(e.str("action").unwrap(), "read");
+        assert_eq!(e.str("entity").unwrap(), "assignment_plan");
+        let mut named = shown(&e.str("detail").unwrap(), "household");
+        named.sort();
+        for h in &in_plan {
+            assert!(
+                named.binary_search(h).is_ok(),
+                "{path}: household {h} not named"
+            );
+        }
+        assert!(!shown(&e.str("detail").unwrap(), "member").is_empty());
+    }
 }

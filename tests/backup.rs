@@ -16,11 +16,11 @@ const TABLES: &[&str] = &[
 ];
 
 async fn digest(db: &danvan::db::Db) -> Vec<(String, i64, String)> {
-    let mut tx = db.begin_read().await.unwrap();
     let mut out = Vec::new();
     for t in TABLES {
-        let rows = tx
-            .fetch_all(&format!("SELECT * FROM {t} ORDER BY 1, 2"), &[])
+        let sql = format!("SELECT * FROM {t} ORDER BY 1, 2");
+        let rows = db
+            .read(move |tx| Box::pin(async move { tx.fetch_all(&sql, &[]).await }))
             .await
             .unwrap();
         let mut text = String::new();
@@ -36,7 +36,6 @@ async fn digest(db: &danvan::db::Db) -> Vec<(String, i64, String)> {
             danvan::auth::password::sha256_hex(&text),
         ));
     }
-    tx.commit().await.unwrap();
     out
 }
 

@@ -66,14 +66,12 @@ async fn pilot_is_as_the_plan_says(b: Backend) {
         );
     }
     // Coordinates within 1.5 km (plus the spread of a village) of the former town's centre.
-    let mut tx = app.db.begin_read().await.unwrap();
-    let rows = tx
-        .fetch_all(
+    let rows = app
+        .rows(
             "SELECT latitude, longitude FROM households WHERE latitude IS NOT NULL",
             &[],
         )
-        .await
-        .unwrap();
+        .await;
     for r in rows {
         let (la, lo) = (
             r.opt_f64("latitude").unwrap().unwrap(),
@@ -83,7 +81,6 @@ async fn pilot_is_as_the_plan_says(b: Backend) {
         let dx = (lo - 106.0699) * 111_320.0 * 20.7375f64.to_radians().cos();
         assert!((dx * dx + dy * dy).sqrt() < 2_200.0, "{la},{lo}");
     }
-    tx.commit().await.unwrap();
     // The former town is kept as history, and leads to the new commune.
     assert_eq!(app.count("SELECT COUNT(*) FROM unit_lineage WHERE from_unit_id = 'lc-12280' AND to_unit_id = 'c-12280'", &[]).await, 1);
     let name = app

@@ -33,23 +33,22 @@ fn committee(unit: &units::Unit) -> Scope {
 }
 
 async fn commune(app: &TestApp) -> units::Unit {
-    let mut tx = app.tx().await;
-    let c = units::resolve(&mut tx, "12280")
+    app.db
+        .read(|tx| Box::pin(async move { units::resolve(tx, "12280").await }))
         .await
-        .expect("pilot commune");
-    tx.commit().await.expect("commit");
-    c
+        .expect("pilot commune")
 }
 
 /// A new, empty village of the pilot commune, so counts are exact.
 async fn fresh_village(app: &TestApp, name: &str) -> units::Unit {
     let c = commune(app).await;
-    let mut tx = app.tx().await;
-    let v = units::create_village(&mut tx, &committee(&c), &c, name)
+    let name = name.to_owned();
+    app.db
+        .write(move |tx| {
+            Box::pin(async move { units::create_village(tx, &committee(&c), &c, &name).await })
+        })
         .await
-        .expect("village");
-    tx.commit().await.expect("commit");
-    v
+        .expect("village")
 }
 
 async fn import(
@@ -60,27 +59,30 @@ async fn import(
     apply: bool,
 ) -> Outcome {
     let parsed = imports::parse(bytes, &Limits::default()).expect("parse");
-    let mut tx = app.tx().await;
-    let out = store::run(
-        &mut tx,
-        &committee(unit),
-        unit,
-        kind,
-        &parsed,
-        &Options {
-            secret: "test-secret",
-            citizen_id_enabled: false,
-            apply,
-            sha256: "",
-            skip_rejected: true,
-        },
-    )
-    .await
-    .expect("import");
-    if apply {
-        tx.commit().await.expect("commit");
-    }
-    out
+    let unit = unit.clone();
+    // A dry run writes nothing (store::run only writes when applying).
+    app.db
+        .write(move |tx| {
+            Box::pin(async move {
+                store::run(
+                    tx,
+                    &committee(&unit),
+                    &unit,
+                    kind,
+                    &parsed,
+                    &Options {
+                        secret: "test-secret",
+                        citizen_id_enabled: false,
+                        apply,
+                        sha256: "",
+                        skip_rejected: true,
+                    },
+                )
+                .await
+            })
+        })
+        .await
+        .expect("import")
 }
 
 fn counts(o: &Outcome) -> (usize, usize, usize, usize) {
@@ -262,18 +264,15 @@ async fn vni_and_cp1258(b: Backend) {
             &[v.id.clone().into()],
         )
         .await;
-    let mut tx = app.tx().await;
-    let names: Vec<String> = tx
-        .fetch_all(
+    let names: Vec<String> = app
+        .rows(
             "SELECT head_name, xom FROM households WHERE village_id = ?",
             &[v.id.clone().into()],
         )
         .await
-        .unwrap()
         .iter()
         .map(|r| format!("{}|{}", r.str("head_name").unwrap(), r.str("xom").unwrap()))
         .collect();
-    drop(tx);
     assert_eq!(n, 3, "{names:?}");
     let v2 = fresh_village(&app, "Thử Nghiệm Hai").await;
     let out = import(
@@ -397,14 +396,18 @@ async fn round_trip(b: Backend) {
     let app = common::spawn(b).await;
     let c = commune(&app).await;
     let scope = committee(&c);
-    let mut tx = app.tx().await;
-    let (name, bytes) = imports::export::households(&mut tx, &scope, &c)
+    let (sc, cc) = (scope.clone(), c.clone());
+    let (name, bytes, members) = app
+        .db
+        .read(move |tx| {
+            Box::pin(async move {
+                let (name, bytes) = imports::export::households(tx, &sc, &cc).await?;
+                let (_, members) = imports::export::members(tx, &sc, &cc).await?;
+                Ok((name, bytes, members))
+            })
+        })
         .await
         .expect("export");
-    let (_, members) = imports::export::members(&mut tx, &scope, &c)
-        .await
-        .expect("export");
-    tx.commit().await.expect("commit");
     assert!(name.ends_with(".xlsx"));
     let total = app
         .count(
@@ -451,11 +454,14 @@ async fn export_text_cells(b: Backend) {
         &[v.id.clone().into()],
     )
     .await;
-    let mut tx = app.tx().await;
-    let (_, bytes) = imports::export::households(&mut tx, &committee(&v), &v)
+    let vv = v.clone();
+    let (_, bytes) = app
+        .db
+        .read(move |tx| {
+            Box::pin(async move { imports::export::households(tx, &committee(&vv), &vv).await })
+        })
         .await
         .expect("export");
-    tx.commit().await.expect("commit");
     let parsed = imports::parse(&bytes, &Limits::default()).expect("parse export");
     assert_eq!(parsed.rows.len(), 5);
     let xom = parsed

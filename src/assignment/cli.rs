@@ -48,29 +48,52 @@ struct Outcome {
 }
 
 async fn targets(db: &Db, a: &AssignArgs) -> anyhow::Result<Vec<units::Unit>> {
-    let mut tx = db.begin_read().await?;
-    let list = if let Some(v) = &a.village {
-        let u = units::resolve(&mut tx, v).await?;
+    let (village, commune, province, all) = (
+        a.village.clone(),
+        a.commune.clone(),
+        a.province.clone(),
+        a.all,
+    );
+    let list = db
+        .read(move |tx| {
+            Box::pin(async move { targets_in(tx, village, commune, province, all).await })
+        })
+        .await?;
+    Ok(list)
+}
+
+async fn targets_in(
+    tx: &mut crate::db::Tx,
+    village: Option<String>,
+    commune: Option<String>,
+    province: Option<String>,
+    all: bool,
+) -> Result<Vec<units::Unit>, AppError> {
+    let bail = |m: String| Err(AppError::BadRequest(m));
+    let list = if let Some(v) = &village {
+        let u = units::resolve(tx, v).await?;
         if u.kind != "village" {
-            anyhow::bail!(
+            return bail(format!(
                 "\"{v}\" là {}, không phải thôn. Dùng --all --commune … để chạy cả xã.",
                 u.kind_label(false)
-            );
+            ));
         }
         vec![u]
     } else {
-        let root = match (&a.commune, &a.province) {
-            (Some(c), _) => units::resolve(&mut tx, c).await?,
-            (None, Some(p)) => units::resolve(&mut tx, p).await?,
-            (None, None) => anyhow::bail!(
-                "Cần chọn --village THÔN, hoặc --all với --commune XÃ hoặc --province TỈNH."
-            ),
-        };
-        if !a.all {
-            anyhow::bail!(
+        let root =
+            match (&commune, &province) {
+                (Some(c), _) => units::resolve(tx, c).await?,
+                (None, Some(p)) => units::resolve(tx, p).await?,
+                (None, None) => return bail(
+                    "Cần chọn --village THÔN, hoặc --all với --commune XÃ hoặc --province TỈNH."
+                        .into(),
+                ),
+            };
+        if !all {
+            return bail(format!(
                 "Dùng --all để lập danh sách cho mọi thôn của {}.",
                 root.name
-            );
+            ));
         }
         let rows = tx
             .fetch_all(
@@ -80,11 +103,10 @@ async fn targets(db: &Db, a: &AssignArgs) -> anyhow::Result<Vec<units::Unit>> {
             .await?;
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
-            out.push(units::get(&mut tx, &r.str("id")?).await?);
+            out.push(units::get(tx, &r.str("id")?).await?);
         }
         out
     };
-    tx.commit().await?;
     Ok(list)
 }
 
@@ -93,17 +115,24 @@ pub async fn run(db: &Db, a: AssignArgs) -> anyhow::Result<ExitCode> {
         store::check_capacity(c).map_err(|e| anyhow::anyhow!(message(&e)))?;
     }
     let villages = targets(db, &a).await?;
-    let mut inputs = Vec::with_capacity(villages.len());
-    let mut tx = db.begin_read().await?;
-    for v in &villages {
-        let open = store::open_plan(&mut tx, &v.id).await?;
-        let locked_from = open
-            .as_ref()
-            .filter(|o| o.status.editable())
-            .map(|o| o.id.clone());
-        inputs.push(store::load_village(&mut tx, v, a.capacity, locked_from.as_deref()).await?);
-    }
-    tx.commit().await?;
+    let capacity = a.capacity;
+    let inputs = db
+        .read(move |tx| {
+            Box::pin(async move {
+                let mut inputs = Vec::with_capacity(villages.len());
+                for v in &villages {
+                    let open = store::open_plan(tx, &v.id).await?;
+                    let locked_from = open
+                        .as_ref()
+                        .filter(|o| o.status.editable())
+                        .map(|o| o.id.clone());
+                    inputs
+                        .push(store::load_village(tx, v, capacity, locked_from.as_deref()).await?);
+                }
+                Ok(inputs)
+            })
+        })
+        .await?;
 
     let plans = solve_all(&inputs);
     let mut outcomes: Vec<Outcome> = inputs
@@ -199,30 +228,34 @@ fn solve_all(inputs: &[VillageData]) -> Vec<Result<solver::Plan, String>> {
 }
 
 async fn save(db: &Db, data: &VillageData, plan: &solver::Plan) -> Result<(String, i64), AppError> {
-    let mut tx = db.begin().await?;
-    if let Some(o) = store::open_plan(&mut tx, &data.village.id).await? {
-        if o.status == Status::Submitted {
-            return Err(AppError::Conflict(format!(
-                "Thôn {}: danh sách phiên bản {} đang chờ xã duyệt, không lưu dự thảo mới.",
-                data.village.name, o.version
-            )));
-        }
-    }
-    let now = crate::clock::now();
-    tx.execute(
-        "UPDATE assignment_plans SET status = 'superseded', superseded_at = ?, updated_at = ? WHERE village_id = ? AND status IN ('draft','returned')",
-        &[now.clone().into(), now.into(), data.village.id.clone().into()],
-    )
-    .await?;
-    let id = store::insert_plan(&mut tx, "cli", data, plan, Status::Draft).await?;
-    let version = tx
-        .scalar_i64(
-            "SELECT version FROM assignment_plans WHERE id = ?",
-            &[id.clone().into()],
-        )
-        .await?;
-    tx.commit().await?;
-    Ok((id, version))
+    let (data, plan) = (data.clone(), plan.clone());
+    db.write(move |tx| {
+        Box::pin(async move {
+            if let Some(o) = store::open_plan(tx, &data.village.id).await? {
+                if o.status == Status::Submitted {
+                    return Err(AppError::Conflict(format!(
+                        "Thôn {}: danh sách phiên bản {} đang chờ xã duyệt, không lưu dự thảo mới.",
+                        data.village.name, o.version
+                    )));
+                }
+            }
+            let now = crate::clock::now();
+            tx.execute(
+                "UPDATE assignment_plans SET status = 'superseded', superseded_at = ?, updated_at = ? WHERE village_id = ? AND status IN ('draft','returned')",
+                &[now.clone().into(), now.into(), data.village.id.clone().into()],
+            )
+            .await?;
+            let id = store::insert_plan(tx, "cli", &data, &plan, Status::Draft).await?;
+            let version = tx
+                .scalar_i64(
+                    "SELECT version FROM assignment_plans WHERE id = ?",
+                    &[id.clone().into()],
+                )
+                .await?;
+            Ok((id, version))
+        })
+    })
+    .await
 }
 
 fn to_json(outcomes: &[Outcome]) -> Json {

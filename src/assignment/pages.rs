@@ -11,10 +11,10 @@ use serde::Deserialize;
 use super::model::{self, Alert, Diff, MemberGroup, PairView, PlanHead, Warnings};
 use super::store::{self, Need, PlanDetail, VillageRow};
 use super::{map_svg, render_docx, render_xlsx};
-use crate::app::AppState;
 use crate::audit;
 use crate::auth::{Role, Session};
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 use crate::units::store::Unit;
 use crate::web::extract::CsrfForm;
 use crate::web::i18n::Lang;
@@ -48,17 +48,24 @@ struct IndexPage {
 
 pub async fn index(State(st): State<AppState>, s: Session, lang: Lang) -> AppResult<Response> {
     require_keeper(&s)?;
-    let mut tx = st.db.begin().await?;
-    let rows = store::overview(&mut tx, &s.scope).await?;
-    let alerts = store::alerts(&mut tx, &s.scope).await?;
-    let mut communes = Vec::new();
-    for g in &s.scope.grants {
-        if g.role == Role::CommuneCommittee && g.unit_kind == "commune" {
-            let cap = store::commune_capacity(&mut tx, &g.unit_id).await?;
-            communes.push((g.unit_id.clone(), g.unit_name.clone(), cap));
-        }
-    }
-    tx.commit().await?;
+    let scope = s.scope.clone();
+    let (rows, alerts, communes) = st
+        .db
+        .read(move |tx| {
+            Box::pin(async move {
+                let rows = store::overview(tx, &scope).await?;
+                let alerts = store::alerts(tx, &scope).await?;
+                let mut communes = Vec::new();
+                for g in &scope.grants {
+                    if g.role == Role::CommuneCommittee && g.unit_kind == "commune" {
+                        let cap = store::commune_capacity(tx, &g.unit_id).await?;
+                        communes.push((g.unit_id.clone(), g.unit_name.clone(), cap));
+                    }
+                }
+                Ok((rows, alerts, communes))
+            })
+        })
+        .await?;
     page(&IndexPage {
         c: Chrome::new(lang, &s, lang.t("assignment")),
         rows,
@@ -72,10 +79,10 @@ pub async fn home_alerts(st: &AppState, s: &Session) -> AppResult<Vec<Alert>> {
     if !s.scope.keeps_registry() {
         return Ok(Vec::new());
     }
-    let mut tx = st.db.begin().await?;
-    let a = store::alerts(&mut tx, &s.scope).await?;
-    tx.commit().await?;
-    Ok(a)
+    let scope = s.scope.clone();
+    st.db
+        .read(move |tx| Box::pin(async move { store::alerts(tx, &scope).await }))
+        .await
 }
 
 // ---------- a village ----------
@@ -98,17 +105,25 @@ async fn village_page(
     id: &str,
     error: String,
 ) -> AppResult<Response> {
-    let mut tx = st.db.begin().await?;
-    let village = store::village_for(&mut tx, &s.scope, id, Need::Read).await?;
-    let versions = store::versions(&mut tx, &village.id).await?;
-    let capacity =
-        store::commune_capacity(&mut tx, village.commune_id.as_deref().unwrap_or_default()).await?;
-    let alerts: Vec<Alert> = store::alerts(&mut tx, &s.scope)
-        .await?
-        .into_iter()
-        .filter(|a| a.village_id == village.id)
-        .collect();
-    tx.commit().await?;
+    let (scope, id) = (s.scope.clone(), id.to_owned());
+    let (village, versions, capacity, alerts) = st
+        .db
+        .read(move |tx| {
+            Box::pin(async move {
+                let village = store::village_for(tx, &scope, &id, Need::Read).await?;
+                let versions = store::versions(tx, &village.id).await?;
+                let capacity =
+                    store::commune_capacity(tx, village.commune_id.as_deref().unwrap_or_default())
+                        .await?;
+                let alerts: Vec<Alert> = store::alerts(tx, &scope)
+                    .await?
+                    .into_iter()
+                    .filter(|a| a.village_id == village.id)
+                    .collect();
+                Ok((village, versions, capacity, alerts))
+            })
+        })
+        .await?;
     let status = if error.is_empty() {
         StatusCode::OK
     } else {
@@ -165,9 +180,11 @@ pub async fn commune_capacity(
     let capacity = parse_capacity(&f.capacity)?.ok_or_else(|| {
         AppError::invalid("capacity", "Cần nhập số hộ tối đa mỗi đảng viên phụ trách")
     })?;
-    let mut tx = st.db.begin().await?;
-    store::set_commune_capacity(&mut tx, &s.scope, &id, capacity).await?;
-    tx.commit().await?;
+    st.db
+        .write(move |tx| {
+            Box::pin(async move { store::set_commune_capacity(tx, &s.scope, &id, capacity).await })
+        })
+        .await?;
     Ok(Redirect::to("/assignment").into_response())
 }
 
@@ -183,23 +200,35 @@ pub async fn draft(
     } = form;
     require_keeper(&s)?;
     let capacity = parse_capacity(&f.capacity)?;
-    let mut tx = st.db.begin().await?;
-    match store::draft(&mut tx, &s.scope, &id, capacity).await {
-        Ok(plan_id) => {
-            tx.commit().await?;
-            Ok(Redirect::to(&format!("/assignment/plans/{plan_id}")).into_response())
-        }
+    let (scope, vid) = (s.scope.clone(), id.clone());
+    let drafted = st
+        .db
+        .write(move |tx| Box::pin(async move { store::draft(tx, &scope, &vid, capacity).await }))
+        .await;
+    match drafted {
+        Ok(plan_id) => Ok(Redirect::to(&format!("/assignment/plans/{plan_id}")).into_response()),
         // The solver's refusals (locks above capacity, a submitted plan) are shown on
         // the village page, where the secretary can act on them.
-        Err(AppError::Conflict(msg)) => {
-            drop(tx);
-            village_page(&st, &s, lang, &id, msg).await
-        }
+        Err(AppError::Conflict(msg)) => village_page(&st, &s, lang, &id, msg).await,
         Err(e) => Err(e),
     }
 }
 
 // ---------- a plan ----------
+
+/// A plan as its page and its documents show it: every household and member in it.
+async fn plan_detail(st: &AppState, s: &Session, id: String) -> AppResult<PlanDetail> {
+    let scope = s.scope.clone();
+    st.db
+        .read(move |tx| {
+            Box::pin(async move {
+                let d = store::detail(tx, &scope, &id).await?;
+                store::note_shown(tx, &scope, &d);
+                Ok(d)
+            })
+        })
+        .await
+}
 
 #[derive(Template)]
 #[template(path = "assignment/plan.html")]
@@ -229,9 +258,7 @@ pub async fn plan(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     require_keeper(&s)?;
-    let mut tx = st.db.begin().await?;
-    let d = store::detail(&mut tx, &s.scope, &id).await?;
-    tx.commit().await?;
+    let d = plan_detail(&st, &s, id).await?;
     let groups = d.groups();
     let warnings = d.warnings();
     let diff = d.diff();
@@ -279,7 +306,7 @@ pub async fn plan(
     })
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, Clone)]
 #[serde(default)]
 pub struct MoveForm {
     household_id: String,
@@ -296,13 +323,20 @@ pub async fn move_pair(
         form: f,
     } = form;
     require_keeper(&s)?;
-    let mut tx = st.db.begin().await?;
-    store::move_pair(&mut tx, &s.scope, &id, &f.household_id, &f.member_id).await?;
-    tx.commit().await?;
+    let (scope, pid, form) = (s.scope.clone(), id.clone(), f.clone());
+    st.db
+        .write(move |tx| {
+            Box::pin(async move {
+                store::move_pair(tx, &scope, &pid, &form.household_id, &form.member_id)
+                    .await
+                    .map(|_| ())
+            })
+        })
+        .await?;
     Ok(Redirect::to(&format!("/assignment/plans/{id}")).into_response())
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, Clone)]
 #[serde(default)]
 pub struct LockForm {
     household_id: String,
@@ -319,9 +353,16 @@ pub async fn lock(
         form: f,
     } = form;
     require_keeper(&s)?;
-    let mut tx = st.db.begin().await?;
-    store::set_lock(&mut tx, &s.scope, &id, &f.household_id, f.locked == "1").await?;
-    tx.commit().await?;
+    let (scope, pid, form) = (s.scope.clone(), id.clone(), f.clone());
+    st.db
+        .write(move |tx| {
+            Box::pin(async move {
+                store::set_lock(tx, &scope, &pid, &form.household_id, form.locked == "1")
+                    .await
+                    .map(|_| ())
+            })
+        })
+        .await?;
     Ok(Redirect::to(&format!("/assignment/plans/{id}#h-{}", f.household_id)).into_response())
 }
 
@@ -336,9 +377,10 @@ pub async fn submit(
 ) -> AppResult<Response> {
     let s = form.session;
     require_keeper(&s)?;
-    let mut tx = st.db.begin().await?;
-    store::submit(&mut tx, &s.scope, &id).await?;
-    tx.commit().await?;
+    let (scope, pid) = (s.scope.clone(), id.clone());
+    st.db
+        .write(move |tx| Box::pin(async move { store::submit(tx, &scope, &pid).await.map(|_| ()) }))
+        .await?;
     Ok(Redirect::to(&format!("/assignment/plans/{id}")).into_response())
 }
 
@@ -349,13 +391,16 @@ pub async fn approve(
 ) -> AppResult<Response> {
     let s = form.session;
     require_keeper(&s)?;
-    let mut tx = st.db.begin().await?;
-    store::approve(&mut tx, &s.scope, &id).await?;
-    tx.commit().await?;
+    let (scope, pid) = (s.scope.clone(), id.clone());
+    st.db
+        .write(move |tx| {
+            Box::pin(async move { store::approve(tx, &scope, &pid).await.map(|_| ()) })
+        })
+        .await?;
     Ok(Redirect::to(&format!("/assignment/plans/{id}")).into_response())
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, Clone)]
 #[serde(default)]
 pub struct ReturnForm {
     reason: String,
@@ -371,9 +416,16 @@ pub async fn return_plan(
         form: f,
     } = form;
     require_keeper(&s)?;
-    let mut tx = st.db.begin().await?;
-    store::return_plan(&mut tx, &s.scope, &id, &f.reason).await?;
-    tx.commit().await?;
+    let (scope, pid, form) = (s.scope.clone(), id.clone(), f.clone());
+    st.db
+        .write(move |tx| {
+            Box::pin(async move {
+                store::return_plan(tx, &scope, &pid, &form.reason)
+                    .await
+                    .map(|_| ())
+            })
+        })
+        .await?;
     Ok(Redirect::to(&format!("/assignment/plans/{id}")).into_response())
 }
 
@@ -425,9 +477,7 @@ pub async fn docx(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     require_keeper(&s)?;
-    let mut tx = st.db.begin().await?;
-    let d = store::detail(&mut tx, &s.scope, &id).await?;
-    tx.commit().await?;
+    let d = plan_detail(&st, &s, id).await?;
     let groups = d.groups();
     let bytes = render_docx::render(&render_docx::ListDoc {
         commune_name: &d.commune_name,
@@ -449,9 +499,7 @@ pub async fn xlsx(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     require_keeper(&s)?;
-    let mut tx = st.db.begin().await?;
-    let d = store::detail(&mut tx, &s.scope, &id).await?;
-    tx.commit().await?;
+    let d = plan_detail(&st, &s, id).await?;
     let groups = d.groups();
     let bytes = render_xlsx::render(&render_xlsx::ListBook {
         commune_name: &d.commune_name,
@@ -487,30 +535,40 @@ pub async fn card(
     Path((id, member_id)): Path<(String, String)>,
 ) -> AppResult<Response> {
     require_keeper(&s)?;
-    let mut tx = st.db.begin().await?;
-    let d = store::detail(&mut tx, &s.scope, &id).await?;
-    let member = d
-        .members
-        .iter()
-        .find(|m| m.id == member_id)
-        .map(|m| m.name.clone())
-        .ok_or(AppError::NotFound)?;
-    let pairs: Vec<PairView> = d
-        .pairs
-        .iter()
-        .filter(|p| p.member_id == member_id)
-        .cloned()
-        .collect();
-    let ids: Vec<String> = pairs.iter().map(|p| p.household_id.clone()).collect();
-    audit::log_read(
-        &mut tx,
-        &s.scope,
-        "household",
-        Some(&d.head.commune_id),
-        &ids,
-    )
-    .await?;
-    tx.commit().await?;
+    let scope = s.scope.clone();
+    let (d, member, pairs) = st
+        .db
+        .read(move |tx| {
+            Box::pin(async move {
+                let d = store::detail(tx, &scope, &id).await?;
+                let member = d
+                    .members
+                    .iter()
+                    .find(|m| m.id == member_id)
+                    .map(|m| m.name.clone())
+                    .ok_or(AppError::NotFound)?;
+                let pairs: Vec<PairView> = d
+                    .pairs
+                    .iter()
+                    .filter(|p| p.member_id == member_id)
+                    .cloned()
+                    .collect();
+                // The card shows one member and their households.
+                let c = Some(d.head.commune_id.as_str());
+                audit::shown(tx, &scope, audit::Entity::Member, c, [member_id.as_str()]);
+                for p in &pairs {
+                    audit::shown(
+                        tx,
+                        &scope,
+                        audit::Entity::Household,
+                        c,
+                        [p.household_id.as_str()],
+                    );
+                }
+                Ok((d, member, pairs))
+            })
+        })
+        .await?;
     page(&CardPage {
         c: Chrome::new(lang, &s, &member),
         village: d.village.name.clone(),
@@ -522,9 +580,11 @@ pub async fn card(
 }
 
 pub async fn mine(State(st): State<AppState>, s: Session, lang: Lang) -> AppResult<Response> {
-    let mut tx = st.db.begin().await?;
-    let pairs = store::mine(&mut tx, &s.scope).await?;
-    tx.commit().await?;
+    let scope = s.scope.clone();
+    let pairs = st
+        .db
+        .read(move |tx| Box::pin(async move { store::mine(tx, &scope).await }))
+        .await?;
     let member = pairs
         .first()
         .map(|p| p.member_name.clone())

@@ -12,11 +12,11 @@ use super::model::{
     DEFAULT_CAPACITY, MAX_CAPACITY, REASON_MANUAL,
 };
 use super::solver::{self, GeoPoint};
-use crate::audit::{self, Event};
+use crate::audit;
 use crate::auth::scope::unit_filter;
 use crate::auth::{Role, Scope};
 use crate::clock;
-use crate::db::{Row, Tx, Value};
+use crate::db::{Row, Tx, Value, WriteTx};
 use crate::error::{AppError, AppResult};
 use crate::units::store::{self as units, Unit};
 
@@ -241,7 +241,7 @@ pub async fn commune_capacity(tx: &mut Tx, commune_id: &str) -> AppResult<u32> {
 
 /// Sets the commune's capacity: the commune committee only.
 pub async fn set_commune_capacity(
-    tx: &mut Tx,
+    tx: &mut WriteTx,
     scope: &Scope,
     commune_id: &str,
     capacity: u32,
@@ -261,18 +261,16 @@ pub async fn set_commune_capacity(
         &[capacity_key(&commune.id).into(), capacity.to_string().into()],
     )
     .await?;
-    audit::append(
+    audit::did(
         tx,
-        Event {
-            actor_id: &scope.user_id,
-            action: "capacity",
-            entity: "unit",
-            entity_id: &commune.id,
-            commune_id: Some(&commune.id),
-            detail: serde_json::json!({ "capacity": capacity }),
-        },
-    )
-    .await
+        scope,
+        audit::Action::Capacity,
+        audit::Entity::Unit,
+        &commune.id,
+        Some(&commune.id),
+        serde_json::json!({ "capacity": capacity }),
+    );
+    Ok(())
 }
 
 pub fn check_capacity(c: u32) -> AppResult<u32> {
@@ -401,7 +399,7 @@ async fn member_rows(
 
 /// Saves a solved plan as a new version of the village's plan.
 pub(crate) async fn insert_plan(
-    tx: &mut Tx,
+    tx: &mut WriteTx,
     actor: &str,
     data: &VillageData,
     plan: &solver::Plan,
@@ -475,22 +473,23 @@ pub(crate) async fn insert_plan(
         &rows,
     )
     .await?;
-    audit::append(
+    audit::did_as(
         tx,
-        Event {
-            actor_id: actor,
-            action: if approved { "draft_approve" } else { "draft" },
-            entity: "assignment_plan",
-            entity_id: &id,
-            commune_id: Some(&commune_id),
-            detail: serde_json::json!({
-                "village_id": data.village.id, "version": version,
-                "pairs": plan.pairs.len(), "uncovered": plan.uncovered.len(),
-                "moved": plan.moved_from_previous,
-            }),
+        &audit::Actor::named(actor),
+        if approved {
+            audit::Action::DraftApprove
+        } else {
+            audit::Action::Draft
         },
-    )
-    .await?;
+        audit::Entity::AssignmentPlan,
+        &id,
+        Some(&commune_id),
+        serde_json::json!({
+            "village_id": data.village.id, "version": version,
+            "pairs": plan.pairs.len(), "uncovered": plan.uncovered.len(),
+            "moved": plan.moved_from_previous,
+        }),
+    );
     if approved {
         supersede_approved(tx, &data.village.id, &id, &now).await?;
     }
@@ -498,7 +497,7 @@ pub(crate) async fn insert_plan(
 }
 
 async fn supersede_approved(
-    tx: &mut Tx,
+    tx: &mut WriteTx,
     village_id: &str,
     except: &str,
     now: &str,
@@ -516,7 +515,7 @@ async fn supersede_approved(
 /// pairs of the open draft and preferring the approved plan's pairs. The older open
 /// draft (or returned plan) is set aside as superseded.
 pub async fn draft(
-    tx: &mut Tx,
+    tx: &mut WriteTx,
     scope: &Scope,
     village_id: &str,
     capacity: Option<u32>,
@@ -542,7 +541,7 @@ pub async fn draft(
 }
 
 /// Recomputes a plan's totals after a hand edit.
-async fn refresh_totals(tx: &mut Tx, plan: &PlanHead) -> AppResult<()> {
+async fn refresh_totals(tx: &mut WriteTx, plan: &PlanHead) -> AppResult<()> {
     let vid: Value = plan.village_id.clone().into();
     let pid: Value = plan.id.clone().into();
     let households = tx
@@ -596,31 +595,28 @@ fn not_editable(plan: &PlanHead) -> AppError {
     ))
 }
 
-async fn log_change(
+fn log_change(
     tx: &mut Tx,
     scope: &Scope,
     plan: &PlanHead,
-    action: &str,
+    action: audit::Action,
     detail: serde_json::Value,
-) -> AppResult<()> {
-    audit::append(
+) {
+    audit::did(
         tx,
-        Event {
-            actor_id: &scope.user_id,
-            action,
-            entity: "assignment_plan",
-            entity_id: &plan.id,
-            commune_id: Some(&plan.commune_id),
-            detail,
-        },
-    )
-    .await
+        scope,
+        action,
+        audit::Entity::AssignmentPlan,
+        &plan.id,
+        Some(&plan.commune_id),
+        detail,
+    );
 }
 
 /// Gives a household to another member by hand. The pair is locked, so that re-planning
 /// keeps the secretary's decision.
 pub async fn move_pair(
-    tx: &mut Tx,
+    tx: &mut WriteTx,
     scope: &Scope,
     plan_id: &str,
     household_id: &str,
@@ -670,15 +666,15 @@ pub async fn move_pair(
         tx,
         scope,
         &plan,
-        "move",
+        audit::Action::Move,
         serde_json::json!({ "household_id": household_id, "member_id": member_id }),
-    )
-    .await
+    );
+    Ok(())
 }
 
 /// Locks (kept on re-planning) or unlocks a pair.
 pub async fn set_lock(
-    tx: &mut Tx,
+    tx: &mut WriteTx,
     scope: &Scope,
     plan_id: &str,
     household_id: &str,
@@ -709,13 +705,17 @@ pub async fn set_lock(
         tx,
         scope,
         &plan,
-        if locked { "lock" } else { "unlock" },
+        if locked {
+            audit::Action::Lock
+        } else {
+            audit::Action::Unlock
+        },
         serde_json::json!({ "household_id": household_id }),
-    )
-    .await
+    );
+    Ok(())
 }
 
-pub async fn submit(tx: &mut Tx, scope: &Scope, plan_id: &str) -> AppResult<PlanHead> {
+pub async fn submit(tx: &mut WriteTx, scope: &Scope, plan_id: &str) -> AppResult<PlanHead> {
     let (plan, _) = plan_for(tx, scope, plan_id, Need::Draft).await?;
     if !plan.status.editable() {
         return Err(not_editable(&plan));
@@ -730,15 +730,14 @@ pub async fn submit(tx: &mut Tx, scope: &Scope, plan_id: &str) -> AppResult<Plan
         tx,
         scope,
         &plan,
-        "submit",
+        audit::Action::Submit,
         serde_json::json!({ "version": plan.version }),
-    )
-    .await?;
+    );
     Ok(plan)
 }
 
 /// Approves a submitted plan: it becomes the one in force; the previous one is superseded.
-pub async fn approve(tx: &mut Tx, scope: &Scope, plan_id: &str) -> AppResult<PlanHead> {
+pub async fn approve(tx: &mut WriteTx, scope: &Scope, plan_id: &str) -> AppResult<PlanHead> {
     let (plan, _) = plan_for(tx, scope, plan_id, Need::Decide).await?;
     if plan.status != Status::Submitted {
         return Err(AppError::Conflict(format!(
@@ -758,16 +757,15 @@ pub async fn approve(tx: &mut Tx, scope: &Scope, plan_id: &str) -> AppResult<Pla
         tx,
         scope,
         &plan,
-        "approve",
+        audit::Action::Approve,
         serde_json::json!({ "version": plan.version }),
-    )
-    .await?;
+    );
     Ok(plan)
 }
 
 /// Returns a submitted plan to the village with a reason it can act on.
 pub async fn return_plan(
-    tx: &mut Tx,
+    tx: &mut WriteTx,
     scope: &Scope,
     plan_id: &str,
     reason: &str,
@@ -798,10 +796,9 @@ pub async fn return_plan(
         tx,
         scope,
         &plan,
-        "return",
+        audit::Action::Return,
         serde_json::json!({ "version": plan.version }),
-    )
-    .await?;
+    );
     Ok(plan)
 }
 
@@ -905,7 +902,37 @@ impl PlanDetail {
     }
 }
 
-/// One plan with its pairs, members and the approved plan to compare with; audit-logged.
+/// Notes that the whole plan was shown: the plan page, its map and its documents name
+/// every household and member in it (and in the approved plan it is compared with).
+pub fn note_shown(tx: &mut Tx, scope: &Scope, d: &PlanDetail) {
+    let c = Some(d.head.commune_id.as_str());
+    audit::shown(
+        tx,
+        scope,
+        audit::Entity::AssignmentPlan,
+        c,
+        [d.head.id.as_str()],
+    );
+    for p in d.pairs.iter().chain(d.approved_pairs.iter()) {
+        audit::shown(
+            tx,
+            scope,
+            audit::Entity::Household,
+            c,
+            [p.household_id.as_str()],
+        );
+        audit::shown(tx, scope, audit::Entity::Member, c, [p.member_id.as_str()]);
+    }
+    for h in &d.unassigned {
+        audit::shown(tx, scope, audit::Entity::Household, c, [h.id.as_str()]);
+    }
+    for m in &d.members {
+        audit::shown(tx, scope, audit::Entity::Member, c, [m.id.as_str()]);
+    }
+}
+
+/// One plan with its pairs, members and the approved plan to compare with. The caller
+/// notes what it shows ([`note_shown`] for the whole plan).
 pub async fn detail(tx: &mut Tx, scope: &Scope, plan_id: &str) -> AppResult<PlanDetail> {
     let (head, village) = plan_for(tx, scope, plan_id, Need::Read).await?;
     let pairs = pairs(tx, &head.id).await?;
@@ -946,14 +973,6 @@ pub async fn detail(tx: &mut Tx, scope: &Scope, plan_id: &str) -> AppResult<Plan
         Some(p) => units::get(tx, p).await.map(|u| u.name).unwrap_or_default(),
         None => String::new(),
     };
-    audit::log_read(
-        tx,
-        scope,
-        "assignment_plan",
-        Some(&head.commune_id),
-        std::slice::from_ref(&head.id),
-    )
-    .await?;
     Ok(PlanDetail {
         head,
         village,
@@ -1013,7 +1032,13 @@ pub async fn mine(tx: &mut Tx, scope: &Scope) -> AppResult<Vec<PairView>> {
         .await?
         .map(|r| r.str("commune_id"))
         .transpose()?;
-    audit::log_read(tx, scope, "household", commune.as_deref(), &ids).await?;
+    audit::shown(
+        tx,
+        scope,
+        audit::Entity::Household,
+        commune.as_deref(),
+        ids.iter().map(String::as_str),
+    );
     Ok(pairs)
 }
 
@@ -1196,7 +1221,13 @@ pub async fn alerts(tx: &mut Tx, scope: &Scope) -> AppResult<Vec<Alert>> {
             });
         }
     }
-    audit::log_read(tx, scope, "member", commune.as_deref(), &member_ids).await?;
+    audit::shown(
+        tx,
+        scope,
+        audit::Entity::Member,
+        commune.as_deref(),
+        member_ids.iter().map(String::as_str),
+    );
     Ok(out)
 }
 
@@ -1224,7 +1255,7 @@ pub async fn overview(tx: &mut Tx, scope: &Scope) -> AppResult<Vec<VillageRow>> 
 
 /// Solves and approves a plan for each village, acting as `actor` without a scope: for
 /// system use only (the demo seed, so the story starts told; test fixtures).
-pub async fn seed_approved(tx: &mut Tx, village_ids: &[String], actor: &str) -> AppResult<()> {
+pub async fn seed_approved(tx: &mut WriteTx, village_ids: &[String], actor: &str) -> AppResult<()> {
     for vid in village_ids {
         let v = units::get(tx, vid).await?;
         let data = load_village(tx, &v, None, None).await?;

@@ -6,10 +6,10 @@ use axum::response::Response;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 
-use crate::app::AppState;
 use crate::auth::{Role, Session};
 use crate::db::Value;
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 use crate::web::extract::Q;
 use crate::web::i18n::Lang;
 use crate::web::layout::{page, Chrome};
@@ -103,9 +103,10 @@ async fn entries(st: &AppState, s: &Session, q: &AuditQuery) -> AppResult<Vec<En
     }
     sql.push_str(" ORDER BY a.at DESC, a.seq DESC LIMIT 100 OFFSET ?");
     args.push(((q.page.max(1) - 1) * 100).into());
-    let mut tx = st.db.begin_read().await?;
-    let rows = tx.fetch_all(&sql, &args).await?;
-    tx.commit().await?;
+    let rows = st
+        .db
+        .read(move |tx| Box::pin(async move { tx.fetch_all(&sql, &args).await }))
+        .await?;
     rows.iter()
         .map(|r| {
             Ok(Entry {

@@ -10,9 +10,9 @@ use std::net::SocketAddr;
 use super::roles::Role;
 use super::session::{self, MaybeSession, Session};
 use super::{password, store, throttle};
-use crate::app::AppState;
-use crate::audit::{self, Event};
+use crate::audit;
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 use crate::web::extract::{CsrfForm, PlainForm, Q};
 use crate::web::i18n::{Lang, LANG_COOKIE};
 use crate::web::layout::{page, page_with_status, Chrome};
@@ -108,53 +108,84 @@ pub async fn login(
             "Nhập tên đăng nhập và mật khẩu".into(),
         );
     }
-    let mut tx = st.db.begin().await?;
-    if let Err(AppError::TooManyRequests(msg)) = throttle::check(&mut tx, &username, &ip).await {
-        return fail(StatusCode::TOO_MANY_REQUESTS, msg);
-    }
-    let user = tx
-        .fetch_optional(
-            "SELECT id, password_hash, disabled FROM users WHERE username = ?",
-            &[username.clone().into()],
-        )
+    // Read, then verify the password away from the database (argon2 is slow on
+    // purpose), then write: no transaction is held while the hash is computed.
+    let (name, addr) = (username.clone(), ip.clone());
+    let found = st
+        .db
+        .read(move |tx| {
+            Box::pin(async move {
+                if let Err(AppError::TooManyRequests(msg)) = throttle::check(tx, &name, &addr).await
+                {
+                    return Ok(Err(msg));
+                }
+                let user = tx
+                    .fetch_optional(
+                        "SELECT id, password_hash, disabled FROM users WHERE username = ?",
+                        &[name.into()],
+                    )
+                    .await?;
+                Ok(Ok(match user {
+                    Some(u) => Some((u.str("id")?, u.str("password_hash")?, u.bool("disabled")?)),
+                    None => None,
+                }))
+            })
+        })
         .await?;
-    let (user_id, ok) = match &user {
-        Some(u) => (
-            u.str("id")?,
-            password::verify(&f.password, &u.str("password_hash")?) && !u.bool("disabled")?,
-        ),
+    let user = match found {
+        Ok(u) => u,
+        Err(msg) => return fail(StatusCode::TOO_MANY_REQUESTS, msg),
+    };
+    let password = f.password.clone();
+    let (user_id, ok) = tokio::task::spawn_blocking(move || match user {
+        Some((id, hash, disabled)) => {
+            let ok = password::verify(&password, &hash) && !disabled;
+            (id, ok)
+        }
         None => {
-            password::verify(&f.password, password::dummy_hash());
+            password::verify(&password, password::dummy_hash());
             (String::new(), false)
         }
-    };
+    })
+    .await
+    .map_err(|_| AppError::internal("password check did not finish"))?;
+    let (name, addr) = (username.clone(), ip.clone());
     if !ok {
-        throttle::record_failure(&mut tx, &username, &ip).await?;
-        tx.commit().await?;
+        st.db
+            .write(move |tx| {
+                Box::pin(async move { throttle::record_failure(tx, &name, &addr).await })
+            })
+            .await?;
         return fail(
             StatusCode::UNAUTHORIZED,
             "Tên đăng nhập hoặc mật khẩu không đúng".into(),
         );
     }
-    throttle::clear(&mut tx, &username).await?;
-    // Rotation: whatever session the browser had is dropped; a new token is issued.
-    if let Some(old) = session::cookie_value_str(&headers, st.config.session_cookie_name()) {
-        session::delete(&mut tx, old).await?;
-    }
-    let token = session::create(&mut tx, &user_id, &ip).await?;
-    audit::append(
-        &mut tx,
-        Event {
-            actor_id: &user_id,
-            action: "login",
-            entity: "user",
-            entity_id: &user_id,
-            commune_id: None,
-            detail: serde_json::json!({}),
-        },
-    )
-    .await?;
-    tx.commit().await?;
+    let old =
+        session::cookie_value_str(&headers, st.config.session_cookie_name()).map(str::to_owned);
+    let token = st
+        .db
+        .write(move |tx| {
+            Box::pin(async move {
+                throttle::clear(tx, &name).await?;
+                // Rotation: whatever session the browser had is dropped; a new one is issued.
+                if let Some(old) = old {
+                    session::delete(tx, &old).await?;
+                }
+                let token = session::create(tx, &user_id, &addr).await?;
+                audit::did_as(
+                    tx,
+                    &audit::Actor::named(&user_id),
+                    audit::Action::Login,
+                    audit::Entity::User,
+                    &user_id,
+                    None,
+                    serde_json::json!({}),
+                );
+                Ok(token)
+            })
+        })
+        .await?;
     let mut res = Redirect::to(&safe_next(&f.next)).into_response();
     res.headers_mut().insert(
         header::SET_COOKIE,
@@ -173,24 +204,28 @@ pub async fn logout(
     headers: HeaderMap,
     form: CsrfForm<Empty>,
 ) -> AppResult<Response> {
-    let mut tx = st.db.begin().await?;
-    if let Some(token) = session::cookie_value_str(&headers, st.config.session_cookie_name()) {
-        session::delete(&mut tx, token).await?;
-    }
+    let token =
+        session::cookie_value_str(&headers, st.config.session_cookie_name()).map(str::to_owned);
     let uid = form.session.scope.user_id.clone();
-    audit::append(
-        &mut tx,
-        Event {
-            actor_id: &uid,
-            action: "logout",
-            entity: "user",
-            entity_id: &uid,
-            commune_id: None,
-            detail: serde_json::json!({}),
-        },
-    )
-    .await?;
-    tx.commit().await?;
+    st.db
+        .write(move |tx| {
+            Box::pin(async move {
+                if let Some(token) = token {
+                    session::delete(tx, &token).await?;
+                }
+                audit::did_as(
+                    tx,
+                    &audit::Actor::named(&uid),
+                    audit::Action::Logout,
+                    audit::Entity::User,
+                    &uid,
+                    None,
+                    serde_json::json!({}),
+                );
+                Ok(())
+            })
+        })
+        .await?;
     let mut res = Redirect::to("/login").into_response();
     res.headers_mut().insert(
         header::SET_COOKIE,
@@ -262,33 +297,50 @@ pub async fn home(State(st): State<AppState>, s: Session, lang: Lang) -> AppResu
         })
         .collect();
     let registry = if s.scope.keeps_registry() {
-        let mut tx = st.db.begin_read().await?;
-        let (f, a) = crate::auth::scope::unit_filter("village_id", &s.scope.registry_paths());
-        let h = tx
-            .scalar_i64(
-                &format!("SELECT COUNT(*) FROM households WHERE status = 'active' AND {f}"),
-                &a,
-            )
+        let scope = s.scope.clone();
+        let counts = st
+            .db
+            .read(move |tx| {
+                Box::pin(async move {
+                    let (f, a) =
+                        crate::auth::scope::unit_filter("village_id", &scope.registry_paths());
+                    let h = tx
+                        .scalar_i64(
+                            &format!("SELECT COUNT(*) FROM households WHERE status = 'active' AND {f}"),
+                            &a,
+                        )
+                        .await?;
+                    let m = tx
+                        .scalar_i64(
+                            &format!("SELECT COUNT(*) FROM members WHERE status = 'active' AND {f}"),
+                            &a,
+                        )
+                        .await?;
+                    let (f, a) = crate::auth::scope::unit_filter("id", &scope.registry_paths());
+                    let v = tx
+                        .scalar_i64(
+                            &format!("SELECT COUNT(*) FROM units WHERE kind = 'village' AND valid_to IS NULL AND {f}"),
+                            &a,
+                        )
+                        .await?;
+                    Ok((v, h, m))
+                })
+            })
             .await?;
-        let m = tx
-            .scalar_i64(
-                &format!("SELECT COUNT(*) FROM members WHERE status = 'active' AND {f}"),
-                &a,
-            )
-            .await?;
-        let (f, a) = crate::auth::scope::unit_filter("id", &s.scope.registry_paths());
-        let v = tx.scalar_i64(&format!("SELECT COUNT(*) FROM units WHERE kind = 'village' AND valid_to IS NULL AND {f}"), &a).await?;
-        tx.commit().await?;
-        Some((v, h, m))
+        Some(counts)
     } else {
         None
     };
     let rollout = rollout(&st, &s).await?;
     let alerts = crate::assignment::pages::home_alerts(&st, &s).await?;
     let mine = if s.scope.member_id.is_some() && s.scope.has_role(crate::auth::Role::Member) {
-        let mut tx = st.db.begin().await?;
-        let pairs = crate::assignment::store::mine(&mut tx, &s.scope).await?;
-        tx.commit().await?;
+        let scope = s.scope.clone();
+        let pairs = st
+            .db
+            .read(move |tx| {
+                Box::pin(async move { crate::assignment::store::mine(tx, &scope).await })
+            })
+            .await?;
         Some(pairs)
     } else {
         None
@@ -320,9 +372,11 @@ async fn rollout(st: &AppState, s: &Session) -> AppResult<Vec<CommuneSummary>> {
         return Ok(Vec::new());
     }
     let (filter, args) = crate::auth::scope::unit_filter("c.id", &paths);
-    let mut tx = st.db.begin_read().await?;
-    let rows = tx
-        .fetch_all(
+    let rows = st
+        .db
+        .read(move |tx| {
+            Box::pin(async move {
+                tx.fetch_all(
             &format!(
                 "SELECT c.id, c.name, COUNT(*) AS villages, \
                  (SELECT COUNT(*) FROM households h WHERE h.commune_id = c.id AND h.status = 'active') AS households, \
@@ -332,8 +386,10 @@ async fn rollout(st: &AppState, s: &Session) -> AppResult<Vec<CommuneSummary>> {
             ),
             &args,
         )
+        .await
+            })
+        })
         .await?;
-    tx.commit().await?;
     rows.iter()
         .map(|r| {
             Ok(CommuneSummary {
@@ -363,9 +419,11 @@ async fn tokens_page(
     lang: Lang,
     new_secret: String,
 ) -> AppResult<Response> {
-    let mut tx = st.db.begin_read().await?;
-    let tokens = store::list_tokens(&mut tx, &s.scope.user_id).await?;
-    tx.commit().await?;
+    let user = s.scope.user_id.clone();
+    let tokens = st
+        .db
+        .read(move |tx| Box::pin(async move { store::list_tokens(tx, &user).await }))
+        .await?;
     page(&TokensPage {
         c: Chrome::new(lang, s, lang.t("tokens")),
         tokens,
@@ -389,9 +447,11 @@ pub async fn token_create(
     form: CsrfForm<TokenForm>,
 ) -> AppResult<Response> {
     let s = form.session;
-    let mut tx = st.db.begin().await?;
-    let secret = store::create_token(&mut tx, &s.scope.user_id, &form.form.name).await?;
-    tx.commit().await?;
+    let (user, name) = (s.scope.user_id.clone(), form.form.name);
+    let secret = st
+        .db
+        .write(move |tx| Box::pin(async move { store::create_token(tx, &user, &name).await }))
+        .await?;
     tokens_page(&st, &s, lang, secret).await
 }
 
@@ -400,9 +460,10 @@ pub async fn token_revoke(
     Path(id): Path<String>,
     form: CsrfForm<Empty>,
 ) -> AppResult<Response> {
-    let mut tx = st.db.begin().await?;
-    store::revoke_token(&mut tx, &form.session.scope.user_id, &id).await?;
-    tx.commit().await?;
+    let user = form.session.scope.user_id.clone();
+    st.db
+        .write(move |tx| Box::pin(async move { store::revoke_token(tx, &user, &id).await }))
+        .await?;
     Ok(Redirect::to("/account/tokens").into_response())
 }
 
@@ -433,9 +494,10 @@ async fn users_page(
     lang: Lang,
     message: String,
 ) -> AppResult<Response> {
-    let mut tx = st.db.begin_read().await?;
-    let users = store::list_users(&mut tx).await?;
-    tx.commit().await?;
+    let users = st
+        .db
+        .read(|tx| Box::pin(async move { store::list_users(tx).await }))
+        .await?;
     let roles = Role::ALL
         .iter()
         .map(|r| {
@@ -503,18 +565,22 @@ pub async fn user_create(
     } = form;
     require_admin(&s)?;
     let role = Role::parse(&f.role).ok_or_else(|| AppError::invalid("role", "Chọn vai trò"))?;
-    let mut tx = st.db.begin().await?;
-    let unit = crate::units::store::resolve(&mut tx, &f.unit).await?;
-    let id = store::create_user(
-        &mut tx,
-        &s.scope.user_id,
-        &f.username,
-        &f.display_name,
-        &f.password,
-    )
-    .await?;
-    store::grant(&mut tx, &s.scope.user_id, &id, role, &unit.id).await?;
-    tx.commit().await?;
+    let actor = s.scope.user_id.clone();
+    let (unit_ref, username, display, pass) = (
+        f.unit.clone(),
+        f.username.clone(),
+        f.display_name.clone(),
+        f.password.clone(),
+    );
+    st.db
+        .write(move |tx| {
+            Box::pin(async move {
+                let unit = crate::units::store::resolve(tx, &unit_ref).await?;
+                let id = store::create_user(tx, &actor, &username, &display, &pass).await?;
+                store::grant(tx, &actor, &id, role, &unit.id).await
+            })
+        })
+        .await?;
     // Post/redirect/get: a refresh does not submit the form again.
     let created = crate::web::errors::urlencode(&f.username.trim().to_lowercase());
     Ok(Redirect::to(&format!("/admin/users?created={created}")).into_response())
@@ -531,8 +597,9 @@ pub async fn user_disable(
             "Không thể tự khóa tài khoản của mình".into(),
         ));
     }
-    let mut tx = st.db.begin().await?;
-    store::disable(&mut tx, &form.session.scope.user_id, &id).await?;
-    tx.commit().await?;
+    let actor = form.session.scope.user_id.clone();
+    st.db
+        .write(move |tx| Box::pin(async move { store::disable(tx, &actor, &id).await }))
+        .await?;
     Ok(Redirect::to("/admin/users").into_response())
 }

@@ -26,6 +26,26 @@ pub struct Scope {
 }
 
 impl Scope {
+    /// Who the audit log names for what this scope does.
+    pub fn actor(&self) -> crate::audit::Actor {
+        crate::audit::Actor {
+            id: self.user_id.clone(),
+            staff: self.is_staff(),
+        }
+    }
+
+    /// The system itself acting, for the CLI and the demo: no grants, so it can reach no
+    /// scoped record; what it does is logged under `system:<what>`.
+    pub fn unsafe_system(what: &str) -> Scope {
+        Scope {
+            user_id: format!("system:{what}"),
+            username: format!("system:{what}"),
+            display_name: "Hệ thống".into(),
+            member_id: None,
+            grants: Vec::new(),
+        }
+    }
+
     pub fn has_role(&self, role: Role) -> bool {
         self.grants.iter().any(|g| g.role == role)
     }

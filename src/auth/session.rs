@@ -8,10 +8,10 @@ use time::Duration;
 use super::password::{random_token, sha256_hex};
 use super::roles::Role;
 use super::scope::{Grant, Scope};
-use crate::app::AppState;
 use crate::clock;
-use crate::db::{Tx, Value};
+use crate::db::{Tx, Value, WriteTx};
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 
 /// A signed-in user, from the session cookie (pages) or a personal access token (API).
 #[derive(Debug, Clone)]
@@ -38,7 +38,7 @@ pub fn cookie_value_str<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> O
 }
 
 /// Creates a session for `user_id`; returns the cookie token.
-pub async fn create(tx: &mut Tx, user_id: &str, ip: &str) -> AppResult<String> {
+pub async fn create(tx: &mut WriteTx, user_id: &str, ip: &str) -> AppResult<String> {
     let token = random_token(32);
     let now = clock::now();
     tx.execute(
@@ -56,7 +56,7 @@ pub async fn create(tx: &mut Tx, user_id: &str, ip: &str) -> AppResult<String> {
     Ok(token)
 }
 
-pub async fn delete(tx: &mut Tx, token: &str) -> AppResult<()> {
+pub async fn delete(tx: &mut WriteTx, token: &str) -> AppResult<()> {
     tx.execute(
         "DELETE FROM sessions WHERE token_hash = ?",
         &[sha256_hex(token).into()],
@@ -126,68 +126,118 @@ pub async fn load_scope(tx: &mut Tx, user_id: &str) -> AppResult<Scope> {
     })
 }
 
+/// What a session lookup found, read without taking any write lock.
+enum Found {
+    Live(Session, bool),
+    Expired,
+}
+
 async fn from_cookie(state: &AppState, token: &str) -> AppResult<Session> {
-    let mut tx = state.db.begin().await?;
     let hash = sha256_hex(token);
-    let row = tx
-        .fetch_optional(
-            "SELECT s.user_id, s.csrf_token, s.created_at, s.last_seen_at FROM sessions s \
-             JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND u.disabled = 0",
-            &[Value::from(&hash)],
-        )
-        .await?
-        .ok_or(AppError::Unauthorized)?;
     let idle_limit = clock::ago(Duration::minutes(state.config.session_idle_minutes));
     let absolute_limit = clock::ago(Duration::hours(state.config.session_absolute_hours));
-    let last_seen = row.str("last_seen_at")?;
-    if last_seen < idle_limit || row.str("created_at")? < absolute_limit {
-        tx.execute(
-            "DELETE FROM sessions WHERE token_hash = ?",
-            &[Value::from(&hash)],
-        )
+    let touch_before = clock::ago(Duration::minutes(1));
+    let key = hash.clone();
+    let found = state
+        .db
+        .read(move |tx| {
+            Box::pin(async move {
+                let row = tx
+                    .fetch_optional(
+                        "SELECT s.user_id, s.csrf_token, s.created_at, s.last_seen_at FROM sessions s \
+                         JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND u.disabled = 0",
+                        &[Value::from(&key)],
+                    )
+                    .await?
+                    .ok_or(AppError::Unauthorized)?;
+                let last_seen = row.str("last_seen_at")?;
+                if last_seen < idle_limit || row.str("created_at")? < absolute_limit {
+                    return Ok(Found::Expired);
+                }
+                let scope = load_scope(tx, &row.str("user_id")?).await?;
+                let session = Session {
+                    scope,
+                    csrf: row.str("csrf_token")?,
+                    via_token: false,
+                };
+                Ok(Found::Live(session, last_seen < touch_before))
+            })
+        })
         .await?;
-        tx.commit().await?;
-        return Err(AppError::Unauthorized);
+    match found {
+        Found::Live(session, touch) => {
+            // At most once a minute, and through the writer: a page view is not a write.
+            if touch {
+                state.db.write_later(move |tx| {
+                    Box::pin(async move {
+                        tx.execute(
+                            "UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?",
+                            &[clock::now().into(), hash.into()],
+                        )
+                        .await?;
+                        Ok(())
+                    })
+                });
+            }
+            Ok(session)
+        }
+        Found::Expired => {
+            state
+                .db
+                .write(move |tx| {
+                    Box::pin(async move {
+                        tx.execute("DELETE FROM sessions WHERE token_hash = ?", &[hash.into()])
+                            .await?;
+                        Ok(())
+                    })
+                })
+                .await?;
+            Err(AppError::Unauthorized)
+        }
     }
-    // Touch at most once a minute: a page view should not always be a write.
-    if last_seen < clock::ago(Duration::minutes(1)) {
-        tx.execute(
-            "UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?",
-            &[clock::now().into(), Value::from(&hash)],
-        )
-        .await?;
-    }
-    let scope = load_scope(&mut tx, &row.str("user_id")?).await?;
-    tx.commit().await?;
-    Ok(Session {
-        scope,
-        csrf: row.str("csrf_token")?,
-        via_token: false,
-    })
 }
 
 async fn from_bearer(state: &AppState, token: &str) -> AppResult<Session> {
-    let mut tx = state.db.begin().await?;
-    let row = tx
-        .fetch_optional(
-            "SELECT t.id, t.user_id FROM api_tokens t JOIN users u ON u.id = t.user_id \
-             WHERE t.token_hash = ? AND t.revoked = 0 AND u.disabled = 0",
-            &[sha256_hex(token).into()],
-        )
-        .await?
-        .ok_or(AppError::Unauthorized)?;
-    tx.execute(
-        "UPDATE api_tokens SET last_used_at = ? WHERE id = ?",
-        &[clock::now().into(), row.str("id")?.into()],
-    )
-    .await?;
-    let scope = load_scope(&mut tx, &row.str("user_id")?).await?;
-    tx.commit().await?;
-    Ok(Session {
-        scope,
-        csrf: String::new(),
-        via_token: true,
-    })
+    let hash = sha256_hex(token);
+    let touch_before = clock::ago(Duration::minutes(1));
+    let (session, token_id, touch) = state
+        .db
+        .read(move |tx| {
+            Box::pin(async move {
+                let row = tx
+                    .fetch_optional(
+                        "SELECT t.id, t.user_id, t.last_used_at FROM api_tokens t JOIN users u ON u.id = t.user_id \
+                         WHERE t.token_hash = ? AND t.revoked = 0 AND u.disabled = 0",
+                        &[hash.into()],
+                    )
+                    .await?
+                    .ok_or(AppError::Unauthorized)?;
+                let scope = load_scope(tx, &row.str("user_id")?).await?;
+                let touch = row
+                    .opt_str("last_used_at")?
+                    .is_none_or(|t| t < touch_before);
+                let session = Session {
+                    scope,
+                    csrf: String::new(),
+                    via_token: true,
+                };
+                Ok((session, row.str("id")?, touch))
+            })
+        })
+        .await?;
+    if touch {
+        state.db.write_later(move |tx| {
+            Box::pin(async move {
+                tx.execute(
+                    "UPDATE api_tokens SET last_used_at = ? WHERE id = ?",
+                    &[clock::now().into(), token_id.into()],
+                )
+                .await?;
+                Ok(())
+            })
+        });
+    }
+    Ok(session)
 }
 
 impl FromRequestParts<AppState> for Session {

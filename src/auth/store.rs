@@ -4,9 +4,9 @@ use serde::Serialize;
 
 use super::password;
 use super::roles::Role;
-use crate::audit::{self, Event};
+use crate::audit;
 use crate::clock;
-use crate::db::{Tx, Value};
+use crate::db::{Tx, Value, WriteTx};
 use crate::error::{AppError, AppResult};
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -53,7 +53,7 @@ fn check_username(u: &str) -> AppResult<String> {
 
 /// Creates a user. `actor` is who did it (`system` for the CLI and the demo).
 pub async fn create_user(
-    tx: &mut Tx,
+    tx: &mut WriteTx,
     actor: &str,
     username: &str,
     display_name: &str,
@@ -86,18 +86,15 @@ pub async fn create_user(
         &[id.clone().into(), username.into(), display.into(), password::hash(pass)?.into(), now.clone().into(), now.into()],
     )
     .await?;
-    audit::append(
+    audit::did_as(
         tx,
-        Event {
-            actor_id: actor,
-            action: "create",
-            entity: "user",
-            entity_id: &id,
-            commune_id: None,
-            detail: serde_json::json!({}),
-        },
-    )
-    .await?;
+        &audit::Actor::named(actor),
+        audit::Action::Create,
+        audit::Entity::User,
+        &id,
+        None,
+        serde_json::json!({}),
+    );
     Ok(id)
 }
 
@@ -112,7 +109,7 @@ pub async fn find_user_id(tx: &mut Tx, username: &str) -> AppResult<String> {
 }
 
 pub async fn grant(
-    tx: &mut Tx,
+    tx: &mut WriteTx,
     actor: &str,
     user_id: &str,
     role: Role,
@@ -124,22 +121,20 @@ pub async fn grant(
         &[clock::new_id().into(), user_id.into(), role.code().into(), unit.id.clone().into(), clock::now().into()],
     )
     .await?;
-    audit::append(
+    audit::did_as(
         tx,
-        Event {
-            actor_id: actor,
-            action: "grant",
-            entity: "user",
-            entity_id: user_id,
-            commune_id: None,
-            detail: serde_json::json!({ "role": role.code(), "unit_id": unit.id }),
-        },
-    )
-    .await
+        &audit::Actor::named(actor),
+        audit::Action::Grant,
+        audit::Entity::User,
+        user_id,
+        None,
+        serde_json::json!({ "role": role.code(), "unit_id": unit.id }),
+    );
+    Ok(())
 }
 
 /// Disables a user and ends all their sessions and tokens at once.
-pub async fn disable(tx: &mut Tx, actor: &str, user_id: &str) -> AppResult<()> {
+pub async fn disable(tx: &mut WriteTx, actor: &str, user_id: &str) -> AppResult<()> {
     let n = tx
         .execute(
             "UPDATE users SET disabled = 1, updated_at = ? WHERE id = ?",
@@ -156,21 +151,24 @@ pub async fn disable(tx: &mut Tx, actor: &str, user_id: &str) -> AppResult<()> {
         &[user_id.into()],
     )
     .await?;
-    audit::append(
+    audit::did_as(
         tx,
-        Event {
-            actor_id: actor,
-            action: "disable",
-            entity: "user",
-            entity_id: user_id,
-            commune_id: None,
-            detail: serde_json::json!({}),
-        },
-    )
-    .await
+        &audit::Actor::named(actor),
+        audit::Action::Disable,
+        audit::Entity::User,
+        user_id,
+        None,
+        serde_json::json!({}),
+    );
+    Ok(())
 }
 
-pub async fn reset_password(tx: &mut Tx, actor: &str, user_id: &str, pass: &str) -> AppResult<()> {
+pub async fn reset_password(
+    tx: &mut WriteTx,
+    actor: &str,
+    user_id: &str,
+    pass: &str,
+) -> AppResult<()> {
     password::check_strength(pass)?;
     tx.execute(
         "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?",
@@ -183,18 +181,22 @@ pub async fn reset_password(tx: &mut Tx, actor: &str, user_id: &str, pass: &str)
     .await?;
     tx.execute("DELETE FROM sessions WHERE user_id = ?", &[user_id.into()])
         .await?;
-    audit::append(
-        tx,
-        Event {
-            actor_id: actor,
-            action: "reset_password",
-            entity: "user",
-            entity_id: user_id,
-            commune_id: None,
-            detail: serde_json::json!({}),
-        },
+    // A new password ends every way in that the old one opened: sessions and API tokens.
+    tx.execute(
+        "UPDATE api_tokens SET revoked = 1 WHERE user_id = ?",
+        &[user_id.into()],
     )
-    .await
+    .await?;
+    audit::did_as(
+        tx,
+        &audit::Actor::named(actor),
+        audit::Action::ResetPassword,
+        audit::Entity::User,
+        user_id,
+        None,
+        serde_json::json!({}),
+    );
+    Ok(())
 }
 
 pub async fn list_users(tx: &mut Tx) -> AppResult<Vec<User>> {
@@ -240,7 +242,7 @@ pub struct Token {
 }
 
 /// Creates a personal access token; the secret is returned once and stored hashed.
-pub async fn create_token(tx: &mut Tx, user_id: &str, name: &str) -> AppResult<String> {
+pub async fn create_token(tx: &mut WriteTx, user_id: &str, name: &str) -> AppResult<String> {
     let name = crate::text::clean(name);
     if name.is_empty() || name.chars().count() > 60 {
         return Err(AppError::invalid(
@@ -255,18 +257,15 @@ pub async fn create_token(tx: &mut Tx, user_id: &str, name: &str) -> AppResult<S
         &[id.clone().into(), user_id.into(), name.into(), password::sha256_hex(&secret).into(), clock::now().into()],
     )
     .await?;
-    audit::append(
+    audit::did_as(
         tx,
-        Event {
-            actor_id: user_id,
-            action: "create",
-            entity: "api_token",
-            entity_id: &id,
-            commune_id: None,
-            detail: serde_json::json!({}),
-        },
-    )
-    .await?;
+        &audit::Actor::named(user_id),
+        audit::Action::Create,
+        audit::Entity::ApiToken,
+        &id,
+        None,
+        serde_json::json!({}),
+    );
     Ok(secret)
 }
 
@@ -289,7 +288,7 @@ pub async fn list_tokens(tx: &mut Tx, user_id: &str) -> AppResult<Vec<Token>> {
         .collect()
 }
 
-pub async fn revoke_token(tx: &mut Tx, user_id: &str, token_id: &str) -> AppResult<()> {
+pub async fn revoke_token(tx: &mut WriteTx, user_id: &str, token_id: &str) -> AppResult<()> {
     let n = tx
         .execute(
             "UPDATE api_tokens SET revoked = 1 WHERE id = ? AND user_id = ?",
@@ -299,16 +298,14 @@ pub async fn revoke_token(tx: &mut Tx, user_id: &str, token_id: &str) -> AppResu
     if n == 0 {
         return Err(AppError::NotFound);
     }
-    audit::append(
+    audit::did_as(
         tx,
-        Event {
-            actor_id: user_id,
-            action: "revoke",
-            entity: "api_token",
-            entity_id: token_id,
-            commune_id: None,
-            detail: serde_json::json!({}),
-        },
-    )
-    .await
+        &audit::Actor::named(user_id),
+        audit::Action::Revoke,
+        audit::Entity::ApiToken,
+        token_id,
+        None,
+        serde_json::json!({}),
+    );
+    Ok(())
 }

@@ -4,7 +4,7 @@
 use time::Duration;
 
 use crate::clock;
-use crate::db::Tx;
+use crate::db::{Tx, WriteTx};
 use crate::error::{AppError, AppResult};
 
 /// Failures allowed per account within the window before it is locked for the window.
@@ -35,7 +35,7 @@ pub async fn check(tx: &mut Tx, username: &str, ip: &str) -> AppResult<()> {
     Ok(())
 }
 
-pub async fn record_failure(tx: &mut Tx, username: &str, ip: &str) -> AppResult<()> {
+pub async fn record_failure(tx: &mut WriteTx, username: &str, ip: &str) -> AppResult<()> {
     tx.execute(
         "INSERT INTO login_failures (id, username, ip, at) VALUES (?, ?, ?, ?)",
         &[
@@ -55,7 +55,7 @@ pub async fn record_failure(tx: &mut Tx, username: &str, ip: &str) -> AppResult<
     Ok(())
 }
 
-pub async fn clear(tx: &mut Tx, username: &str) -> AppResult<()> {
+pub async fn clear(tx: &mut WriteTx, username: &str) -> AppResult<()> {
     tx.execute(
         "DELETE FROM login_failures WHERE username = ?",
         &[username.into()],

@@ -28,14 +28,13 @@ pub async fn backup(db: &Db, config: &Config, out: &Path) -> anyhow::Result<()> 
             out.display()
         );
     }
-    match db {
-        Db::Sqlite(pool) => {
+    match db.backend() {
+        super::Backend::Sqlite => {
             let target = out.to_string_lossy().replace('\'', "''");
-            sqlx::query(&format!("VACUUM INTO '{target}'"))
-                .execute(pool)
+            db.unsafe_execute_outside_transaction(&format!("VACUUM INTO '{target}'"))
                 .await?;
         }
-        Db::Postgres(_) => {
+        super::Backend::Postgres => {
             let url = config.database_url.clone().unwrap_or_default();
             let status = Command::new(pg_program("pg_dump"))
                 .args(["--format=custom", "--no-owner", "--no-privileges", "--file"])
@@ -58,20 +57,24 @@ pub async fn restore(config: &Config, file: &Path) -> anyhow::Result<()> {
     match config.database_url.as_deref() {
         Some(url) if url.starts_with("postgres") => {
             let db = Db::connect(Some(url), &config.data_dir).await?;
-            if let Db::Postgres(pool) = &db {
-                let tables: i64 = sqlx::query_scalar(
-                    "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public'",
-                )
-                .fetch_one(pool)
-                .await?;
-                if tables > 0 {
-                    anyhow::bail!(
-                        "cơ sở dữ liệu đích không trống; chỉ khôi phục vào cơ sở dữ liệu mới tạo"
-                    );
-                }
-                // The dump creates the collation `vi` itself.
-            }
+            let tables = db
+                .read(|tx| {
+                    Box::pin(async move {
+                        tx.scalar_i64(
+                            "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public'",
+                            &[],
+                        )
+                        .await
+                    })
+                })
+                .await;
             db.close().await;
+            if tables? > 0 {
+                anyhow::bail!(
+                    "cơ sở dữ liệu đích không trống; chỉ khôi phục vào cơ sở dữ liệu mới tạo"
+                );
+            }
+            // The dump creates the collation `vi` itself.
             let status = Command::new(pg_program("pg_restore"))
                 .args([
                     "--no-owner",
@@ -102,16 +105,21 @@ pub async fn restore(config: &Config, file: &Path) -> anyhow::Result<()> {
                 &config.data_dir,
             )
             .await?;
-            if let Db::Sqlite(pool) = &probe {
-                let ok: i64 = sqlx::query_scalar(
-                    "SELECT COUNT(*) FROM sqlite_master WHERE name = 'households'",
-                )
-                .fetch_one(pool)
+            let ok = probe
+                .read(|tx| {
+                    Box::pin(async move {
+                        tx.scalar_i64(
+                            "SELECT COUNT(*) FROM sqlite_master WHERE name = 'households'",
+                            &[],
+                        )
+                        .await
+                    })
+                })
                 .await
                 .unwrap_or(0);
-                if ok == 0 {
-                    anyhow::bail!("{} không phải bản sao lưu của danvan", file.display());
-                }
+            if ok == 0 {
+                probe.close().await;
+                anyhow::bail!("{} không phải bản sao lưu của danvan", file.display());
             }
             probe.close().await;
             std::fs::copy(file, &target)?;

@@ -1,23 +1,49 @@
 //! Storage: one code path over SQLite (default, embedded) and PostgreSQL (large deployments).
 //!
 //! Statements are written once with `?` placeholders; [`value::to_postgres_placeholders`]
-//! renders them for PostgreSQL. Every user action runs in one [`Tx`].
+//! renders them for PostgreSQL. Handlers never begin or commit: every user action is one
+//! [`Db::read`] or one [`Db::write`], and the database layer runs it to completion.
+//!
+//! - Reads run on a read-only pool and never take SQLite's write lock.
+//! - On SQLite every write goes to the single writer (`writer.rs`), which commits groups
+//!   of units of work at once, each in its own savepoint. On PostgreSQL writes are
+//!   ordinary pooled transactions; PostgreSQL groups commits itself.
+//! - A unit of work runs in a task of its own, so a request that is cut off cannot leave
+//!   it half done, and every connection is checked to be outside any transaction when it
+//!   is handed out (`hygiene.rs`).
+//! - What a unit of work showed or changed becomes one audit event, committed before the
+//!   caller hears back (through the writer's group commit for reads).
 
 pub mod backup;
 mod bind;
+mod health;
+mod hygiene;
+mod tx;
 pub mod value;
+mod writer;
 
-use std::path::Path;
+use std::panic::AssertUnwindSafe;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures_util::future::BoxFuture;
+use futures_util::FutureExt;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{PgPool, SqlitePool};
+use sqlx::{ConnectOptions, Connection, Executor, PgPool, SqlitePool};
+use tokio::sync::oneshot;
 
-use crate::error::AppError;
+use crate::audit::model::Notes;
+use crate::error::{AppError, AppResult};
+pub use health::Health;
+use hygiene::LastRoutes;
+pub use hygiene::{current_route, ROUTE};
+use tx::Conn;
+pub use tx::{Tx, WriteTx};
 pub use value::{Row, Value};
+use writer::{Job, Outcome, Writer, WriterConn};
 
 /// Which engine a database runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,22 +52,40 @@ pub enum Backend {
     Postgres,
 }
 
-/// A connection pool on one of the two engines.
-#[derive(Clone, Debug)]
-pub enum Db {
-    Sqlite(SqlitePool),
-    Postgres(PgPool),
+/// The database: cheap to clone, shared by every request.
+#[derive(Clone)]
+pub struct Db {
+    inner: Arc<Inner>,
 }
 
-/// One transaction: every user action runs inside exactly one.
-pub enum Tx {
-    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
-    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+struct Inner {
+    engine: Engine,
+    writer: Writer,
+    routes: Arc<LastRoutes>,
 }
 
-/// Where the database lives, from `DANVAN_DATABASE_URL` or the data folder.
-pub fn sqlite_path(data_dir: &Path) -> std::path::PathBuf {
+enum Engine {
+    Sqlite {
+        readers: SqlitePool,
+        path: PathBuf,
+    },
+    Postgres {
+        pool: PgPool,
+        options: Box<PgConnectOptions>,
+    },
+}
+
+/// Where the SQLite database lives in the data folder.
+pub fn sqlite_path(data_dir: &Path) -> PathBuf {
     data_dir.join("danvan.db")
+}
+
+/// Read connections: as many as the machine runs threads, at least four.
+fn reader_count() -> u32 {
+    std::thread::available_parallelism()
+        .map(|n| n.get() as u32 * 2)
+        .unwrap_or(4)
+        .clamp(4, 16)
 }
 
 impl Db {
@@ -49,13 +93,7 @@ impl Db {
     pub async fn connect(database_url: Option<&str>, data_dir: &Path) -> anyhow::Result<Db> {
         match database_url {
             Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
-                let opts = PgConnectOptions::from_str(url)?.application_name("danvan");
-                let pool = PgPoolOptions::new()
-                    .max_connections(16)
-                    .acquire_timeout(Duration::from_secs(10))
-                    .connect_with(opts)
-                    .await?;
-                Ok(Db::Postgres(pool))
+                Self::open_postgres(url).await
             }
             Some(url) if url.starts_with("sqlite:") => {
                 let path = url
@@ -74,160 +112,328 @@ impl Db {
         }
     }
 
-    async fn open_sqlite(path: &Path) -> anyhow::Result<Db> {
-        let opts = SqliteConnectOptions::new()
+    fn sqlite_options(path: &Path) -> SqliteConnectOptions {
+        SqliteConnectOptions::new()
             .filename(path)
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10))
-            .collation("vi", crate::text::compare);
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .connect_with(opts)
+            .collation("vi", crate::text::compare)
+    }
+
+    async fn open_sqlite(path: &Path) -> anyhow::Result<Db> {
+        let write_opts = Self::sqlite_options(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full);
+        let writer_conn = write_opts.connect().await?;
+        // Readers cannot write at all: a read that tried would fail, not take the lock.
+        let read_opts = Self::sqlite_options(path).pragma("query_only", "ON");
+        let readers = SqlitePoolOptions::new()
+            .max_connections(reader_count())
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(read_opts)
             .await?;
-        Ok(Db::Sqlite(pool))
+        let routes = Arc::new(LastRoutes::default());
+        let writer = Writer::start(
+            WriterConn::Sqlite(writer_conn),
+            crate::audit::chain::seal,
+            Arc::clone(&routes),
+        );
+        Ok(Db {
+            inner: Arc::new(Inner {
+                engine: Engine::Sqlite {
+                    readers,
+                    path: path.to_path_buf(),
+                },
+                writer,
+                routes,
+            }),
+        })
+    }
+
+    async fn open_postgres(url: &str) -> anyhow::Result<Db> {
+        let options = PgConnectOptions::from_str(url)?.application_name("danvan");
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options.clone())
+            .await?;
+        let batcher = options.connect().await?;
+        let routes = Arc::new(LastRoutes::default());
+        let writer = Writer::start(
+            WriterConn::Postgres(batcher),
+            crate::audit::chain::seal,
+            Arc::clone(&routes),
+        );
+        Ok(Db {
+            inner: Arc::new(Inner {
+                engine: Engine::Postgres {
+                    pool,
+                    options: Box::new(options),
+                },
+                writer,
+                routes,
+            }),
+        })
     }
 
     pub fn backend(&self) -> Backend {
-        match self {
-            Db::Sqlite(_) => Backend::Sqlite,
-            Db::Postgres(_) => Backend::Postgres,
+        match self.inner.engine {
+            Engine::Sqlite { .. } => Backend::Sqlite,
+            Engine::Postgres { .. } => Backend::Postgres,
         }
     }
 
-    /// Applies the embedded migrations of this engine.
+    /// Applies the embedded migrations of this engine, on a connection of their own.
     pub async fn migrate(&self) -> anyhow::Result<()> {
-        match self {
-            Db::Sqlite(p) => sqlx::migrate!("migrations/sqlite").run(p).await?,
-            Db::Postgres(p) => sqlx::migrate!("migrations/postgres").run(p).await?,
+        match &self.inner.engine {
+            Engine::Sqlite { path, .. } => {
+                let mut conn = Self::sqlite_options(path).connect().await?;
+                sqlx::migrate!("migrations/sqlite").run(&mut conn).await?;
+                conn.close().await?;
+            }
+            Engine::Postgres { pool, .. } => {
+                sqlx::migrate!("migrations/postgres").run(pool).await?
+            }
         }
         Ok(())
     }
 
-    /// A transaction that takes the write lock at once on SQLite, so that two writers
-    /// never deadlock upgrading a read lock; on PostgreSQL an ordinary transaction.
-    pub async fn begin(&self) -> Result<Tx, AppError> {
-        Ok(match self {
-            Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
-            Db::Postgres(p) => Tx::Postgres(p.begin().await?),
+    /// A read-only unit of work. What it showed of personal records is audit-logged, and
+    /// that log entry is durable before this returns.
+    pub async fn read<T, F>(&self, f: F) -> AppResult<T>
+    where
+        T: Send + 'static,
+        F: for<'t> FnOnce(&'t mut Tx) -> BoxFuture<'t, AppResult<T>> + Send + 'static,
+    {
+        let db = self.clone();
+        let route = current_route();
+        to_completion(async move {
+            let (value, notes) = db.read_here(f, &route).await?;
+            db.log(notes, route).await?;
+            Ok(value)
         })
+        .await
     }
 
-    /// A read-only unit of work (no write lock on SQLite).
-    pub async fn begin_read(&self) -> Result<Tx, AppError> {
-        Ok(match self {
-            Db::Sqlite(p) => Tx::Sqlite(p.begin().await?),
-            Db::Postgres(p) => Tx::Postgres(p.begin().await?),
-        })
+    async fn read_here<T, F>(&self, f: F, route: &Arc<str>) -> AppResult<(T, Notes)>
+    where
+        F: for<'t> FnOnce(&'t mut Tx) -> BoxFuture<'t, AppResult<T>>,
+    {
+        let conn = self.acquire(route).await?;
+        let sqlite = matches!(conn, Conn::SqlitePooled(_));
+        let mut tx = Tx::new(conn);
+        // SQLite: one snapshot for all the statements. PostgreSQL reads at READ COMMITTED
+        // would get a new snapshot per statement anyway, so they run without BEGIN.
+        if sqlite {
+            tx.run_script("BEGIN").await?;
+        }
+        let result = AssertUnwindSafe(f(&mut tx)).catch_unwind().await;
+        if sqlite && tx.run_script("ROLLBACK").await.is_err() {
+            let (conn, _) = tx.into_parts();
+            discard(conn);
+            return Err(AppError::internal("read transaction could not be ended"));
+        }
+        let (_, notes) = tx.into_parts();
+        match result {
+            Ok(Ok(v)) => Ok((v, notes)),
+            Ok(Err(e)) => Err(e),
+            Err(_) => Err(panicked(route)),
+        }
     }
 
+    /// A unit of work that may write: it commits as a whole or not at all, with its one
+    /// audit event, before this returns.
+    pub async fn write<T, F>(&self, f: F) -> AppResult<T>
+    where
+        T: Send + 'static,
+        F: for<'t> FnOnce(&'t mut WriteTx) -> BoxFuture<'t, AppResult<T>> + Send + 'static,
+    {
+        let route = current_route();
+        match &self.inner.engine {
+            Engine::Sqlite { .. } => {
+                let (send, answer) = oneshot::channel();
+                let job = Job {
+                    route,
+                    run: Box::new(move |tx| {
+                        Box::pin(async move {
+                            let result = f(tx).await;
+                            Outcome {
+                                keep: result.is_ok(),
+                                answer: Box::new(move |committed| {
+                                    let _ = send.send(committed.and(result));
+                                }),
+                            }
+                        })
+                    }),
+                };
+                self.inner.writer.submit(job).await?;
+                answer.await.unwrap_or_else(|_| Err(not_saved()))
+            }
+            Engine::Postgres { .. } => {
+                let db = self.clone();
+                to_completion(async move { db.write_postgres(f, route).await }).await
+            }
+        }
+    }
+
+    async fn write_postgres<T, F>(&self, f: F, route: Arc<str>) -> AppResult<T>
+    where
+        F: for<'t> FnOnce(&'t mut WriteTx) -> BoxFuture<'t, AppResult<T>>,
+    {
+        let conn = self.acquire(&route).await?;
+        let mut tx = WriteTx::new(conn);
+        tx.execute_script("BEGIN").await?;
+        let result = match AssertUnwindSafe(f(&mut tx)).catch_unwind().await {
+            Ok(r) => r,
+            Err(_) => Err(panicked(&route)),
+        };
+        let result = match result {
+            Ok(v) => {
+                let events = tx.take_notes().into_events();
+                let sealed = if events.is_empty() {
+                    Ok(())
+                } else {
+                    crate::audit::chain::seal(&mut tx, events).await
+                };
+                match sealed {
+                    Ok(()) => tx.execute_script("COMMIT").await.map(|_| v),
+                    Err(e) => Err(e),
+                }
+            }
+            Err(e) => Err(e),
+        };
+        if result.is_err() && tx.execute_script("ROLLBACK").await.is_err() {
+            let (conn, _) = tx.into_parts();
+            discard(conn);
+        }
+        result
+    }
+
+    /// Writes the audit event of a read through the writer; returns once it is durable.
+    async fn log(&self, notes: Notes, route: Arc<str>) -> AppResult<()> {
+        if notes.is_empty() {
+            return Ok(());
+        }
+        let (send, answer) = oneshot::channel();
+        let job = Job {
+            route,
+            run: Box::new(move |tx| {
+                Box::pin(async move {
+                    *tx.notes() = notes;
+                    Outcome {
+                        keep: true,
+                        answer: Box::new(move |committed| {
+                            let _ = send.send(committed);
+                        }),
+                    }
+                })
+            }),
+        };
+        self.inner.writer.submit(job).await?;
+        answer.await.unwrap_or_else(|_| Err(not_saved()))
+    }
+
+    /// A pooled connection, checked to be outside any transaction.
+    async fn acquire(&self, route: &Arc<str>) -> AppResult<Conn> {
+        let mut conn = match &self.inner.engine {
+            Engine::Sqlite { readers, .. } => Conn::SqlitePooled(readers.acquire().await?),
+            Engine::Postgres { pool, .. } => Conn::PgPooled(pool.acquire().await?),
+        };
+        if let Err(e) = hygiene::ensure_clean(conn.engine(), &self.inner.routes, route).await {
+            discard(conn);
+            return Err(e);
+        }
+        Ok(conn)
+    }
+
+    /// Fire and forget: a write nobody waits for (a session's last-seen time). It still
+    /// goes through the writer, so it never competes for the write lock.
+    pub fn write_later<F>(&self, f: F)
+    where
+        F: for<'t> FnOnce(&'t mut WriteTx) -> BoxFuture<'t, AppResult<()>> + Send + 'static,
+    {
+        let db = self.clone();
+        tokio::spawn(async move {
+            if let Err(e) = db.write(f).await {
+                tracing::debug!(error = %e, "background write skipped");
+            }
+        });
+    }
+
+    /// Whether the database can serve; writes nothing.
+    pub async fn health(&self) -> Health {
+        health::check(self).await
+    }
+
+    /// Finishes queued writes, stops the writer and closes every connection.
     pub async fn close(&self) {
-        match self {
-            Db::Sqlite(p) => p.close().await,
-            Db::Postgres(p) => p.close().await,
-        }
-    }
-}
-
-impl Tx {
-    pub fn backend(&self) -> Backend {
-        match self {
-            Tx::Sqlite(_) => Backend::Sqlite,
-            Tx::Postgres(_) => Backend::Postgres,
+        self.inner.writer.stop().await;
+        match &self.inner.engine {
+            Engine::Sqlite { readers, .. } => readers.close().await,
+            Engine::Postgres { pool, .. } => pool.close().await,
         }
     }
 
-    pub async fn commit(self) -> Result<(), AppError> {
-        match self {
-            Tx::Sqlite(t) => t.commit().await?,
-            Tx::Postgres(t) => t.commit().await?,
+    /// The SQLite file, for backups (`None` on PostgreSQL).
+    pub fn sqlite_file(&self) -> Option<&Path> {
+        match &self.inner.engine {
+            Engine::Sqlite { path, .. } => Some(path),
+            Engine::Postgres { .. } => None,
         }
-        Ok(())
     }
 
-    /// Runs a statement; returns the number of rows it changed.
-    pub async fn execute(&mut self, sql: &str, args: &[Value]) -> Result<u64, AppError> {
-        Ok(match self {
-            Tx::Sqlite(t) => bind::sqlite(sqlx::query(sql), args)
-                .execute(&mut **t)
-                .await?
-                .rows_affected(),
-            Tx::Postgres(t) => {
-                let sql = value::to_postgres_placeholders(sql);
-                bind::postgres(sqlx::query(&sql), args)
-                    .execute(&mut **t)
-                    .await?
-                    .rows_affected()
+    /// PostgreSQL connection settings, for `pg_dump` (`None` on SQLite).
+    pub fn postgres_options(&self) -> Option<&PgConnectOptions> {
+        match &self.inner.engine {
+            Engine::Postgres { options, .. } => Some(options),
+            Engine::Sqlite { .. } => None,
+        }
+    }
+
+    /// Runs a statement outside any transaction on a connection of its own (VACUUM INTO,
+    /// maintenance). Not for user actions.
+    pub async fn unsafe_execute_outside_transaction(&self, sql: &str) -> AppResult<()> {
+        match &self.inner.engine {
+            Engine::Sqlite { path, .. } => {
+                let mut conn = Self::sqlite_options(path).connect().await?;
+                conn.execute(sql).await?;
+                conn.close().await?;
             }
-        })
-    }
-
-    /// Runs a statement without parameters (DDL, pragmas, several statements at once).
-    pub async fn execute_script(&mut self, sql: &str) -> Result<(), AppError> {
-        use sqlx::Executor;
-        match self {
-            Tx::Sqlite(t) => {
-                t.execute(sql).await?;
-            }
-            Tx::Postgres(t) => {
-                t.execute(sql).await?;
+            Engine::Postgres { pool, .. } => {
+                pool.execute(sql).await?;
             }
         }
         Ok(())
     }
+}
 
-    pub async fn fetch_all(&mut self, sql: &str, args: &[Value]) -> Result<Vec<Row>, AppError> {
-        match self {
-            Tx::Sqlite(t) => {
-                let rows = bind::sqlite(sqlx::query(sql), args)
-                    .fetch_all(&mut **t)
-                    .await?;
-                bind::decode_sqlite(rows)
-            }
-            Tx::Postgres(t) => {
-                let sql = value::to_postgres_placeholders(sql);
-                let rows = bind::postgres(sqlx::query(&sql), args)
-                    .fetch_all(&mut **t)
-                    .await?;
-                bind::decode_postgres(rows)
-            }
-        }
-    }
+/// Runs a unit of work in a task of its own: if the request that wanted it is cut off,
+/// the work still runs to its end (commit or rollback) and the connection goes back clean.
+async fn to_completion<T: Send + 'static>(
+    work: impl std::future::Future<Output = AppResult<T>> + Send + 'static,
+) -> AppResult<T> {
+    tokio::spawn(work)
+        .await
+        .unwrap_or_else(|_| Err(AppError::internal("unit of work did not finish")))
+}
 
-    pub async fn fetch_optional(
-        &mut self,
-        sql: &str,
-        args: &[Value],
-    ) -> Result<Option<Row>, AppError> {
-        Ok(self.fetch_all(sql, args).await?.into_iter().next())
-    }
-
-    pub async fn fetch_one(&mut self, sql: &str, args: &[Value]) -> Result<Row, AppError> {
-        self.fetch_optional(sql, args)
-            .await?
-            .ok_or_else(|| AppError::internal("expected one row, got none"))
-    }
-
-    /// `SELECT COUNT(*)`-style single integer.
-    pub async fn scalar_i64(&mut self, sql: &str, args: &[Value]) -> Result<i64, AppError> {
-        let row = self.fetch_one(sql, args).await?;
-        match row.values.first() {
-            Some(Value::Int(i)) => Ok(*i),
-            Some(Value::Null) => Ok(0),
-            Some(Value::Text(s)) => s
-                .parse()
-                .map_err(|_| AppError::internal("scalar is not an integer")),
-            Some(Value::Real(f)) => Ok(*f as i64),
-            None => Err(AppError::internal("scalar query returned no column")),
-        }
+/// Throws a connection away instead of giving it back to the pool.
+fn discard(conn: Conn) {
+    match conn {
+        Conn::SqlitePooled(c) => drop(c.detach()),
+        Conn::PgPooled(c) => drop(c.detach()),
+        other => drop(other),
     }
 }
 
-/// Shared column list for rows decoded from one statement.
-pub(crate) fn columns(names: Vec<String>) -> Arc<Vec<String>> {
-    Arc::new(names)
+fn panicked(route: &str) -> AppError {
+    tracing::error!(route, "a unit of work panicked; rolled back");
+    AppError::internal("unit of work panicked")
+}
+
+fn not_saved() -> AppError {
+    AppError::internal("thao tác chưa được lưu (bộ ghi dữ liệu đã dừng)")
 }
 
 /// Escapes `%`, `_` and `\` for `LIKE … ESCAPE '\'`.
@@ -242,40 +448,10 @@ pub fn like_escape(s: &str) -> String {
     out
 }
 
-impl Tx {
-    /// Inserts many rows with multi-row statements (bulk loads: demo, generator, imports).
-    pub async fn insert_many(
-        &mut self,
-        table: &str,
-        columns: &[&str],
-        rows: &[Vec<Value>],
-    ) -> Result<u64, AppError> {
-        if rows.is_empty() || columns.is_empty() {
-            return Ok(0);
-        }
-        // Stay under both engines' limits on bound parameters per statement.
-        let per_chunk = (30_000 / columns.len()).max(1);
-        let one = format!("({})", vec!["?"; columns.len()].join(","));
-        let mut n = 0;
-        for chunk in rows.chunks(per_chunk) {
-            let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(","));
-            let mut args = Vec::with_capacity(chunk.len() * columns.len());
-            for (i, r) in chunk.iter().enumerate() {
-                if r.len() != columns.len() {
-                    return Err(AppError::internal(format!(
-                        "insert_many: row has {} values for {} columns",
-                        r.len(),
-                        columns.len()
-                    )));
-                }
-                if i > 0 {
-                    sql.push(',');
-                }
-                sql.push_str(&one);
-                args.extend(r.iter().cloned());
-            }
-            n += self.execute(&sql, &args).await?;
-        }
-        Ok(n)
-    }
+/// Shared column list for rows decoded from one statement.
+pub(crate) fn columns(names: Vec<String>) -> Arc<Vec<String>> {
+    Arc::new(names)
 }
+
+#[cfg(test)]
+mod tests;

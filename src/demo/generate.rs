@@ -24,16 +24,19 @@ pub async fn generate(
     seed: u64,
 ) -> AppResult<Generated> {
     let started = Instant::now();
-    let mut tx = db.begin_read().await?;
-    let rows = tx
-        .fetch_all(
-            "SELECT id, path FROM units WHERE kind = 'commune' AND valid_to IS NULL \
-             AND NOT EXISTS (SELECT 1 FROM units v WHERE v.parent_id = units.id) \
-             ORDER BY CASE WHEN parent_id = 'p-33' THEN 0 ELSE 1 END, code LIMIT ?",
-            &[(communes as i64).into()],
-        )
+    let rows = db
+        .read(move |tx| {
+            Box::pin(async move {
+                tx.fetch_all(
+                    "SELECT id, path FROM units WHERE kind = 'commune' AND valid_to IS NULL \
+                     AND NOT EXISTS (SELECT 1 FROM units v WHERE v.parent_id = units.id) \
+                     ORDER BY CASE WHEN parent_id = 'p-33' THEN 0 ELSE 1 END, code LIMIT ?",
+                    &[(communes as i64).into()],
+                )
+                .await
+            })
+        })
         .await?;
-    tx.commit().await?;
     let mut r = Rng::new(seed);
     let mut out = Generated {
         communes: rows.len(),
@@ -50,31 +53,46 @@ pub async fn generate(
         } else {
             per_commune
         };
-        let mut tx = db.begin().await?;
-        let centre = synth::near(&mut r, 20.75, 106.05, 20_000.0);
-        let mut vi = 0;
-        while left > 0 {
-            let n = (250 + r.below(201) as usize).min(left);
-            vi += 1;
-            let (vid, cell) =
-                create_village_with_cell(&mut tx, &cid, &path, &format!("Thôn {vi}")).await?;
-            let vc = synth::near(&mut r, centre.0, centre.1, 2_000.0);
-            let prefix = format!("T{vi:02}-");
-            let spec = VillageSpec {
-                commune_id: &cid,
-                village_id: &vid,
-                cell_id: &cell,
-                households: n,
-                centre: vc,
-                code_prefix: &prefix,
-            };
-            let (h, m) = populate_village(&mut tx, &mut r, &spec).await?;
-            out.villages += 1;
-            out.households += h;
-            out.members += m;
-            left -= n;
-        }
-        tx.commit().await?;
+        // One unit of work per commune; the generator's random stream travels with it.
+        let mut rng = std::mem::replace(&mut r, Rng::new(0));
+        let (cid, path) = (cid.clone(), path.clone());
+        let (rng, villages, h, m) = db
+            .write(move |tx| {
+                Box::pin(async move {
+                    let (mut villages, mut hh, mut mm) = (0, 0, 0);
+                    let r = &mut rng;
+                    let centre = synth::near(r, 20.75, 106.05, 20_000.0);
+                    let mut vi = 0;
+                    while left > 0 {
+                        let n = (250 + r.below(201) as usize).min(left);
+                        vi += 1;
+                        let (vid, cell) =
+                            create_village_with_cell(tx, &cid, &path, &format!("Thôn {vi}"))
+                                .await?;
+                        let vc = synth::near(r, centre.0, centre.1, 2_000.0);
+                        let prefix = format!("T{vi:02}-");
+                        let spec = VillageSpec {
+                            commune_id: &cid,
+                            village_id: &vid,
+                            cell_id: &cell,
+                            households: n,
+                            centre: vc,
+                            code_prefix: &prefix,
+                        };
+                        let (h, m) = populate_village(tx, r, &spec).await?;
+                        villages += 1;
+                        hh += h;
+                        mm += m;
+                        left -= n;
+                    }
+                    Ok((rng, villages, hh, mm))
+                })
+            })
+            .await?;
+        r = rng;
+        out.villages += villages;
+        out.households += h;
+        out.members += m;
     }
     out.seconds = started.elapsed().as_secs_f64();
     Ok(out)

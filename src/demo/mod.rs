@@ -6,10 +6,10 @@ pub mod synth;
 
 use synth::Rng;
 
-use crate::audit::{self, Event};
+use crate::audit;
 use crate::auth::{store as users, Role};
 use crate::clock;
-use crate::db::{Db, Tx, Value};
+use crate::db::{Db, Value, WriteTx};
 use crate::error::AppResult;
 use crate::text;
 
@@ -126,7 +126,7 @@ pub struct VillageSpec<'a> {
 /// Fills a village; returns (households, members). About one member per nine households,
 /// one in twelve of them exempt (miễn sinh hoạt).
 pub async fn populate_village(
-    tx: &mut Tx,
+    tx: &mut WriteTx,
     r: &mut Rng,
     v: &VillageSpec<'_>,
 ) -> AppResult<(usize, usize)> {
@@ -270,7 +270,7 @@ pub async fn populate_village(
 
 /// Creates a village and its cell directly (bulk paths; the UI goes through `units::store`).
 pub async fn create_village_with_cell(
-    tx: &mut Tx,
+    tx: &mut WriteTx,
     commune_id: &str,
     commune_path: &str,
     name: &str,
@@ -297,7 +297,15 @@ pub async fn create_village_with_cell(
 /// passwords (to print once), or an empty list when the pilot already exists.
 /// `password`: one password for every demo user (tests, screenshots), or random ones.
 pub async fn seed(db: &Db, password: Option<&str>) -> AppResult<Vec<(String, String, Role)>> {
-    let mut tx = db.begin().await?;
+    let password = password.map(str::to_owned);
+    db.write(move |tx| Box::pin(async move { seed_in(tx, password.as_deref()).await }))
+        .await
+}
+
+async fn seed_in(
+    tx: &mut WriteTx,
+    password: Option<&str>,
+) -> AppResult<Vec<(String, String, Role)>> {
     let existing = tx
         .scalar_i64(
             "SELECT COUNT(*) FROM units WHERE parent_id = ? AND kind = 'village'",
@@ -307,12 +315,11 @@ pub async fn seed(db: &Db, password: Option<&str>) -> AppResult<Vec<(String, Str
     if existing > 0 {
         return Ok(Vec::new());
     }
-    let commune = crate::units::store::get(&mut tx, PILOT_COMMUNE).await?;
+    let commune = crate::units::store::get(tx, PILOT_COMMUNE).await?;
     let mut r = Rng::new(2024);
     let mut village_ids = Vec::new();
     for (i, (name, north, east, households)) in VILLAGES.iter().enumerate() {
-        let (vid, cid) =
-            create_village_with_cell(&mut tx, PILOT_COMMUNE, &commune.path, name).await?;
+        let (vid, cid) = create_village_with_cell(tx, PILOT_COMMUNE, &commune.path, name).await?;
         let centre = (
             TOWN_CENTRE.0 + north / 111_320.0,
             TOWN_CENTRE.1 + east / (111_320.0 * TOWN_CENTRE.0.to_radians().cos()),
@@ -326,25 +333,22 @@ pub async fn seed(db: &Db, password: Option<&str>) -> AppResult<Vec<(String, Str
             centre,
             code_prefix: prefix,
         };
-        let (h, m) = populate_village(&mut tx, &mut r, &spec).await?;
-        audit::append(
-            &mut tx,
-            Event {
-                actor_id: "system",
-                action: "seed",
-                entity: "unit",
-                entity_id: &vid,
-                commune_id: Some(PILOT_COMMUNE),
-                detail: serde_json::json!({ "households": h, "members": m }),
-            },
-        )
-        .await?;
+        let (h, m) = populate_village(tx, &mut r, &spec).await?;
+        audit::did_as(
+            tx,
+            &audit::Actor::named("system:demo"),
+            audit::Action::Seed,
+            audit::Entity::Unit,
+            &vid,
+            Some(PILOT_COMMUNE),
+            serde_json::json!({ "households": h, "members": m }),
+        );
         village_ids.push((name.to_string(), vid));
     }
     // assignment (issue 4): every village starts with an approved plan (solved and
     // approved by "system"), so the member user sees their households at once.
     let ids: Vec<String> = village_ids.iter().map(|(_, id)| id.clone()).collect();
-    crate::assignment::store::seed_approved(&mut tx, &ids, "system").await?;
+    crate::assignment::store::seed_approved(tx, &ids, "system").await?;
     // Lineage: the former Thị trấn Lương Bằng (and three other communes) became Xã Lương Bằng;
     // the catalogue already holds those rows, so old reports keep their names.
     let mut created = Vec::new();
@@ -352,7 +356,7 @@ pub async fn seed(db: &Db, password: Option<&str>) -> AppResult<Vec<(String, Str
         let pass = password
             .map(str::to_owned)
             .unwrap_or_else(|| crate::auth::password::random_token(9));
-        let uid = users::create_user(&mut tx, "system", u.username, u.display_name, &pass).await?;
+        let uid = users::create_user(tx, "system", u.username, u.display_name, &pass).await?;
         let unit_id = match u.unit {
             "country" => crate::units::catalogue::COUNTRY_ID.to_owned(),
             "commune" => PILOT_COMMUNE.to_owned(),
@@ -363,7 +367,7 @@ pub async fn seed(db: &Db, password: Option<&str>) -> AppResult<Vec<(String, Str
                 .map(|(_, id)| id.clone())
                 .unwrap_or_default(),
         };
-        users::grant(&mut tx, "system", &uid, u.role, &unit_id).await?;
+        users::grant(tx, "system", &uid, u.role, &unit_id).await?;
         if u.role == Role::Member {
             // The member user is the first active member of their village.
             if let Some(row) = tx
@@ -378,6 +382,5 @@ pub async fn seed(db: &Db, password: Option<&str>) -> AppResult<Vec<(String, Str
         }
         created.push((u.username.to_owned(), pass, u.role));
     }
-    tx.commit().await?;
     Ok(created)
 }

@@ -65,47 +65,58 @@ pub async fn run(
         Ok(p) => p,
         Err(e) => return fail(e.to_string()),
     };
-    let mut tx = db.begin().await?;
-    let unit = crate::units::store::resolve(&mut tx, unit_ref).await?;
-    if unit.kind != unit_kind {
-        let want = if unit_kind == "village" {
-            "thôn (--village)"
-        } else {
-            "xã (--commune)"
-        };
-        return fail(format!(
-            "\"{unit_ref}\" là {} {}, không phải {want}",
-            unit.kind_label(false),
-            unit.name
-        ));
-    }
-    let scope = console_scope(&unit);
+    let (unit_ref, unit_kind, secret) =
+        (unit_ref.to_owned(), unit_kind.to_owned(), secret.to_owned());
     let hash = sha256(&bytes);
-    let outcome = match store::run(
-        &mut tx,
-        &scope,
-        &unit,
-        kind,
-        &parsed,
-        &Options {
-            secret,
-            citizen_id_enabled,
-            apply: !dry_run,
-            sha256: &hash,
-            skip_rejected,
-        },
-    )
-    .await
-    {
-        // Rows were rejected and the person did not choose to skip them: nothing written.
-        Err(crate::error::AppError::Conflict(msg)) => return fail(msg),
-        other => other?,
+    // The whole import is one unit of work: all of it or (dry run, refusal) none of it.
+    let result = db
+        .write(move |tx| {
+            Box::pin(async move {
+                let unit = crate::units::store::resolve(tx, &unit_ref).await?;
+                if unit.kind != unit_kind {
+                    let want = if unit_kind == "village" {
+                        "thôn (--village)"
+                    } else {
+                        "xã (--commune)"
+                    };
+                    return Ok(Err(format!(
+                        "\"{unit_ref}\" là {} {}, không phải {want}",
+                        unit.kind_label(false),
+                        unit.name
+                    )));
+                }
+                let scope = console_scope(&unit);
+                let outcome = store::run(
+                    tx,
+                    &scope,
+                    &unit,
+                    kind,
+                    &parsed,
+                    &Options {
+                        secret: &secret,
+                        citizen_id_enabled,
+                        apply: !dry_run,
+                        sha256: &hash,
+                        skip_rejected,
+                    },
+                )
+                .await;
+                match outcome {
+                    // Rows were rejected and the person did not choose to skip them:
+                    // nothing written.
+                    Err(crate::error::AppError::Conflict(msg)) => {
+                        Err(crate::error::AppError::Conflict(msg))
+                    }
+                    other => other.map(Ok),
+                }
+            })
+        })
+        .await;
+    let outcome = match result {
+        Ok(Ok(o)) => o,
+        Ok(Err(msg)) | Err(crate::error::AppError::Conflict(msg)) => return fail(msg),
+        Err(e) => return Err(e.into()),
     };
-    if dry_run {
-        drop(tx);
-    } else {
-        tx.commit().await?;
-    }
     if json {
         println!("{}", serde_json::to_string_pretty(&outcome)?);
     } else {

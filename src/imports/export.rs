@@ -160,7 +160,13 @@ pub async fn households(tx: &mut Tx, scope: &Scope, unit: &Unit) -> AppResult<(S
         ]);
     }
     let commune = rows.first().map(|r| r.str("commune_id")).transpose()?;
-    audit::log_read(tx, scope, "household", commune.as_deref(), &ids).await?;
+    audit::shown(
+        tx,
+        scope,
+        audit::Entity::Household,
+        commune.as_deref(),
+        ids.iter().map(String::as_str),
+    );
     let title = format!(
         "DANH SÁCH HỘ GIA ĐÌNH — {} — ngày {}",
         unit.name,
@@ -208,7 +214,13 @@ pub async fn members(tx: &mut Tx, scope: &Scope, unit: &Unit) -> AppResult<(Stri
         ]);
     }
     let commune = rows.first().map(|r| r.str("commune_id")).transpose()?;
-    audit::log_read(tx, scope, "member", commune.as_deref(), &ids).await?;
+    audit::shown(
+        tx,
+        scope,
+        audit::Entity::Member,
+        commune.as_deref(),
+        ids.iter().map(String::as_str),
+    );
     let title = format!("DANH SÁCH ĐẢNG VIÊN — {} — ngày {}", unit.name, today_vi());
     let bytes = xlsx::write("Đảng viên", &title, MEMBER_HEADERS, &out)?;
     Ok((file_name("dang-vien", unit), bytes))

@@ -14,11 +14,11 @@ use super::limits::Limits;
 use super::store::{self, Kind, Options, Outcome};
 use super::xlsx::{self, Out};
 use super::{export, ImportError, Parsed};
-use crate::app::AppState;
-use crate::auth::{Role, Session};
+use crate::auth::{Role, Scope, Session};
 use crate::clock;
-use crate::db::Tx;
+use crate::db::{Tx, WriteTx};
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 use crate::units::store::{self as units, Unit};
 use crate::web::extract::{CsrfForm, CsrfMultipart, Q};
 use crate::web::i18n::Lang;
@@ -38,15 +38,22 @@ fn require_registry(s: &Session) -> AppResult<()> {
 }
 
 /// Units the user may import into: their villages, and communes where they sit on the committee.
-async fn targets(tx: &mut Tx, s: &Session) -> AppResult<Vec<Unit>> {
+async fn targets(tx: &mut Tx, scope: &Scope) -> AppResult<Vec<Unit>> {
     let mut out = Vec::new();
-    for g in &s.scope.grants {
+    for g in &scope.grants {
         if g.role == Role::CommuneCommittee && g.unit_kind == "commune" {
             out.push(units::get(tx, &g.unit_id).await?);
         }
     }
-    out.extend(units::villages_in_scope(tx, &s.scope).await?);
+    out.extend(units::villages_in_scope(tx, scope).await?);
     Ok(out)
+}
+
+async fn targets_of(st: &AppState, s: &Session) -> AppResult<Vec<Unit>> {
+    let scope = s.scope.clone();
+    st.db
+        .read(move |tx| Box::pin(async move { targets(tx, &scope).await }))
+        .await
 }
 
 #[derive(Template)]
@@ -61,9 +68,7 @@ struct IndexPage {
 
 pub async fn index(State(st): State<AppState>, s: Session, lang: Lang) -> AppResult<Response> {
     require_registry(&s)?;
-    let mut tx = st.db.begin_read().await?;
-    let targets = targets(&mut tx, &s).await?;
-    tx.commit().await?;
+    let targets = targets_of(&st, &s).await?;
     page(&IndexPage {
         c: Chrome::new(lang, &s, lang.t("import")),
         targets,
@@ -83,8 +88,7 @@ pub async fn upload(
     require_registry(s)?;
     let kind_code = form.field("kind").to_owned();
     let unit_id = form.field("unit_id").to_owned();
-    let mut tx = st.db.begin().await?;
-    let targets = targets(&mut tx, s).await?;
+    let targets = targets_of(&st, s).await?;
     let fail = |error: String, targets: Vec<Unit>| {
         page_with_status(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -119,37 +123,49 @@ pub async fn upload(
     if let Err(e) = super::parse(bytes, &Limits::default()) {
         return fail(e.to_string(), targets);
     }
-    let now = clock::now();
-    tx.execute(
-        "DELETE FROM import_batches WHERE expires_at < ?",
-        &[now.clone().into()],
-    )
-    .await?;
     let id = clock::new_id();
-    let expires = clock::stamp(time::OffsetDateTime::now_utc() + time::Duration::hours(KEEP_HOURS));
     let name: String = file_name
         .chars()
         .filter(|c| !c.is_control())
         .take(200)
         .collect();
-    tx.execute(
-        "INSERT INTO import_batches (id, user_id, kind, unit_id, file_name, sha256, size, content, created_at, expires_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        &[
-            id.clone().into(),
-            s.scope.user_id.clone().into(),
-            kind.code().into(),
-            unit.id.into(),
-            name.into(),
-            super::cli::sha256(bytes).into(),
-            (bytes.len() as i64).into(),
-            base64::engine::general_purpose::STANDARD.encode(bytes).into(),
-            now.into(),
-            expires.into(),
-        ],
-    )
-    .await?;
-    tx.commit().await?;
+    let row: Vec<crate::db::Value> = vec![
+        id.clone().into(),
+        s.scope.user_id.clone().into(),
+        kind.code().into(),
+        unit.id.into(),
+        name.into(),
+        super::cli::sha256(bytes).into(),
+        (bytes.len() as i64).into(),
+        base64::engine::general_purpose::STANDARD
+            .encode(bytes)
+            .into(),
+    ];
+    st.db
+        .write(move |tx| {
+            Box::pin(async move {
+                let now = clock::now();
+                tx.execute(
+                    "DELETE FROM import_batches WHERE expires_at < ?",
+                    &[now.clone().into()],
+                )
+                .await?;
+                let expires = clock::stamp(
+                    time::OffsetDateTime::now_utc() + time::Duration::hours(KEEP_HOURS),
+                );
+                let mut args = row;
+                args.push(now.into());
+                args.push(expires.into());
+                tx.execute(
+                    "INSERT INTO import_batches (id, user_id, kind, unit_id, file_name, sha256, size, content, created_at, expires_at) \
+                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    &args,
+                )
+                .await?;
+                Ok(())
+            })
+        })
+        .await?;
     Ok(Redirect::to(&format!("/imports/{id}")).into_response())
 }
 
@@ -165,12 +181,12 @@ struct Batch {
 }
 
 /// The user's own, unexpired batch; anyone else's is "not found".
-async fn batch(tx: &mut Tx, s: &Session, id: &str) -> AppResult<Batch> {
+async fn batch(tx: &mut Tx, scope: &Scope, id: &str) -> AppResult<Batch> {
     let r = tx
         .fetch_optional(
             "SELECT id, kind, unit_id, file_name, sha256, content, applied_at, outcome FROM import_batches \
              WHERE id = ? AND user_id = ? AND expires_at > ?",
-            &[id.into(), s.scope.user_id.clone().into(), clock::now().into()],
+            &[id.into(), scope.user_id.clone().into(), clock::now().into()],
         )
         .await?
         .ok_or(AppError::NotFound)?;
@@ -196,10 +212,12 @@ fn parse(b: &Batch) -> AppResult<Parsed> {
         .map_err(|e: ImportError| AppError::BadRequest(e.to_string()))
 }
 
+/// What the import writes goes through [`store::run`], which only writes when `apply`.
 async fn preview(
-    st: &AppState,
-    tx: &mut Tx,
-    s: &Session,
+    secret: &str,
+    citizen_id_enabled: bool,
+    tx: &mut WriteTx,
+    scope: &Scope,
     b: &Batch,
     apply: bool,
     skip_rejected: bool,
@@ -207,19 +225,41 @@ async fn preview(
     let parsed = parse(b)?;
     store::run(
         tx,
-        &s.scope,
+        scope,
         &b.unit,
         b.kind,
         &parsed,
         &Options {
-            secret: &st.secret,
-            citizen_id_enabled: st.config.citizen_id_enabled,
+            secret,
+            citizen_id_enabled,
             apply,
             sha256: &b.sha256,
             skip_rejected,
         },
     )
     .await
+}
+
+/// The batch and its outcome: the saved one once applied, else a dry run (which writes
+/// nothing: `store::run` only writes when applying).
+async fn batch_outcome(st: &AppState, s: &Session, id: String) -> AppResult<(Batch, Outcome)> {
+    let (secret, cid_on, scope) = (
+        st.secret.clone(),
+        st.config.citizen_id_enabled,
+        s.scope.clone(),
+    );
+    st.db
+        .write(move |tx| {
+            Box::pin(async move {
+                let b = batch(tx, &scope, &id).await?;
+                let o = match b.outcome.as_deref().map(serde_json::from_str::<Outcome>) {
+                    Some(Ok(o)) => o,
+                    _ => preview(&secret, cid_on, tx, &scope, &b, false, false).await?,
+                };
+                Ok((b, o))
+            })
+        })
+        .await
 }
 
 #[derive(Template)]
@@ -242,14 +282,7 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     require_registry(&s)?;
-    let mut tx = st.db.begin().await?;
-    let b = batch(&mut tx, &s, &id).await?;
-    let o = match b.outcome.as_deref().map(serde_json::from_str::<Outcome>) {
-        Some(Ok(o)) => o,
-        _ => preview(&st, &mut tx, &s, &b, false, false).await?,
-    };
-    // A preview writes nothing: roll back whatever the dry run touched.
-    drop(tx);
+    let (b, o) = batch_outcome(&st, &s, id).await?;
     page(&PreviewPage {
         c: Chrome::new(lang, &s, lang.t("import")),
         id: b.id,
@@ -279,21 +312,33 @@ pub async fn apply(
 ) -> AppResult<Response> {
     let s = &form.session;
     require_registry(s)?;
-    let mut tx = st.db.begin().await?;
-    let b = batch(&mut tx, s, &id).await?;
-    if b.applied_at.is_some() {
-        return Err(AppError::Conflict("Tệp này đã được nhập rồi".into()));
-    }
     let skip = !form.form.skip_rejected.is_empty();
-    let o = preview(&st, &mut tx, s, &b, true, skip).await?;
-    let json = serde_json::to_string(&o).map_err(|e| AppError::internal(format!("json: {e}")))?;
-    tx.execute(
-        "UPDATE import_batches SET applied_at = ?, outcome = ? WHERE id = ?",
-        &[clock::now().into(), json.into(), b.id.clone().into()],
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/imports/{}", b.id)).into_response())
+    let (secret, cid_on, scope) = (
+        st.secret.clone(),
+        st.config.citizen_id_enabled,
+        s.scope.clone(),
+    );
+    let id = st
+        .db
+        .write(move |tx| {
+            Box::pin(async move {
+                let b = batch(tx, &scope, &id).await?;
+                if b.applied_at.is_some() {
+                    return Err(AppError::Conflict("Tệp này đã được nhập rồi".into()));
+                }
+                let o = preview(&secret, cid_on, tx, &scope, &b, true, skip).await?;
+                let json = serde_json::to_string(&o)
+                    .map_err(|e| AppError::internal(format!("json: {e}")))?;
+                tx.execute(
+                    "UPDATE import_batches SET applied_at = ?, outcome = ? WHERE id = ?",
+                    &[clock::now().into(), json.into(), b.id.clone().into()],
+                )
+                .await?;
+                Ok(b.id)
+            })
+        })
+        .await?;
+    Ok(Redirect::to(&format!("/imports/{id}")).into_response())
 }
 
 fn xlsx_response(file_name: &str, bytes: Vec<u8>) -> Response {
@@ -322,13 +367,7 @@ pub async fn rejected(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     require_registry(&s)?;
-    let mut tx = st.db.begin().await?;
-    let b = batch(&mut tx, &s, &id).await?;
-    let o = match b.outcome.as_deref().map(serde_json::from_str::<Outcome>) {
-        Some(Ok(o)) => o,
-        _ => preview(&st, &mut tx, &s, &b, false, false).await?,
-    };
-    drop(tx);
+    let (b, o) = batch_outcome(&st, &s, id).await?;
     let parsed = parse(&b)?;
     let skip = parsed
         .header
@@ -372,9 +411,9 @@ pub struct UnitQuery {
 }
 
 /// The unit to export: the one asked for, else the user's first registry grant.
-async fn export_unit(tx: &mut Tx, s: &Session, q: &UnitQuery) -> AppResult<Unit> {
+async fn export_unit(tx: &mut Tx, scope: &Scope, q: &UnitQuery) -> AppResult<Unit> {
     let id = if q.unit.is_empty() {
-        s.scope
+        scope
             .grants
             .iter()
             .find(|g| g.role.keeps_registry())
@@ -392,10 +431,15 @@ pub async fn export_households(
     Q(q): Q<UnitQuery>,
 ) -> AppResult<Response> {
     require_registry(&s)?;
-    let mut tx = st.db.begin().await?;
-    let unit = export_unit(&mut tx, &s, &q).await?;
-    let (name, bytes) = export::households(&mut tx, &s.scope, &unit).await?;
-    tx.commit().await?;
+    let (name, bytes) = st
+        .db
+        .read(move |tx| {
+            Box::pin(async move {
+                let unit = export_unit(tx, &s.scope, &q).await?;
+                export::households(tx, &s.scope, &unit).await
+            })
+        })
+        .await?;
     Ok(xlsx_response(&name, bytes))
 }
 
@@ -405,10 +449,15 @@ pub async fn export_members(
     Q(q): Q<UnitQuery>,
 ) -> AppResult<Response> {
     require_registry(&s)?;
-    let mut tx = st.db.begin().await?;
-    let unit = export_unit(&mut tx, &s, &q).await?;
-    let (name, bytes) = export::members(&mut tx, &s.scope, &unit).await?;
-    tx.commit().await?;
+    let (name, bytes) = st
+        .db
+        .read(move |tx| {
+            Box::pin(async move {
+                let unit = export_unit(tx, &s.scope, &q).await?;
+                export::members(tx, &s.scope, &unit).await
+            })
+        })
+        .await?;
     Ok(xlsx_response(&name, bytes))
 }
 

@@ -11,10 +11,10 @@ use std::collections::{HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 
 use super::{households, members, Converted, Parsed, Rejected};
-use crate::audit::{self, Event};
+use crate::audit;
 use crate::auth::Scope;
 use crate::clock;
-use crate::db::{Row, Tx, Value};
+use crate::db::{Row, Tx, Value, WriteTx};
 use crate::error::{AppError, AppResult};
 use crate::text;
 use crate::units::store::{self as units, Unit};
@@ -164,7 +164,7 @@ fn in_list(col: &str, n: usize) -> String {
 }
 
 pub async fn run(
-    tx: &mut Tx,
+    tx: &mut WriteTx,
     scope: &Scope,
     unit: &Unit,
     kind: Kind,
@@ -208,24 +208,21 @@ pub async fn run(
         )));
     }
     if opts.apply && out.new + out.updated > 0 {
-        audit::append(
+        audit::did(
             tx,
-            Event {
-                actor_id: &scope.user_id,
-                action: "import",
-                entity: match kind {
-                    Kind::Households => "household",
-                    Kind::Members => "member",
-                },
-                entity_id: &unit.id,
-                commune_id: Some(&target.commune_id),
-                detail: serde_json::json!({
-                    "new": out.new, "updated": out.updated, "unchanged": out.unchanged,
-                    "rejected": out.rejected_count, "sha256": opts.sha256,
-                }),
+            scope,
+            audit::Action::Import,
+            match kind {
+                Kind::Households => audit::Entity::Household,
+                Kind::Members => audit::Entity::Member,
             },
-        )
-        .await?;
+            &unit.id,
+            Some(&target.commune_id),
+            serde_json::json!({
+                "new": out.new, "updated": out.updated, "unchanged": out.unchanged,
+                "rejected": out.rejected_count, "sha256": opts.sha256,
+            }),
+        );
         out.applied = true;
     }
     Ok(out)
@@ -333,7 +330,7 @@ const HOUSEHOLD_COLUMNS: &[&str] = &[
 ];
 
 async fn households_run(
-    tx: &mut Tx,
+    tx: &mut WriteTx,
     _scope: &Scope,
     target: &Target,
     parsed: &Parsed,
@@ -591,7 +588,7 @@ const MEMBER_COLUMNS: &[&str] = &[
 ];
 
 async fn members_run(
-    tx: &mut Tx,
+    tx: &mut WriteTx,
     _scope: &Scope,
     target: &Target,
     parsed: &Parsed,

@@ -2,17 +2,19 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::Json;
+use axum::response::Response;
+use axum::{Extension, Json};
 use serde::{Deserialize, Serialize};
 
 use super::cells::{self, Cell, CellForm};
 use super::households::{self, Household, HouseholdForm, HouseholdInput};
 use super::list::ListQuery;
 use super::members::{self, Member, MemberForm, MemberInput};
-use crate::app::AppState;
 use crate::auth::Session;
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 use crate::web::extract::{ApiJson, Q};
+use crate::web::idempotency::{self, IdempotencyKey};
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct HouseholdPage {
@@ -53,14 +55,16 @@ pub async fn list_households(
     Q(q): Q<ListQuery>,
 ) -> AppResult<Json<HouseholdPage>> {
     require_registry(&s)?;
-    let mut tx = st.db.begin().await?;
-    let p = households::list(&mut tx, &s.scope, &q).await?;
-    tx.commit().await?;
+    let (page, per_page) = (q.page(), q.limit());
+    let p = st
+        .db
+        .read(move |tx| Box::pin(async move { households::list(tx, &s.scope, &q).await }))
+        .await?;
     Ok(Json(HouseholdPage {
         items: p.items,
         total: p.total,
-        page: q.page(),
-        per_page: q.limit(),
+        page,
+        per_page,
     }))
 }
 
@@ -69,22 +73,24 @@ pub async fn list_households(
 pub async fn create_household(
     State(st): State<AppState>,
     s: Session,
+    key: Option<Extension<IdempotencyKey>>,
     ApiJson(input): ApiJson<HouseholdInput>,
-) -> AppResult<(StatusCode, Json<Household>)> {
+) -> AppResult<Response> {
     require_registry(&s)?;
     let mut form = HouseholdForm::default();
     input.apply(&mut form);
-    let mut tx = st.db.begin().await?;
-    let h = households::create(
-        &mut tx,
-        &s.scope,
-        &form,
-        &st.secret,
-        st.config.citizen_id_enabled,
+    let (secret, cid_on) = (st.secret.clone(), st.config.citizen_id_enabled);
+    let scope = s.scope.clone();
+    idempotency::once(
+        &st.db,
+        &s,
+        key.map(|k| k.0),
+        StatusCode::CREATED,
+        move |tx| {
+            Box::pin(async move { households::create(tx, &scope, &form, &secret, cid_on).await })
+        },
     )
-    .await?;
-    tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(h)))
+    .await
 }
 
 #[utoipa::path(get, path = "/api/v1/households/{id}", tag = "registry", responses((status = 200, body = Household)))]
@@ -94,9 +100,10 @@ pub async fn get_household(
     Path(id): Path<String>,
 ) -> AppResult<Json<Household>> {
     require_registry(&s)?;
-    let mut tx = st.db.begin().await?;
-    let h = households::get(&mut tx, &s.scope, &id).await?;
-    tx.commit().await?;
+    let h = st
+        .db
+        .read(move |tx| Box::pin(async move { households::get(tx, &s.scope, &id).await }))
+        .await?;
     Ok(Json(h))
 }
 
@@ -109,19 +116,17 @@ pub async fn update_household(
     ApiJson(input): ApiJson<HouseholdInput>,
 ) -> AppResult<Json<Household>> {
     require_registry(&s)?;
-    let mut tx = st.db.begin().await?;
-    let mut form = households::get(&mut tx, &s.scope, &id).await?.to_form();
-    input.apply(&mut form);
-    let h = households::update(
-        &mut tx,
-        &s.scope,
-        &id,
-        &form,
-        &st.secret,
-        st.config.citizen_id_enabled,
-    )
-    .await?;
-    tx.commit().await?;
+    let (secret, cid_on) = (st.secret.clone(), st.config.citizen_id_enabled);
+    let h = st
+        .db
+        .write(move |tx| {
+            Box::pin(async move {
+                let mut form = households::get(tx, &s.scope, &id).await?.to_form();
+                input.apply(&mut form);
+                households::update(tx, &s.scope, &id, &form, &secret, cid_on).await
+            })
+        })
+        .await?;
     Ok(Json(h))
 }
 
@@ -130,14 +135,16 @@ pub async fn update_household(
 pub async fn household_status(
     State(st): State<AppState>,
     s: Session,
+    key: Option<Extension<IdempotencyKey>>,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<StatusInput>,
-) -> AppResult<Json<Household>> {
+) -> AppResult<Response> {
     require_registry(&s)?;
-    let mut tx = st.db.begin().await?;
-    let h = households::set_status(&mut tx, &s.scope, &id, &input.status).await?;
-    tx.commit().await?;
-    Ok(Json(h))
+    let scope = s.scope.clone();
+    idempotency::once(&st.db, &s, key.map(|k| k.0), StatusCode::OK, move |tx| {
+        Box::pin(async move { households::set_status(tx, &scope, &id, &input.status).await })
+    })
+    .await
 }
 
 #[utoipa::path(get, path = "/api/v1/members", params(ListQuery), tag = "registry", responses((status = 200, body = MemberPage)))]
@@ -147,14 +154,16 @@ pub async fn list_members(
     Q(q): Q<ListQuery>,
 ) -> AppResult<Json<MemberPage>> {
     require_registry(&s)?;
-    let mut tx = st.db.begin().await?;
-    let p = members::list(&mut tx, &s.scope, &q).await?;
-    tx.commit().await?;
+    let (page, per_page) = (q.page(), q.limit());
+    let p = st
+        .db
+        .read(move |tx| Box::pin(async move { members::list(tx, &s.scope, &q).await }))
+        .await?;
     Ok(Json(MemberPage {
         items: p.items,
         total: p.total,
-        page: q.page(),
-        per_page: q.limit(),
+        page,
+        per_page,
     }))
 }
 
@@ -163,22 +172,24 @@ pub async fn list_members(
 pub async fn create_member(
     State(st): State<AppState>,
     s: Session,
+    key: Option<Extension<IdempotencyKey>>,
     ApiJson(input): ApiJson<MemberInput>,
-) -> AppResult<(StatusCode, Json<Member>)> {
+) -> AppResult<Response> {
     require_registry(&s)?;
     let mut form = MemberForm::default();
     input.apply(&mut form);
-    let mut tx = st.db.begin().await?;
-    let m = members::create(
-        &mut tx,
-        &s.scope,
-        &form,
-        &st.secret,
-        st.config.citizen_id_enabled,
+    let (secret, cid_on) = (st.secret.clone(), st.config.citizen_id_enabled);
+    let scope = s.scope.clone();
+    idempotency::once(
+        &st.db,
+        &s,
+        key.map(|k| k.0),
+        StatusCode::CREATED,
+        move |tx| {
+            Box::pin(async move { members::create(tx, &scope, &form, &secret, cid_on).await })
+        },
     )
-    .await?;
-    tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(m)))
+    .await
 }
 
 #[utoipa::path(get, path = "/api/v1/members/{id}", tag = "registry", responses((status = 200, body = Member)))]
@@ -188,9 +199,10 @@ pub async fn get_member(
     Path(id): Path<String>,
 ) -> AppResult<Json<Member>> {
     require_registry(&s)?;
-    let mut tx = st.db.begin().await?;
-    let m = members::get(&mut tx, &s.scope, &id).await?;
-    tx.commit().await?;
+    let m = st
+        .db
+        .read(move |tx| Box::pin(async move { members::get(tx, &s.scope, &id).await }))
+        .await?;
     Ok(Json(m))
 }
 
@@ -202,28 +214,27 @@ pub async fn update_member(
     ApiJson(input): ApiJson<MemberInput>,
 ) -> AppResult<Json<Member>> {
     require_registry(&s)?;
-    let mut tx = st.db.begin().await?;
-    let mut form = members::get(&mut tx, &s.scope, &id).await?.to_form();
-    input.apply(&mut form);
-    let m = members::update(
-        &mut tx,
-        &s.scope,
-        &id,
-        &form,
-        &st.secret,
-        st.config.citizen_id_enabled,
-    )
-    .await?;
-    tx.commit().await?;
+    let (secret, cid_on) = (st.secret.clone(), st.config.citizen_id_enabled);
+    let m = st
+        .db
+        .write(move |tx| {
+            Box::pin(async move {
+                let mut form = members::get(tx, &s.scope, &id).await?.to_form();
+                input.apply(&mut form);
+                members::update(tx, &s.scope, &id, &form, &secret, cid_on).await
+            })
+        })
+        .await?;
     Ok(Json(m))
 }
 
 #[utoipa::path(get, path = "/api/v1/cells", tag = "registry", responses((status = 200, body = [Cell])))]
 pub async fn list_cells(State(st): State<AppState>, s: Session) -> AppResult<Json<Vec<Cell>>> {
     require_registry(&s)?;
-    let mut tx = st.db.begin_read().await?;
-    let c = cells::list(&mut tx, &s.scope).await?;
-    tx.commit().await?;
+    let c = st
+        .db
+        .read(move |tx| Box::pin(async move { cells::list(tx, &s.scope).await }))
+        .await?;
     Ok(Json(c))
 }
 
@@ -231,21 +242,23 @@ pub async fn list_cells(State(st): State<AppState>, s: Session) -> AppResult<Jso
 pub async fn create_cell(
     State(st): State<AppState>,
     s: Session,
+    key: Option<Extension<IdempotencyKey>>,
     ApiJson(input): ApiJson<CellInput>,
-) -> AppResult<(StatusCode, Json<Cell>)> {
+) -> AppResult<Response> {
     require_registry(&s)?;
-    let mut tx = st.db.begin().await?;
-    let c = cells::create(
-        &mut tx,
-        &s.scope,
-        &CellForm {
-            village_id: input.village_id,
-            name: input.name,
-        },
+    let scope = s.scope.clone();
+    let form = CellForm {
+        village_id: input.village_id,
+        name: input.name,
+    };
+    idempotency::once(
+        &st.db,
+        &s,
+        key.map(|k| k.0),
+        StatusCode::CREATED,
+        move |tx| Box::pin(async move { cells::create(tx, &scope, &form).await }),
     )
-    .await?;
-    tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(c)))
+    .await
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

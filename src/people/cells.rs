@@ -4,10 +4,10 @@ use serde::{Deserialize, Serialize};
 
 use super::list::Where;
 use super::validate;
-use crate::audit::{self, Event};
+use crate::audit;
 use crate::auth::Scope;
 use crate::clock;
-use crate::db::{Row, Tx};
+use crate::db::{Row, Tx, WriteTx};
 use crate::error::{AppError, AppResult};
 use crate::text;
 use crate::units::store as units;
@@ -58,7 +58,7 @@ pub async fn list(tx: &mut Tx, scope: &Scope) -> AppResult<Vec<Cell>> {
     rows.iter().map(Cell::from_row).collect()
 }
 
-pub async fn create(tx: &mut Tx, scope: &Scope, f: &CellForm) -> AppResult<Cell> {
+pub async fn create(tx: &mut WriteTx, scope: &Scope, f: &CellForm) -> AppResult<Cell> {
     let village = units::get(tx, f.village_id.trim())
         .await
         .map_err(|_| AppError::invalid("village_id", "Cần chọn thôn của chi bộ"))?;
@@ -98,18 +98,15 @@ pub async fn create(tx: &mut Tx, scope: &Scope, f: &CellForm) -> AppResult<Cell>
         ],
     )
     .await?;
-    audit::append(
+    audit::did(
         tx,
-        Event {
-            actor_id: &scope.user_id,
-            action: "create",
-            entity: "cell",
-            entity_id: &id,
-            commune_id: Some(&commune_id),
-            detail: serde_json::json!({}),
-        },
-    )
-    .await?;
+        scope,
+        audit::Action::Create,
+        audit::Entity::Cell,
+        &id,
+        Some(&commune_id),
+        serde_json::json!({}),
+    );
     list(tx, scope)
         .await?
         .into_iter()

@@ -4,10 +4,10 @@ use serde::{Deserialize, Serialize};
 
 use super::list::{ListQuery, Where};
 use super::validate;
-use crate::audit::{self, Event};
+use crate::audit;
 use crate::auth::Scope;
 use crate::clock;
-use crate::db::{Row, Tx, Value};
+use crate::db::{Row, Tx, Value, WriteTx};
 use crate::error::{AppError, AppResult, Collector, FieldError};
 use crate::text;
 use crate::units::store as units;
@@ -347,9 +347,15 @@ pub async fn list(tx: &mut Tx, scope: &Scope, q: &ListQuery) -> AppResult<Page> 
         .iter()
         .map(Household::from_row)
         .collect::<AppResult<Vec<_>>>()?;
-    let ids: Vec<String> = items.iter().map(|h| h.id.clone()).collect();
-    let commune = items.first().map(|h| h.commune_id.clone());
-    audit::log_read(tx, scope, "household", commune.as_deref(), &ids).await?;
+    for h in &items {
+        audit::shown(
+            tx,
+            scope,
+            audit::Entity::Household,
+            Some(&h.commune_id),
+            [h.id.as_str()],
+        );
+    }
     Ok(Page { items, total })
 }
 
@@ -362,14 +368,13 @@ pub async fn get(tx: &mut Tx, scope: &Scope, id: &str) -> AppResult<Household> {
         .await?
         .ok_or(AppError::NotFound)?;
     let h = Household::from_row(&row)?;
-    audit::log_read(
+    audit::shown(
         tx,
         scope,
-        "household",
+        audit::Entity::Household,
         Some(&h.commune_id),
-        std::slice::from_ref(&h.id),
-    )
-    .await?;
+        [h.id.as_str()],
+    );
     Ok(h)
 }
 
@@ -389,14 +394,13 @@ pub async fn get_for_page(tx: &mut Tx, scope: &Scope, id: &str) -> AppResult<Hou
         .await?
         .ok_or(AppError::NotFound)?;
     let h = Household::from_row(&row)?;
-    audit::log_read(
+    audit::shown(
         tx,
         scope,
-        "household",
+        audit::Entity::Household,
         Some(&h.commune_id),
-        std::slice::from_ref(&h.id),
-    )
-    .await?;
+        [h.id.as_str()],
+    );
     Ok(h)
 }
 
@@ -485,7 +489,7 @@ async fn ensure_code_free(
 }
 
 pub async fn create(
-    tx: &mut Tx,
+    tx: &mut WriteTx,
     scope: &Scope,
     form: &HouseholdForm,
     secret: &str,
@@ -532,23 +536,20 @@ pub async fn create(
         ],
     )
     .await?;
-    audit::append(
+    audit::did(
         tx,
-        Event {
-            actor_id: &scope.user_id,
-            action: "create",
-            entity: "household",
-            entity_id: &id,
-            commune_id: Some(&commune_id),
-            detail: serde_json::json!({}),
-        },
-    )
-    .await?;
+        scope,
+        audit::Action::Create,
+        audit::Entity::Household,
+        &id,
+        Some(&commune_id),
+        serde_json::json!({}),
+    );
     get(tx, scope, &id).await
 }
 
 pub async fn update(
-    tx: &mut Tx,
+    tx: &mut WriteTx,
     scope: &Scope,
     id: &str,
     form: &HouseholdForm,
@@ -627,24 +628,21 @@ pub async fn update(
         ],
     )
     .await?;
-    audit::append(
+    audit::did(
         tx,
-        Event {
-            actor_id: &scope.user_id,
-            action: "update",
-            entity: "household",
-            entity_id: id,
-            commune_id: Some(&before.commune_id),
-            detail: serde_json::json!({ "fields": changed }),
-        },
-    )
-    .await?;
+        scope,
+        audit::Action::Update,
+        audit::Entity::Household,
+        id,
+        Some(&before.commune_id),
+        serde_json::json!({ "fields": changed }),
+    );
     get(tx, scope, id).await
 }
 
 /// Deactivates (moved away, dissolved) or reactivates; households are never deleted.
 pub async fn set_status(
-    tx: &mut Tx,
+    tx: &mut WriteTx,
     scope: &Scope,
     id: &str,
     status: &str,
@@ -664,18 +662,15 @@ pub async fn set_status(
         &[status.into(), clock::now().into(), id.into()],
     )
     .await?;
-    audit::append(
+    audit::did(
         tx,
-        Event {
-            actor_id: &scope.user_id,
-            action: "status",
-            entity: "household",
-            entity_id: id,
-            commune_id: Some(&before.commune_id),
-            detail: serde_json::json!({ "status": status }),
-        },
-    )
-    .await?;
+        scope,
+        audit::Action::Status,
+        audit::Entity::Household,
+        id,
+        Some(&before.commune_id),
+        serde_json::json!({ "status": status }),
+    );
     get(tx, scope, id).await
 }
 

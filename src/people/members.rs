@@ -4,10 +4,10 @@ use serde::{Deserialize, Serialize};
 
 use super::list::{ListQuery, Where};
 use super::validate;
-use crate::audit::{self, Event};
+use crate::audit;
 use crate::auth::Scope;
 use crate::clock;
-use crate::db::{Row, Tx, Value};
+use crate::db::{Row, Tx, Value, WriteTx};
 use crate::error::{AppError, AppResult, Collector, FieldError};
 use crate::text;
 use crate::units::store as units;
@@ -252,9 +252,15 @@ pub async fn list(tx: &mut Tx, scope: &Scope, q: &ListQuery) -> AppResult<Page> 
         .iter()
         .map(Member::from_row)
         .collect::<AppResult<Vec<_>>>()?;
-    let ids: Vec<String> = items.iter().map(|m| m.id.clone()).collect();
-    let commune = items.first().map(|m| m.commune_id.clone());
-    audit::log_read(tx, scope, "member", commune.as_deref(), &ids).await?;
+    for m in &items {
+        audit::shown(
+            tx,
+            scope,
+            audit::Entity::Member,
+            Some(&m.commune_id),
+            [m.id.as_str()],
+        );
+    }
     Ok(Page { items, total })
 }
 
@@ -266,14 +272,13 @@ pub async fn get(tx: &mut Tx, scope: &Scope, id: &str) -> AppResult<Member> {
         .await?
         .ok_or(AppError::NotFound)?;
     let m = Member::from_row(&row)?;
-    audit::log_read(
+    audit::shown(
         tx,
         scope,
-        "member",
+        audit::Entity::Member,
         Some(&m.commune_id),
-        std::slice::from_ref(&m.id),
-    )
-    .await?;
+        [m.id.as_str()],
+    );
     Ok(m)
 }
 
@@ -334,7 +339,7 @@ async fn places(
 }
 
 pub async fn create(
-    tx: &mut Tx,
+    tx: &mut WriteTx,
     scope: &Scope,
     f: &MemberForm,
     secret: &str,
@@ -372,23 +377,20 @@ pub async fn create(
         ],
     )
     .await?;
-    audit::append(
+    audit::did(
         tx,
-        Event {
-            actor_id: &scope.user_id,
-            action: "create",
-            entity: "member",
-            entity_id: &id,
-            commune_id: Some(&commune_id),
-            detail: serde_json::json!({}),
-        },
-    )
-    .await?;
+        scope,
+        audit::Action::Create,
+        audit::Entity::Member,
+        &id,
+        Some(&commune_id),
+        serde_json::json!({}),
+    );
     get(tx, scope, &id).await
 }
 
 pub async fn update(
-    tx: &mut Tx,
+    tx: &mut WriteTx,
     scope: &Scope,
     id: &str,
     f: &MemberForm,
@@ -448,23 +450,25 @@ pub async fn update(
         ],
     )
     .await?;
-    audit::append(
+    audit::did(
         tx,
-        Event {
-            actor_id: &scope.user_id,
-            action: "update",
-            entity: "member",
-            entity_id: id,
-            commune_id: Some(&before.commune_id),
-            detail: serde_json::json!({ "fields": changed }),
-        },
-    )
-    .await?;
+        scope,
+        audit::Action::Update,
+        audit::Entity::Member,
+        id,
+        Some(&before.commune_id),
+        serde_json::json!({ "fields": changed }),
+    );
     get(tx, scope, id).await
 }
 
 /// Sets a member's status (moved, deceased, exempt, active); members are never deleted.
-pub async fn set_status(tx: &mut Tx, scope: &Scope, id: &str, status: &str) -> AppResult<Member> {
+pub async fn set_status(
+    tx: &mut WriteTx,
+    scope: &Scope,
+    id: &str,
+    status: &str,
+) -> AppResult<Member> {
     let before = get(tx, scope, id).await?;
     let mut form = before.to_form();
     form.status = status.to_owned();

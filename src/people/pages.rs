@@ -10,9 +10,9 @@ use super::cells::{self, Cell, CellForm};
 use super::households::{self, Household, HouseholdForm, SUPPORT_CATEGORIES};
 use super::list::{pages, ListQuery};
 use super::members::{self, Member, MemberForm};
-use crate::app::AppState;
 use crate::auth::Session;
 use crate::error::{AppError, AppResult, FieldError};
+use crate::state::AppState;
 use crate::units::store::{self as units, Unit};
 use crate::web::extract::{CsrfForm, Q};
 use crate::web::i18n::Lang;
@@ -70,10 +70,16 @@ pub async fn households_list(
     Q(q): Q<ListQuery>,
 ) -> AppResult<Response> {
     require_registry(&s)?;
-    let mut tx = st.db.begin().await?;
-    let villages = units::villages_in_scope(&mut tx, &s.scope).await?;
-    let result = households::list(&mut tx, &s.scope, &q).await?;
-    tx.commit().await?;
+    let (scope, query) = (s.scope.clone(), q.clone());
+    let (villages, result) = st
+        .db
+        .read(move |tx| {
+            Box::pin(async move {
+                let villages = units::villages_in_scope(tx, &scope).await?;
+                Ok((villages, households::list(tx, &scope, &query).await?))
+            })
+        })
+        .await?;
     let (page_no, last) = pages(result.total, &q);
     page(&HouseholdsPage {
         c: Chrome::new(lang, &s, lang.t("households")),
@@ -117,9 +123,11 @@ async fn household_form(
     f: HouseholdForm,
     errors: Vec<FieldError>,
 ) -> AppResult<Response> {
-    let mut tx = st.db.begin_read().await?;
-    let villages = units::villages_in_scope(&mut tx, &s.scope).await?;
-    tx.commit().await?;
+    let scope = s.scope.clone();
+    let villages = st
+        .db
+        .read(move |tx| Box::pin(async move { units::villages_in_scope(tx, &scope).await }))
+        .await?;
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -166,20 +174,20 @@ pub async fn household_create(
         form: f,
     } = form;
     require_registry(&s)?;
-    let mut tx = st.db.begin().await?;
-    match households::create(
-        &mut tx,
-        &s.scope,
-        &f,
-        &st.secret,
+    let (scope, form, secret, cid_on) = (
+        s.scope.clone(),
+        f.clone(),
+        st.secret.clone(),
         st.config.citizen_id_enabled,
-    )
-    .await
-    {
-        Ok(h) => {
-            tx.commit().await?;
-            Ok(Redirect::to(&format!("/households/{}", h.id)).into_response())
-        }
+    );
+    let created = st
+        .db
+        .write(move |tx| {
+            Box::pin(async move { households::create(tx, &scope, &form, &secret, cid_on).await })
+        })
+        .await;
+    match created {
+        Ok(h) => Ok(Redirect::to(&format!("/households/{}", h.id)).into_response()),
         Err(AppError::Validation(errors)) => {
             household_form(&st, &s, lang, "/households".into(), f, errors).await
         }
@@ -208,10 +216,18 @@ pub async fn household_show(
     if !s.scope.keeps_registry() && !member {
         return Err(AppError::Forbidden);
     }
-    let mut tx = st.db.begin().await?;
-    let h = households::get_for_page(&mut tx, &s.scope, &id).await?;
-    let history = crate::assignment::store::household_history(&mut tx, &s.scope, &h.id).await?;
-    tx.commit().await?;
+    let scope = s.scope.clone();
+    let (h, history) = st
+        .db
+        .read(move |tx| {
+            Box::pin(async move {
+                let h = households::get_for_page(tx, &scope, &id).await?;
+                let history =
+                    crate::assignment::store::household_history(tx, &scope, &h.id).await?;
+                Ok((h, history))
+            })
+        })
+        .await?;
     page(&HouseholdShow {
         c: Chrome::new(lang, &s, &h.head_name),
         can_edit: s.scope.keeps_registry(),
@@ -227,9 +243,11 @@ pub async fn household_edit(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     require_registry(&s)?;
-    let mut tx = st.db.begin().await?;
-    let h = households::get(&mut tx, &s.scope, &id).await?;
-    tx.commit().await?;
+    let (scope, hid) = (s.scope.clone(), id.clone());
+    let h = st
+        .db
+        .read(move |tx| Box::pin(async move { households::get(tx, &scope, &hid).await }))
+        .await?;
     household_form(
         &st,
         &s,
@@ -252,21 +270,23 @@ pub async fn household_update(
         form: f,
     } = form;
     require_registry(&s)?;
-    let mut tx = st.db.begin().await?;
-    match households::update(
-        &mut tx,
-        &s.scope,
-        &id,
-        &f,
-        &st.secret,
+    let (scope, hid, form, secret, cid_on) = (
+        s.scope.clone(),
+        id.clone(),
+        f.clone(),
+        st.secret.clone(),
         st.config.citizen_id_enabled,
-    )
-    .await
-    {
-        Ok(h) => {
-            tx.commit().await?;
-            Ok(Redirect::to(&format!("/households/{}", h.id)).into_response())
-        }
+    );
+    let updated = st
+        .db
+        .write(move |tx| {
+            Box::pin(
+                async move { households::update(tx, &scope, &hid, &form, &secret, cid_on).await },
+            )
+        })
+        .await;
+    match updated {
+        Ok(h) => Ok(Redirect::to(&format!("/households/{}", h.id)).into_response()),
         Err(AppError::Validation(errors)) => {
             household_form(&st, &s, lang, format!("/households/{id}"), f, errors).await
         }
@@ -289,9 +309,12 @@ pub async fn household_status(
         form: f,
     } = form;
     require_registry(&s)?;
-    let mut tx = st.db.begin().await?;
-    households::set_status(&mut tx, &s.scope, &id, &f.status).await?;
-    tx.commit().await?;
+    let (scope, hid) = (s.scope.clone(), id.clone());
+    st.db
+        .write(move |tx| {
+            Box::pin(async move { households::set_status(tx, &scope, &hid, &f.status).await })
+        })
+        .await?;
     Ok(Redirect::to(&format!("/households/{id}")).into_response())
 }
 
@@ -324,10 +347,16 @@ pub async fn members_list(
     Q(q): Q<ListQuery>,
 ) -> AppResult<Response> {
     require_registry(&s)?;
-    let mut tx = st.db.begin().await?;
-    let villages = units::villages_in_scope(&mut tx, &s.scope).await?;
-    let result = members::list(&mut tx, &s.scope, &q).await?;
-    tx.commit().await?;
+    let (scope, query) = (s.scope.clone(), q.clone());
+    let (villages, result) = st
+        .db
+        .read(move |tx| {
+            Box::pin(async move {
+                let villages = units::villages_in_scope(tx, &scope).await?;
+                Ok((villages, members::list(tx, &scope, &query).await?))
+            })
+        })
+        .await?;
     let (page_no, last) = pages(result.total, &q);
     page(&MembersPage {
         c: Chrome::new(lang, &s, lang.t("members")),
@@ -372,10 +401,16 @@ async fn member_form(
     f: MemberForm,
     errors: Vec<FieldError>,
 ) -> AppResult<Response> {
-    let mut tx = st.db.begin_read().await?;
-    let villages = units::villages_in_scope(&mut tx, &s.scope).await?;
-    let cells = cells::list(&mut tx, &s.scope).await?;
-    tx.commit().await?;
+    let scope = s.scope.clone();
+    let (villages, cells) = st
+        .db
+        .read(move |tx| {
+            Box::pin(async move {
+                let villages = units::villages_in_scope(tx, &scope).await?;
+                Ok((villages, cells::list(tx, &scope).await?))
+            })
+        })
+        .await?;
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -419,20 +454,20 @@ pub async fn member_create(
         form: f,
     } = form;
     require_registry(&s)?;
-    let mut tx = st.db.begin().await?;
-    match members::create(
-        &mut tx,
-        &s.scope,
-        &f,
-        &st.secret,
+    let (scope, form, secret, cid_on) = (
+        s.scope.clone(),
+        f.clone(),
+        st.secret.clone(),
         st.config.citizen_id_enabled,
-    )
-    .await
-    {
-        Ok(m) => {
-            tx.commit().await?;
-            Ok(Redirect::to(&format!("/members/{}", m.id)).into_response())
-        }
+    );
+    let created = st
+        .db
+        .write(move |tx| {
+            Box::pin(async move { members::create(tx, &scope, &form, &secret, cid_on).await })
+        })
+        .await;
+    match created {
+        Ok(m) => Ok(Redirect::to(&format!("/members/{}", m.id)).into_response()),
         Err(AppError::Validation(errors)) => {
             member_form(&st, &s, lang, "/members".into(), f, errors).await
         }
@@ -460,9 +495,11 @@ pub async fn member_show(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     require_registry(&s)?;
-    let mut tx = st.db.begin().await?;
-    let m = members::get(&mut tx, &s.scope, &id).await?;
-    tx.commit().await?;
+    let scope = s.scope.clone();
+    let m = st
+        .db
+        .read(move |tx| Box::pin(async move { members::get(tx, &scope, &id).await }))
+        .await?;
     page(&MemberShow {
         c: Chrome::new(lang, &s, &m.full_name),
         m,
@@ -476,9 +513,11 @@ pub async fn member_edit(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     require_registry(&s)?;
-    let mut tx = st.db.begin().await?;
-    let m = members::get(&mut tx, &s.scope, &id).await?;
-    tx.commit().await?;
+    let (scope, mid) = (s.scope.clone(), id.clone());
+    let m = st
+        .db
+        .read(move |tx| Box::pin(async move { members::get(tx, &scope, &mid).await }))
+        .await?;
     member_form(
         &st,
         &s,
@@ -501,21 +540,21 @@ pub async fn member_update(
         form: f,
     } = form;
     require_registry(&s)?;
-    let mut tx = st.db.begin().await?;
-    match members::update(
-        &mut tx,
-        &s.scope,
-        &id,
-        &f,
-        &st.secret,
+    let (scope, mid, form, secret, cid_on) = (
+        s.scope.clone(),
+        id.clone(),
+        f.clone(),
+        st.secret.clone(),
         st.config.citizen_id_enabled,
-    )
-    .await
-    {
-        Ok(m) => {
-            tx.commit().await?;
-            Ok(Redirect::to(&format!("/members/{}", m.id)).into_response())
-        }
+    );
+    let updated = st
+        .db
+        .write(move |tx| {
+            Box::pin(async move { members::update(tx, &scope, &mid, &form, &secret, cid_on).await })
+        })
+        .await;
+    match updated {
+        Ok(m) => Ok(Redirect::to(&format!("/members/{}", m.id)).into_response()),
         Err(AppError::Validation(errors)) => {
             member_form(&st, &s, lang, format!("/members/{id}"), f, errors).await
         }
@@ -533,9 +572,12 @@ pub async fn member_status(
         form: f,
     } = form;
     require_registry(&s)?;
-    let mut tx = st.db.begin().await?;
-    members::set_status(&mut tx, &s.scope, &id, &f.status).await?;
-    tx.commit().await?;
+    let (scope, mid) = (s.scope.clone(), id.clone());
+    st.db
+        .write(move |tx| {
+            Box::pin(async move { members::set_status(tx, &scope, &mid, &f.status).await })
+        })
+        .await?;
     Ok(Redirect::to(&format!("/members/{id}")).into_response())
 }
 
@@ -564,10 +606,16 @@ async fn cells_page(
     f: CellForm,
     errors: Vec<FieldError>,
 ) -> AppResult<Response> {
-    let mut tx = st.db.begin_read().await?;
-    let cells = cells::list(&mut tx, &s.scope).await?;
-    let villages = units::villages_in_scope(&mut tx, &s.scope).await?;
-    tx.commit().await?;
+    let scope = s.scope.clone();
+    let (cells, villages) = st
+        .db
+        .read(move |tx| {
+            Box::pin(async move {
+                let cells = cells::list(tx, &scope).await?;
+                Ok((cells, units::villages_in_scope(tx, &scope).await?))
+            })
+        })
+        .await?;
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -600,12 +648,13 @@ pub async fn cell_create(
         form: f,
     } = form;
     require_registry(&s)?;
-    let mut tx = st.db.begin().await?;
-    match cells::create(&mut tx, &s.scope, &f).await {
-        Ok(_) => {
-            tx.commit().await?;
-            Ok(Redirect::to("/cells").into_response())
-        }
+    let (scope, form) = (s.scope.clone(), f.clone());
+    let created = st
+        .db
+        .write(move |tx| Box::pin(async move { cells::create(tx, &scope, &form).await }))
+        .await;
+    match created {
+        Ok(_) => Ok(Redirect::to("/cells").into_response()),
         Err(AppError::Validation(errors)) => cells_page(&st, &s, lang, f, errors).await,
         Err(e) => Err(e),
     }

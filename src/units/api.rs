@@ -6,9 +6,9 @@ use axum::Json;
 use serde::Deserialize;
 
 use super::store::{self, Unit};
-use crate::app::AppState;
 use crate::auth::Session;
 use crate::error::AppResult;
+use crate::state::AppState;
 use crate::web::extract::{ApiJson, Q};
 
 #[derive(Deserialize, Default, utoipa::IntoParams)]
@@ -27,14 +27,19 @@ pub async fn list(
     Q(q): Q<UnitQuery>,
 ) -> AppResult<Json<Vec<Unit>>> {
     super::pages::require_staff(&s)?;
-    let mut tx = st.db.begin_read().await?;
-    let parent = if q.under.is_empty() {
-        store::get(&mut tx, super::catalogue::COUNTRY_ID).await?
-    } else {
-        store::resolve(&mut tx, &q.under).await?
-    };
-    let units = store::children(&mut tx, &parent.id, q.history).await?;
-    tx.commit().await?;
+    let units = st
+        .db
+        .read(move |tx| {
+            Box::pin(async move {
+                let parent = if q.under.is_empty() {
+                    store::get(tx, super::catalogue::COUNTRY_ID).await?
+                } else {
+                    store::resolve(tx, &q.under).await?
+                };
+                store::children(tx, &parent.id, q.history).await
+            })
+        })
+        .await?;
     Ok(Json(units))
 }
 
@@ -45,9 +50,10 @@ pub async fn get(
     Path(id): Path<String>,
 ) -> AppResult<Json<Unit>> {
     super::pages::require_staff(&s)?;
-    let mut tx = st.db.begin_read().await?;
-    let u = store::get(&mut tx, &id).await?;
-    tx.commit().await?;
+    let u = st
+        .db
+        .read(move |tx| Box::pin(async move { store::get(tx, &id).await }))
+        .await?;
     Ok(Json(u))
 }
 
@@ -65,9 +71,14 @@ pub async fn add_village(
     Path(id): Path<String>,
     ApiJson(input): ApiJson<VillageInput>,
 ) -> AppResult<(StatusCode, Json<Unit>)> {
-    let mut tx = st.db.begin().await?;
-    let commune = store::get(&mut tx, &id).await?;
-    let v = store::create_village(&mut tx, &s.scope, &commune, &input.name).await?;
-    tx.commit().await?;
+    let v = st
+        .db
+        .write(move |tx| {
+            Box::pin(async move {
+                let commune = store::get(tx, &id).await?;
+                store::create_village(tx, &s.scope, &commune, &input.name).await
+            })
+        })
+        .await?;
     Ok((StatusCode::CREATED, Json(v)))
 }

@@ -2,7 +2,7 @@
 //! official codes (`p-33`, `c-12280`; legacy `lp-`, `ld-`, `lc-`), so a second load adds nothing.
 
 use crate::clock;
-use crate::db::{Tx, Value};
+use crate::db::{Value, WriteTx};
 use crate::error::{AppError, AppResult};
 use crate::text;
 
@@ -156,7 +156,7 @@ fn build() -> AppResult<(Vec<NewUnit>, Vec<[String; 4]>)> {
 }
 
 /// Loads the catalogue; returns how many units were added.
-pub async fn load(tx: &mut Tx) -> AppResult<u64> {
+pub async fn load(tx: &mut WriteTx) -> AppResult<u64> {
     let (units, lineage) = build()?;
     let now = clock::now();
     let mut added = 0;

@@ -6,9 +6,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::store::{self, LineageLink, Unit};
-use crate::app::AppState;
 use crate::auth::{Role, Session};
+use crate::db::Tx;
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 use crate::web::extract::CsrfForm;
 use crate::web::i18n::Lang;
 use crate::web::layout::{page, Chrome};
@@ -37,24 +38,30 @@ pub fn require_staff(s: &Session) -> AppResult<()> {
 /// The user's own units first (with their children); an admin starts at the country.
 pub async fn index(State(st): State<AppState>, s: Session, lang: Lang) -> AppResult<Response> {
     require_staff(&s)?;
-    let mut tx = st.db.begin_read().await?;
     let mut ids: Vec<String> = Vec::new();
     for g in &s.scope.grants {
         if !ids.contains(&g.unit_id) {
             ids.push(g.unit_id.clone());
         }
     }
-    let mut roots = Vec::new();
-    for id in ids.iter().take(20) {
-        let unit = store::get(&mut tx, id).await?;
-        let children = store::children(&mut tx, id, false).await?;
-        roots.push((unit, children));
-    }
-    tx.commit().await?;
+    let roots = st
+        .db
+        .read(move |tx| Box::pin(async move { roots_of(tx, &ids).await }))
+        .await?;
     page(&UnitsIndex {
         c: Chrome::new(lang, &s, lang.t("units")),
         roots,
     })
+}
+
+async fn roots_of(tx: &mut Tx, ids: &[String]) -> AppResult<Vec<(Unit, Vec<Unit>)>> {
+    let mut roots = Vec::new();
+    for id in ids.iter().take(20) {
+        let unit = store::get(tx, id).await?;
+        let children = store::children(tx, id, false).await?;
+        roots.push((unit, children));
+    }
+    Ok(roots)
 }
 
 #[derive(Template)]
@@ -83,37 +90,44 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     require_staff(&s)?;
-    let mut tx = st.db.begin_read().await?;
-    let u = store::get(&mut tx, &id).await?;
-    let ancestors = store::ancestors(&mut tx, &u).await?;
-    let children = store::children(&mut tx, &id, true).await?;
-    let from = store::lineage(&mut tx, &id, true).await?;
-    let to = store::lineage(&mut tx, &id, false).await?;
-    // Counts are aggregates, shown only inside the user's own units.
-    let in_scope = s
-        .scope
-        .grants
-        .iter()
-        .any(|g| u.path.starts_with(&g.unit_path));
-    let counts = if in_scope {
-        let (filter, args) = crate::auth::scope::unit_filter("village_id", &[u.path.as_str()]);
-        let h = tx
+    let scope = s.scope.clone();
+    let (u, ancestors, children, from, to, counts) =
+        st.db
+            .read(move |tx| {
+                Box::pin(async move {
+                    let u = store::get(tx, &id).await?;
+                    let ancestors = store::ancestors(tx, &u).await?;
+                    let children = store::children(tx, &id, true).await?;
+                    let from = store::lineage(tx, &id, true).await?;
+                    let to = store::lineage(tx, &id, false).await?;
+                    // Counts are aggregates, shown only inside the user's own units.
+                    let in_scope = scope
+                        .grants
+                        .iter()
+                        .any(|g| u.path.starts_with(&g.unit_path));
+                    let counts = if in_scope {
+                        let (filter, args) =
+                            crate::auth::scope::unit_filter("village_id", &[u.path.as_str()]);
+                        let h = tx
             .scalar_i64(
                 &format!("SELECT COUNT(*) FROM households WHERE status = 'active' AND {filter}"),
                 &args,
             )
             .await?;
-        let m = tx
+                        let m = tx
             .scalar_i64(
                 &format!("SELECT COUNT(*) FROM members WHERE status = 'active' AND {filter}"),
                 &args,
             )
             .await?;
-        Some((h, m))
-    } else {
-        None
-    };
-    tx.commit().await?;
+                        Some((h, m))
+                    } else {
+                        None
+                    };
+                    Ok((u, ancestors, children, from, to, counts))
+                })
+            })
+            .await?;
     let can_add_village = u.kind == "commune"
         && u.is_current()
         && s.scope
@@ -144,9 +158,14 @@ pub async fn add_village(
         session: s,
         form: f,
     } = form;
-    let mut tx = st.db.begin().await?;
-    let commune = store::get(&mut tx, &id).await?;
-    store::create_village(&mut tx, &s.scope, &commune, &f.name).await?;
-    tx.commit().await?;
+    let (scope, cid) = (s.scope.clone(), id.clone());
+    st.db
+        .write(move |tx| {
+            Box::pin(async move {
+                let commune = store::get(tx, &cid).await?;
+                store::create_village(tx, &scope, &commune, &f.name).await
+            })
+        })
+        .await?;
     Ok(Redirect::to(&format!("/units/{id}")).into_response())
 }

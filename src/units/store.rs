@@ -3,9 +3,10 @@
 
 use serde::Serialize;
 
+use crate::audit;
 use crate::auth::{Role, Scope};
 use crate::clock;
-use crate::db::{Row, Tx, Value};
+use crate::db::{Row, Tx, Value, WriteTx};
 use crate::error::{AppError, AppResult};
 use crate::text;
 
@@ -215,7 +216,7 @@ pub async fn lineage(tx: &mut Tx, unit_id: &str, incoming: bool) -> AppResult<Ve
 
 /// Creates a village in a commune. The commune committee (or an admin) does this.
 pub async fn create_village(
-    tx: &mut Tx,
+    tx: &mut WriteTx,
     scope: &Scope,
     commune: &Unit,
     name: &str,
@@ -262,18 +263,15 @@ pub async fn create_village(
         ],
     )
     .await?;
-    crate::audit::append(
+    audit::did(
         tx,
-        crate::audit::Event {
-            actor_id: &scope.user_id,
-            action: "create",
-            entity: "unit",
-            entity_id: &id,
-            commune_id: Some(&commune.id),
-            detail: serde_json::json!({ "kind": "village" }),
-        },
-    )
-    .await?;
+        scope,
+        audit::Action::Create,
+        audit::Entity::Unit,
+        &id,
+        Some(&commune.id),
+        serde_json::json!({ "kind": "village" }),
+    );
     get(tx, &id).await
 }
 

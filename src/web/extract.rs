@@ -6,9 +6,9 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
-use crate::app::AppState;
 use crate::auth::Session;
 use crate::error::AppError;
+use crate::state::AppState;
 
 pub const BODY_LIMIT: usize = 1024 * 1024;
 

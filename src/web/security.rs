@@ -34,9 +34,49 @@ pub async fn reject_cross_origin(req: Request, next: Next) -> Response {
     next.run(req).await
 }
 
+/// A body larger than this is not even drained: the connection is simply closed.
+const DRAIN_CAP: u64 = 64 * 1024 * 1024;
+
+/// Refuses a body over the route's limit before any handler runs. The body is read and
+/// thrown away first, so that a client still sending it can read the 413 instead of
+/// failing on a closed socket; the connection is then closed (see [`headers`]).
+pub async fn refuse_oversized(req: Request, next: Next) -> Response {
+    let limit = if req.uri().path() == "/imports" {
+        crate::imports::pages::UPLOAD_LIMIT
+    } else {
+        super::extract::BODY_LIMIT
+    };
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if let Some(n) = declared.filter(|n| *n > limit as u64) {
+        if n <= DRAIN_CAP {
+            use futures_util::StreamExt;
+            let mut body = req.into_body().into_data_stream();
+            while let Some(Ok(_)) = body.next().await {}
+        }
+        return AppError::TooLarge(limit / 1024).into_response();
+    }
+    next.run(req).await
+}
+
 pub async fn headers(req: Request, next: Next) -> Response {
     let is_static = req.uri().path().starts_with("/static/");
+    let has_body = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .is_some_and(|v| v.as_bytes() != b"0")
+        || req.headers().contains_key(header::TRANSFER_ENCODING);
     let mut res = next.run(req).await;
+    // An early refusal may leave the request body unread, and then the connection cannot
+    // carry another request: say so, so that clients do not reuse it and lose their next
+    // request.
+    if has_body && (res.status().is_client_error() || res.status().is_server_error()) {
+        res.headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
     let h = res.headers_mut();
     h.insert("content-security-policy", HeaderValue::from_static(CSP));
     h.insert(

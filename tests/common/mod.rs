@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use danvan::app::Application;
 use danvan::config::Config;
-use danvan::db::{Db, Tx, Value};
+use danvan::db::{Db, Row, Value};
 use reqwest::redirect::Policy;
 
 pub const PASSWORD: &str = "matkhau-demo-2024";
@@ -199,28 +199,33 @@ impl TestApp {
         Ok(c)
     }
 
-    pub async fn tx(&self) -> Tx {
-        self.db.begin().await.expect("tx")
+    pub async fn count(&self, sql: &str, args: &[Value]) -> i64 {
+        let (sql, args) = (sql.to_owned(), args.to_vec());
+        self.db
+            .read(move |tx| Box::pin(async move { tx.scalar_i64(&sql, &args).await }))
+            .await
+            .expect("count")
     }
 
-    pub async fn count(&self, sql: &str, args: &[Value]) -> i64 {
-        let mut tx = self.db.begin_read().await.expect("tx");
-        let n = tx.scalar_i64(sql, args).await.expect("count");
-        tx.commit().await.expect("commit");
-        n
+    pub async fn rows(&self, sql: &str, args: &[Value]) -> Vec<Row> {
+        let (sql, args) = (sql.to_owned(), args.to_vec());
+        self.db
+            .read(move |tx| Box::pin(async move { tx.fetch_all(&sql, &args).await }))
+            .await
+            .expect("rows")
     }
 
     pub async fn exec(&self, sql: &str, args: &[Value]) {
-        let mut tx = self.tx().await;
-        tx.execute(sql, args).await.expect("exec");
-        tx.commit().await.expect("commit");
+        let (sql, args) = (sql.to_owned(), args.to_vec());
+        self.db
+            .write(move |tx| Box::pin(async move { tx.execute(&sql, &args).await }))
+            .await
+            .expect("exec");
     }
 
     pub async fn one_str(&self, sql: &str, args: &[Value]) -> String {
-        let mut tx = self.db.begin_read().await.expect("tx");
-        let r = tx.fetch_one(sql, args).await.expect("row");
-        tx.commit().await.expect("commit");
-        r.values()[0].clone().into_text()
+        let rows = self.rows(sql, args).await;
+        rows[0].values()[0].clone().into_text()
     }
 
     pub async fn village_id(&self, name: &str) -> String {
@@ -319,7 +324,6 @@ pub fn location(res: &reqwest::Response) -> String {
 /// refused action wrote nothing.
 pub async fn fingerprint(app: &TestApp) -> HashMap<String, String> {
     let mut out = HashMap::new();
-    let mut tx = app.db.begin_read().await.expect("tx");
     for (name, sql) in [
         ("households", "SELECT COUNT(*) AS n, COALESCE(MAX(updated_at), '') AS m, CAST(COALESCE(SUM(LENGTH(status)), 0) AS BIGINT) AS s FROM households"),
         ("members", "SELECT COUNT(*) AS n, COALESCE(MAX(updated_at), '') AS m, CAST(COALESCE(SUM(LENGTH(status)), 0) AS BIGINT) AS s FROM members"),
@@ -332,10 +336,9 @@ pub async fn fingerprint(app: &TestApp) -> HashMap<String, String> {
         ("grants", "SELECT COUNT(*) AS n, '' AS m, 0 AS s FROM grants"),
         ("api_tokens", "SELECT COUNT(*) AS n, '' AS m, CAST(COALESCE(SUM(revoked), 0) AS BIGINT) AS s FROM api_tokens"),
     ] {
-        let r = tx.fetch_one(sql, &[]).await.expect("fingerprint");
+        let r = &app.rows(sql, &[]).await[0];
         let v: Vec<String> = r.values().iter().map(|v| format!("{v:?}")).collect();
         out.insert(name.to_owned(), v.join("|"));
     }
-    tx.commit().await.expect("commit");
     out
 }

@@ -1,0 +1,229 @@
+//! Units of work: [`Tx`] reads, [`WriteTx`] reads and writes.
+//!
+//! Handlers never begin or commit: they hand a closure to [`super::Db::read`] or
+//! [`super::Db::write`], which runs it to completion on the right connection and ends the
+//! transaction itself. A read closure receives a `Tx`, which has no way to write.
+
+use std::ops::{Deref, DerefMut};
+
+use sqlx::pool::PoolConnection;
+use sqlx::{PgConnection, Postgres, Sqlite, SqliteConnection};
+
+use super::bind;
+use super::value::{self, Row, Value};
+use super::Backend;
+use crate::audit::model::Notes;
+use crate::error::AppError;
+
+/// The connection a unit of work runs on: pooled (reads, PostgreSQL writes) or owned by
+/// the writer task.
+pub(crate) enum Conn {
+    SqlitePooled(PoolConnection<Sqlite>),
+    SqliteOwned(SqliteConnection),
+    PgPooled(PoolConnection<Postgres>),
+    PgOwned(PgConnection),
+}
+
+pub(crate) enum Engine<'a> {
+    Sqlite(&'a mut SqliteConnection),
+    Postgres(&'a mut PgConnection),
+}
+
+impl Conn {
+    pub(crate) fn engine(&mut self) -> Engine<'_> {
+        match self {
+            Conn::SqlitePooled(c) => Engine::Sqlite(c),
+            Conn::SqliteOwned(c) => Engine::Sqlite(c),
+            Conn::PgPooled(c) => Engine::Postgres(c),
+            Conn::PgOwned(c) => Engine::Postgres(c),
+        }
+    }
+
+    fn backend(&self) -> Backend {
+        match self {
+            Conn::SqlitePooled(_) | Conn::SqliteOwned(_) => Backend::Sqlite,
+            Conn::PgPooled(_) | Conn::PgOwned(_) => Backend::Postgres,
+        }
+    }
+}
+
+/// A read-only unit of work. Store functions that only read take `&mut Tx`.
+pub struct Tx {
+    conn: Conn,
+    /// What the unit of work showed and did; one audit event when it ends.
+    notes: Notes,
+}
+
+/// A unit of work that may write. It derefs to [`Tx`], so every read works inside it.
+pub struct WriteTx(Tx);
+
+impl Deref for WriteTx {
+    type Target = Tx;
+    fn deref(&self) -> &Tx {
+        &self.0
+    }
+}
+
+impl DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut Tx {
+        &mut self.0
+    }
+}
+
+impl Tx {
+    pub(crate) fn new(conn: Conn) -> Tx {
+        Tx {
+            conn,
+            notes: Notes::default(),
+        }
+    }
+
+    pub(crate) fn into_parts(self) -> (Conn, Notes) {
+        (self.conn, self.notes)
+    }
+
+    pub(crate) fn conn(&mut self) -> &mut Conn {
+        &mut self.conn
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.conn.backend()
+    }
+
+    /// The audit notes of this unit of work (see `audit::model::Notes`).
+    pub fn notes(&mut self) -> &mut Notes {
+        &mut self.notes
+    }
+
+    pub(crate) fn take_notes(&mut self) -> Notes {
+        std::mem::take(&mut self.notes)
+    }
+
+    /// Runs one statement; the rows it changed. Private: only [`WriteTx`] exposes it.
+    async fn run(&mut self, sql: &str, args: &[Value]) -> Result<u64, AppError> {
+        Ok(match self.conn.engine() {
+            Engine::Sqlite(c) => bind::sqlite(sqlx::query(sql), args)
+                .execute(c)
+                .await?
+                .rows_affected(),
+            Engine::Postgres(c) => {
+                let sql = value::to_postgres_placeholders(sql);
+                bind::postgres(sqlx::query(&sql), args)
+                    .execute(c)
+                    .await?
+                    .rows_affected()
+            }
+        })
+    }
+
+    pub(crate) async fn run_script(&mut self, sql: &str) -> Result<(), AppError> {
+        use sqlx::Executor;
+        match self.conn.engine() {
+            Engine::Sqlite(c) => {
+                c.execute(sql).await?;
+            }
+            Engine::Postgres(c) => {
+                c.execute(sql).await?;
+            }
+        }
+        Ok(())
+    }
+
+    pub async fn fetch_all(&mut self, sql: &str, args: &[Value]) -> Result<Vec<Row>, AppError> {
+        match self.conn.engine() {
+            Engine::Sqlite(c) => {
+                let rows = bind::sqlite(sqlx::query(sql), args).fetch_all(c).await?;
+                bind::decode_sqlite(rows)
+            }
+            Engine::Postgres(c) => {
+                let sql = value::to_postgres_placeholders(sql);
+                let rows = bind::postgres(sqlx::query(&sql), args).fetch_all(c).await?;
+                bind::decode_postgres(rows)
+            }
+        }
+    }
+
+    pub async fn fetch_optional(
+        &mut self,
+        sql: &str,
+        args: &[Value],
+    ) -> Result<Option<Row>, AppError> {
+        Ok(self.fetch_all(sql, args).await?.into_iter().next())
+    }
+
+    pub async fn fetch_one(&mut self, sql: &str, args: &[Value]) -> Result<Row, AppError> {
+        self.fetch_optional(sql, args)
+            .await?
+            .ok_or_else(|| AppError::internal("expected one row, got none"))
+    }
+
+    /// `SELECT COUNT(*)`-style single integer.
+    pub async fn scalar_i64(&mut self, sql: &str, args: &[Value]) -> Result<i64, AppError> {
+        let row = self.fetch_one(sql, args).await?;
+        match row.values.first() {
+            Some(Value::Int(i)) => Ok(*i),
+            Some(Value::Null) => Ok(0),
+            Some(Value::Text(s)) => s
+                .parse()
+                .map_err(|_| AppError::internal("scalar is not an integer")),
+            Some(Value::Real(f)) => Ok(*f as i64),
+            None => Err(AppError::internal("scalar query returned no column")),
+        }
+    }
+}
+
+impl WriteTx {
+    pub(crate) fn new(conn: Conn) -> WriteTx {
+        WriteTx(Tx::new(conn))
+    }
+
+    pub(crate) fn into_parts(self) -> (Conn, Notes) {
+        self.0.into_parts()
+    }
+
+    /// Runs a statement; returns the number of rows it changed.
+    pub async fn execute(&mut self, sql: &str, args: &[Value]) -> Result<u64, AppError> {
+        self.0.run(sql, args).await
+    }
+
+    /// Runs a statement without parameters (several statements at once allowed).
+    pub async fn execute_script(&mut self, sql: &str) -> Result<(), AppError> {
+        self.0.run_script(sql).await
+    }
+
+    /// Inserts many rows with multi-row statements (bulk loads: demo, generator, imports).
+    pub async fn insert_many(
+        &mut self,
+        table: &str,
+        columns: &[&str],
+        rows: &[Vec<Value>],
+    ) -> Result<u64, AppError> {
+        if rows.is_empty() || columns.is_empty() {
+            return Ok(0);
+        }
+        // Stay under both engines' limits on bound parameters per statement.
+        let per_chunk = (30_000 / columns.len()).max(1);
+        let one = format!("({})", vec!["?"; columns.len()].join(","));
+        let mut n = 0;
+        for chunk in rows.chunks(per_chunk) {
+            let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(","));
+            let mut args = Vec::with_capacity(chunk.len() * columns.len());
+            for (i, r) in chunk.iter().enumerate() {
+                if r.len() != columns.len() {
+                    return Err(AppError::internal(format!(
+                        "insert_many: row has {} values for {} columns",
+                        r.len(),
+                        columns.len()
+                    )));
+                }
+                if i > 0 {
+                    sql.push(',');
+                }
+                sql.push_str(&one);
+                args.extend(r.iter().cloned());
+            }
+            n += self.execute(&sql, &args).await?;
+        }
+        Ok(n)
+    }
+}
