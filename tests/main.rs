@@ -12,5 +12,6 @@ mod health;
 mod imports;
 mod migrations;
 mod registry;
+mod resilience;
 mod units;
 mod validation;

@@ -404,7 +404,11 @@ pub async fn get_for_page(tx: &mut Tx, scope: &Scope, id: &str) -> AppResult<Hou
     Ok(h)
 }
 
-async fn village_for_write(tx: &mut Tx, scope: &Scope, village_id: &str) -> AppResult<units::Unit> {
+async fn village_for_write(
+    tx: &mut WriteTx,
+    scope: &Scope,
+    village_id: &str,
+) -> AppResult<units::Unit> {
     if village_id.trim().is_empty() {
         return Err(AppError::invalid("village_id", "Cần chọn thôn"));
     }
@@ -419,6 +423,15 @@ async fn village_for_write(tx: &mut Tx, scope: &Scope, village_id: &str) -> AppR
     }
     if !scope.can_keep_registry_at(&village.path) {
         return Err(AppError::Forbidden);
+    }
+    // Codes are given out as "the village's highest + 1": concurrent creates in one
+    // village take turns on its row (PostgreSQL; on SQLite the writer is alone).
+    if tx.backend() == crate::db::Backend::Postgres {
+        tx.fetch_optional(
+            "SELECT id FROM units WHERE id = ? FOR UPDATE",
+            &[village.id.clone().into()],
+        )
+        .await?;
     }
     Ok(village)
 }

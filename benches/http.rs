@@ -1,0 +1,716 @@
+//! Load benchmark over real HTTP: the release `danvan` binary as a child process, signed-in
+//! pages and a durable write at 8 and 64 concurrent connections, each compared with the
+//! cheapest page (`GET /login`, no session) measured in the same run.
+//!
+//!   cargo bench --bench http
+//!   DANVAN_BENCH_SECONDS=5 DANVAN_BENCH_SCENARIOS=trivial,member_home cargo bench --bench http
+//!   DANVAN_BENCH_DATABASE_URL=postgres://admin@host/postgres cargo bench --bench http
+//!   DANVAN_BENCH_SIZE=province cargo bench --bench http   # + 1,000,000 generated households
+//!
+//! `trivial` always runs, since every ratio is relative to it. Targets are printed, never
+//! asserted: timing depends on the machine. The run fails only when the server dies or
+//! signed-in pages stop answering 200 afterwards.
+
+#[path = "http/load.rs"]
+mod load;
+
+use std::fs::File;
+use std::net::{SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitCode, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use hyper::body::Bytes;
+use hyper::{Method, StatusCode};
+use load::{Load, MakeRequest, Outcome};
+
+const PASSWORD: &str = "bench-matkhau-2024";
+const MEMBER: &str = "dv.bangngang";
+const COMMITTEE: &str = "xa.luongbang";
+const CONNECTIONS: [usize; 2] = [8, 64];
+const PROVINCE_HOUSEHOLDS: &str = "1000000";
+const PROVINCE_COMMUNES: &str = "104";
+
+// Targets (printed only): read pages and the write against the trivial page at 64 connections.
+const READ_RATIO: f64 = 0.30;
+const WRITE_RATIO: f64 = 0.20;
+const READ_P99_MS: f64 = 20.0;
+
+fn env_or(name: &str, default: &str) -> String {
+    std::env::var(name)
+        .ok()
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| default.to_owned())
+}
+
+// ---------- the server process ----------
+
+struct Server {
+    child: Child,
+    addr: SocketAddr,
+    log: PathBuf,
+}
+
+fn free_port() -> SocketAddr {
+    let l = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
+    l.local_addr().expect("local addr")
+}
+
+fn danvan(data_dir: &Path, database_url: Option<&str>) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_danvan"));
+    cmd.arg("--data-dir").arg(data_dir);
+    match database_url {
+        Some(u) => cmd.env("DANVAN_DATABASE_URL", u),
+        None => cmd.env_remove("DANVAN_DATABASE_URL"),
+    };
+    cmd
+}
+
+impl Server {
+    /// `mode` is `demo` (seeds when empty) or `serve`.
+    fn start(mode: &str, data_dir: &Path, database_url: Option<&str>) -> Server {
+        let addr = free_port();
+        let log = data_dir.join(format!("server-{mode}.log"));
+        let out = File::create(&log).expect("server log");
+        let err = out.try_clone().expect("server log");
+        let child = danvan(data_dir, database_url)
+            .arg(mode)
+            .arg("--listen")
+            .arg(addr.to_string())
+            .env("DANVAN_DEMO_PASSWORD", PASSWORD)
+            .stdin(Stdio::null())
+            .stdout(out)
+            .stderr(err)
+            .spawn()
+            .expect("start danvan");
+        Server { child, addr, log }
+    }
+
+    fn alive(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
+    async fn wait_healthy(&mut self, http: &reqwest::Client) -> Result<(), String> {
+        let deadline = Instant::now() + Duration::from_secs(300);
+        while Instant::now() < deadline {
+            if !self.alive() {
+                return Err(format!("server exited; see {}", self.log.display()));
+            }
+            let url = format!("http://{}/healthz", self.addr);
+            if let Ok(r) = http.get(url).send().await {
+                if r.status() == StatusCode::OK {
+                    return Ok(());
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Err("server not healthy after 300 s".into())
+    }
+
+    /// A graceful stop (SIGTERM), then SIGKILL if it takes too long.
+    fn stop(&mut self) {
+        if !self.alive() {
+            return;
+        }
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.child.id().to_string())
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while Instant::now() < deadline && self.alive() {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+// ---------- signing in and reading pages ----------
+
+struct Session {
+    cookie: String,
+    csrf: String,
+}
+
+fn setup_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(load::REQUEST_TIMEOUT)
+        .build()
+        .expect("client")
+}
+
+async fn login(http: &reqwest::Client, base: &str, username: &str) -> Result<Session, String> {
+    let res = http
+        .post(format!("{base}/login"))
+        .form(&[
+            ("username", username),
+            ("password", PASSWORD),
+            ("next", "/"),
+        ])
+        .send()
+        .await
+        .map_err(|e| format!("login {username}: {e}"))?;
+    if res.status() != StatusCode::SEE_OTHER {
+        return Err(format!("login {username}: {}", res.status()));
+    }
+    let cookie = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.contains("session="))
+        .and_then(|v| v.split(';').next())
+        .ok_or_else(|| format!("login {username}: no session cookie"))?
+        .to_owned();
+    let mut s = Session {
+        cookie,
+        csrf: String::new(),
+    };
+    let page = get_page(http, base, "/account/tokens", &s).await?;
+    s.csrf = attr_after(&page, "name=\"_csrf\" value=\"")
+        .ok_or_else(|| format!("{username}: no CSRF token on /account/tokens"))?;
+    Ok(s)
+}
+
+async fn get_status(http: &reqwest::Client, base: &str, path: &str, s: &Session) -> String {
+    match http
+        .get(format!("{base}{path}"))
+        .header("cookie", &s.cookie)
+        .send()
+        .await
+    {
+        Ok(r) => r.status().as_u16().to_string(),
+        Err(e) => format!("error: {e}"),
+    }
+}
+
+async fn get_page(
+    http: &reqwest::Client,
+    base: &str,
+    path: &str,
+    s: &Session,
+) -> Result<String, String> {
+    let res = http
+        .get(format!("{base}{path}"))
+        .header("cookie", &s.cookie)
+        .send()
+        .await
+        .map_err(|e| format!("GET {path}: {e}"))?;
+    if res.status() != StatusCode::OK {
+        return Err(format!("GET {path}: {}", res.status()));
+    }
+    res.text().await.map_err(|e| format!("GET {path}: {e}"))
+}
+
+/// The text after `prefix` up to the next `"`.
+fn attr_after(html: &str, prefix: &str) -> Option<String> {
+    let rest = &html[html.find(prefix)? + prefix.len()..];
+    Some(unescape(&rest[..rest.find('"')?]))
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&quot;", "\"")
+        .replace("&#34;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// Ids of the `/households/{id}` links of a page, in order (not `new`).
+fn household_links(html: &str) -> Vec<String> {
+    html.split("href=\"/households/")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .filter(|id| *id != "new" && !id.contains('/') && !id.contains('?'))
+        .map(str::to_owned)
+        .collect()
+}
+
+fn attr(tag: &str, name: &str) -> Option<String> {
+    attr_after(tag, &format!(" {name}=\""))
+}
+
+/// Every field the browser would send for the first form posting to `action`: inputs
+/// (checkboxes only when checked) and the selected option of each select.
+fn form_fields(html: &str, action: &str) -> Vec<(String, String)> {
+    let start = html
+        .find(&format!("action=\"{action}\""))
+        .unwrap_or_default();
+    let form = &html[start..];
+    let form = &form[..form.find("</form>").unwrap_or(form.len())];
+    let mut fields = Vec::new();
+    let mut rest = form;
+    while let Some(i) = rest.find('<') {
+        rest = &rest[i..];
+        let end = rest.find('>').unwrap_or(rest.len());
+        let tag = &rest[..end];
+        if tag.starts_with("<input") {
+            let name = attr(tag, "name");
+            let kind = attr(tag, "type").unwrap_or_default();
+            let include = kind != "checkbox" || tag.contains(" checked");
+            if let (Some(n), true) = (name, include) {
+                fields.push((n, attr(tag, "value").unwrap_or_default()));
+            }
+        } else if tag.starts_with("<select") {
+            let close = rest.find("</select>").unwrap_or(rest.len());
+            let body = &rest[..close];
+            if let Some(n) = attr(tag, "name") {
+                let chosen = body
+                    .split("<option")
+                    .skip(1)
+                    .find(|o| o[..o.find('>').unwrap_or(o.len())].contains(" selected"))
+                    .or_else(|| body.split("<option").nth(1))
+                    .and_then(|o| attr(&o[..o.find('>').unwrap_or(o.len())], "value"));
+                fields.push((n, chosen.unwrap_or_default()));
+            }
+            rest = &rest[close..];
+            continue;
+        }
+        rest = &rest[end.min(rest.len())..];
+        if rest.is_empty() {
+            break;
+        }
+        rest = &rest[1..];
+    }
+    fields
+}
+
+// ---------- scenarios ----------
+
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Baseline,
+    Read,
+    Write,
+}
+
+struct Scenario {
+    name: &'static str,
+    kind: Kind,
+    expect: StatusCode,
+    make: MakeRequest,
+}
+
+struct Fixture {
+    member: Session,
+    committee: Session,
+    member_household: String,
+    edit_household: String,
+    edit_form: Vec<(String, String)>,
+}
+
+async fn fixture(http: &reqwest::Client, base: &str) -> Result<Fixture, String> {
+    let member = login(http, base, MEMBER).await?;
+    let committee = login(http, base, COMMITTEE).await?;
+    let home = get_page(http, base, "/", &member).await?;
+    let member_household = household_links(&home)
+        .into_iter()
+        .next()
+        .ok_or("the member's home page lists no household")?;
+    let list = get_page(http, base, "/households", &committee).await?;
+    let edit_household = household_links(&list)
+        .into_iter()
+        .find(|id| *id != member_household)
+        .ok_or("the committee's household list is empty")?;
+    let action = format!("/households/{edit_household}");
+    let page = get_page(http, base, &format!("{action}/edit"), &committee).await?;
+    let mut edit_form = form_fields(&page, &action);
+    edit_form.retain(|(k, _)| k != "_csrf");
+    if !edit_form.iter().any(|(k, _)| k == "house_no") {
+        return Err("the household edit form has no house_no field".into());
+    }
+    Ok(Fixture {
+        member,
+        committee,
+        member_household,
+        edit_household,
+        edit_form,
+    })
+}
+
+fn scenarios(addr: SocketAddr, fx: &Fixture) -> Vec<Scenario> {
+    let host = addr.to_string();
+    let get = |path: String, cookie: Option<String>| -> MakeRequest {
+        let host = host.clone();
+        Arc::new(move |_| load::request(&host, Method::GET, &path, cookie.as_deref(), None))
+    };
+    // Two bodies that differ in house_no, sent alternately so every write changes the row.
+    let bodies: Vec<Bytes> = ["101", "102"]
+        .iter()
+        .map(|house_no| {
+            let mut f = fx.edit_form.clone();
+            for (k, v) in f.iter_mut() {
+                if k == "house_no" {
+                    *v = (*house_no).to_owned();
+                }
+            }
+            f.push(("_csrf".into(), fx.committee.csrf.clone()));
+            Bytes::from(serde_urlencoded::to_string(&f).expect("form"))
+        })
+        .collect();
+    let write: MakeRequest = {
+        let host = host.clone();
+        let path = format!("/households/{}", fx.edit_household);
+        let cookie = fx.committee.cookie.clone();
+        Arc::new(move |n| {
+            let body = bodies[(n % 2) as usize].clone();
+            load::request(&host, Method::POST, &path, Some(&cookie), Some(body))
+        })
+    };
+    vec![
+        Scenario {
+            name: "trivial",
+            kind: Kind::Baseline,
+            expect: StatusCode::OK,
+            make: get("/login".into(), None),
+        },
+        Scenario {
+            name: "member_home",
+            kind: Kind::Read,
+            expect: StatusCode::OK,
+            make: get("/".into(), Some(fx.member.cookie.clone())),
+        },
+        Scenario {
+            name: "household_card",
+            kind: Kind::Read,
+            expect: StatusCode::OK,
+            make: get(
+                format!("/households/{}", fx.member_household),
+                Some(fx.member.cookie.clone()),
+            ),
+        },
+        Scenario {
+            name: "committee_list",
+            kind: Kind::Read,
+            expect: StatusCode::OK,
+            make: get("/households".into(), Some(fx.committee.cookie.clone())),
+        },
+        Scenario {
+            name: "household_edit",
+            kind: Kind::Write,
+            expect: StatusCode::SEE_OTHER,
+            make: write,
+        },
+    ]
+}
+
+// ---------- the report ----------
+
+struct Row {
+    name: &'static str,
+    kind: Kind,
+    connections: usize,
+    out: Outcome,
+    ratio: Option<f64>,
+}
+
+fn fmt_ms(v: Option<f64>) -> String {
+    v.map(|v| format!("{v:.2}")).unwrap_or_else(|| "–".into())
+}
+
+/// The verdict against the targets; the ratio and p99 targets apply at 64 connections.
+fn verdict(r: &Row) -> String {
+    let mut misses = Vec::new();
+    if r.out.errors > 0 {
+        misses.push(format!("{} errors", r.out.errors));
+    }
+    if r.connections == 64 && r.kind != Kind::Baseline {
+        let want = if r.kind == Kind::Write {
+            WRITE_RATIO
+        } else {
+            READ_RATIO
+        };
+        match r.ratio {
+            Some(x) if x >= want => {}
+            Some(x) => misses.push(format!("ratio {x:.3} < {want:.2}")),
+            None => misses.push("no ratio".into()),
+        }
+        if r.kind == Kind::Read {
+            match r.out.ms(0.99) {
+                Some(p) if p < READ_P99_MS => {}
+                Some(p) => misses.push(format!("p99 {p:.1} ≥ {READ_P99_MS} ms")),
+                None => misses.push("no answers".into()),
+            }
+        }
+    }
+    if misses.is_empty() {
+        "ok".into()
+    } else {
+        format!("MISS: {}", misses.join(", "))
+    }
+}
+
+fn print_table(title: &str, rows: &[Row]) {
+    println!("\n{title}");
+    println!(
+        "{:<16} {:>5} {:>9} {:>8} {:>8} {:>7} {:>7}  target",
+        "scenario", "conns", "req/s", "p50 ms", "p99 ms", "errors", "ratio"
+    );
+    for r in rows {
+        println!(
+            "{:<16} {:>5} {:>9.1} {:>8} {:>8} {:>7} {:>7}  {}",
+            r.name,
+            r.connections,
+            r.out.rps(),
+            fmt_ms(r.out.ms(0.5)),
+            fmt_ms(r.out.ms(0.99)),
+            r.out.errors,
+            r.ratio
+                .map(|x| format!("{x:.3}"))
+                .unwrap_or_else(|| "–".into()),
+            verdict(r),
+        );
+    }
+    for r in rows.iter().filter(|r| r.out.errors > 0) {
+        let kinds: Vec<String> = r
+            .out
+            .error_kinds
+            .iter()
+            .map(|(k, n)| format!("{k} ×{n}"))
+            .collect();
+        println!(
+            "  errors in {} @ {}: {}",
+            r.name,
+            r.connections,
+            kinds.join(", ")
+        );
+    }
+    println!(
+        "targets at 64 connections: read pages ≥ {READ_RATIO:.2} × trivial and p99 < {READ_P99_MS} ms, \
+         write ≥ {WRITE_RATIO:.2} ×; 0 errors everywhere (printed, not enforced)"
+    );
+}
+
+// ---------- one backend at one size ----------
+
+/// Runs the scenarios against a started server; `Err` when the server died or signed-in
+/// pages stopped answering 200.
+async fn suite(server: &mut Server, title: &str) -> Result<(), String> {
+    let http = setup_client();
+    let base = format!("http://{}", server.addr);
+    let fx = fixture(&http, &base).await?;
+    let seconds: f64 = env_or("DANVAN_BENCH_SECONDS", "8")
+        .parse()
+        .map_err(|_| "DANVAN_BENCH_SECONDS is not a number")?;
+    let wanted = env_or(
+        "DANVAN_BENCH_SCENARIOS",
+        "trivial,member_home,household_card,committee_list,household_edit",
+    );
+    let wanted: Vec<&str> = wanted.split(',').map(str::trim).collect();
+    let all = scenarios(server.addr, &fx);
+    let mut rows = Vec::new();
+    let mut died = false;
+    'levels: for connections in CONNECTIONS {
+        let mut baseline = None;
+        for s in &all {
+            if s.kind != Kind::Baseline && !wanted.contains(&s.name) {
+                continue;
+            }
+            let spec = Load {
+                connections,
+                warmup: Duration::from_secs(1),
+                measure: Duration::from_secs_f64(seconds),
+                expect: s.expect,
+            };
+            eprintln!("  {} @ {connections} …", s.name);
+            let out = load::run(server.addr, &spec, s.make.clone()).await;
+            if s.kind == Kind::Baseline {
+                baseline = Some(out.rps());
+            }
+            let ratio = baseline.filter(|b| *b > 0.0).map(|b| out.rps() / b);
+            rows.push(Row {
+                name: s.name,
+                kind: s.kind,
+                connections,
+                out,
+                ratio,
+            });
+            if !server.alive() {
+                died = true;
+                break 'levels;
+            }
+        }
+    }
+    print_table(title, &rows);
+
+    // Afterwards: do signed-in pages still work? Several times each, so that requests land
+    // on every pooled database connection.
+    let mut broken = Vec::new();
+    if died {
+        broken.push("the server process died".to_owned());
+    } else {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        for _ in 0..10 {
+            for (who, path, s) in [
+                ("member", "/", &fx.member),
+                ("committee", "/households", &fx.committee),
+            ] {
+                let status = get_status(&http, &base, path, s).await;
+                if status != "200" {
+                    broken.push(format!("{who} GET {path}: {status}"));
+                }
+            }
+        }
+        match http.get(format!("{base}/healthz")).send().await {
+            Ok(r) if r.status() == StatusCode::OK => {}
+            Ok(r) => println!("after the run: /healthz answers {}", r.status()),
+            Err(e) => println!("after the run: /healthz: {e}"),
+        }
+    }
+    if broken.is_empty() {
+        println!(
+            "after the run: signed-in pages answer 200 (10 × member /, 10 × committee /households)"
+        );
+    } else {
+        broken.dedup();
+        println!("after the run: {} failures, e.g.:", broken.len());
+        for b in broken.iter().take(5) {
+            println!("  {b}");
+        }
+    }
+    print_log_errors(&server.log);
+    if broken.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{title}: the server no longer serves signed-in pages"
+        ))
+    }
+}
+
+fn print_log_errors(log: &Path) {
+    let text = std::fs::read_to_string(log).unwrap_or_default();
+    let bad: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("ERROR") || l.contains("panicked"))
+        .collect();
+    println!("server log: {} lines with ERROR or panicked", bad.len());
+    for l in bad.iter().take(5) {
+        let short: String = l.chars().take(300).collect();
+        println!("  {short}");
+    }
+}
+
+async fn create_pg_database(admin: &str) -> Result<String, String> {
+    let name = format!(
+        "danvan_bench_{}",
+        danvan::clock::new_id().replace('-', "")[20..].to_owned()
+    );
+    let pool = sqlx::PgPool::connect(admin)
+        .await
+        .map_err(|e| format!("connect to {admin}: {e}"))?;
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&pool)
+        .await
+        .map_err(|e| format!("CREATE DATABASE: {e}"))?;
+    pool.close().await;
+    let (base, _) = admin
+        .rsplit_once('/')
+        .ok_or("the admin URL needs a /database part")?;
+    Ok(format!("{base}/{name}"))
+}
+
+async fn drop_pg_database(admin: &str, url: &str) {
+    let Some((_, name)) = url.rsplit_once('/') else {
+        return;
+    };
+    if let Ok(pool) = sqlx::PgPool::connect(admin).await {
+        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .execute(&pool)
+            .await;
+        pool.close().await;
+    }
+}
+
+async fn backend(name: &str, database_url: Option<&str>, province: bool) -> Result<(), String> {
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let http = setup_client();
+    let mut server = Server::start("demo", dir.path(), database_url);
+    let started = Instant::now();
+    server.wait_healthy(&http).await?;
+    eprintln!(
+        "{name}: demo ready in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    let size = if province {
+        server.stop();
+        let t = Instant::now();
+        let out = danvan(dir.path(), database_url)
+            .args(["generate", "--households", PROVINCE_HOUSEHOLDS])
+            .args(["--communes", PROVINCE_COMMUNES])
+            .output()
+            .map_err(|e| format!("danvan generate: {e}"))?;
+        if !out.status.success() {
+            return Err(format!(
+                "danvan generate failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+        println!(
+            "\n{name}: generated {PROVINCE_HOUSEHOLDS} households in {PROVINCE_COMMUNES} communes in {:.1} s ({})",
+            t.elapsed().as_secs_f64(),
+            String::from_utf8_lossy(&out.stdout).trim()
+        );
+        server = Server::start("serve", dir.path(), database_url);
+        server.wait_healthy(&http).await?;
+        format!("province size (demo + {PROVINCE_HOUSEHOLDS} generated households)")
+    } else {
+        "demo size".to_owned()
+    };
+    let title = format!(
+        "{name}, {size}: {} s per scenario after 1 s warm-up",
+        env_or("DANVAN_BENCH_SECONDS", "8")
+    );
+    let result = suite(&mut server, &title).await;
+    server.stop();
+    result
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let province = match env_or("DANVAN_BENCH_SIZE", "demo").as_str() {
+        "demo" => false,
+        "province" => true,
+        other => {
+            eprintln!("DANVAN_BENCH_SIZE must be demo or province, not {other}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut failed = false;
+    if let Err(e) = backend("SQLite", None, province).await {
+        eprintln!("SQLite: {e}");
+        failed = true;
+    }
+    if let Ok(admin) = std::env::var("DANVAN_BENCH_DATABASE_URL") {
+        if !admin.is_empty() {
+            match create_pg_database(&admin).await {
+                Ok(url) => {
+                    if let Err(e) = backend("PostgreSQL", Some(&url), province).await {
+                        eprintln!("PostgreSQL: {e}");
+                        failed = true;
+                    }
+                    drop_pg_database(&admin, &url).await;
+                }
+                Err(e) => {
+                    eprintln!("PostgreSQL: {e}");
+                    failed = true;
+                }
+            }
+        }
+    }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
