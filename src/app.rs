@@ -19,11 +19,14 @@ use crate::db::Db;
 pub use crate::state::AppState;
 use crate::{assignment, audit, auth, imports, people, units, web};
 
-/// Who may reach a route at all; the handler narrows further by scope.
+/// Who may reach a route at all; the store narrows further by the session's scope.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
     Public,
+    /// Any signed-in user.
     SignedIn,
+    /// Signed-in users holding one of these roles somewhere (`auth::roles::admits`).
+    Roles(&'static [crate::auth::Role]),
 }
 
 /// One route of the application: the access-matrix test walks this list.
@@ -46,7 +49,18 @@ impl Routes {
         T: 'static,
     {
         let filter = MethodFilter::try_from(method.clone()).unwrap_or(MethodFilter::GET);
-        self.router = self.router.route(path, on(filter, handler));
+        let route = match access {
+            // The route carries its rule; the Session extractor enforces it.
+            Access::Roles(roles) => on(filter, handler).route_layer(middleware::from_fn(
+                move |mut req: axum::extract::Request, next: middleware::Next| async move {
+                    req.extensions_mut()
+                        .insert(crate::auth::session::Admits(roles));
+                    next.run(req).await
+                },
+            )),
+            Access::Public | Access::SignedIn => on(filter, handler),
+        };
+        self.router = self.router.route(path, route);
         self.specs.push(RouteSpec {
             method,
             path,
@@ -57,7 +71,8 @@ impl Routes {
 }
 
 fn routes() -> Routes {
-    use Access::{Public, SignedIn};
+    use crate::auth::roles::admits;
+    use Access::{Public, Roles, SignedIn};
     use Method as M;
     Routes {
         router: Router::new(),
@@ -84,278 +99,363 @@ fn routes() -> Routes {
         SignedIn,
         auth::pages::token_revoke,
     )
-    .add(M::GET, "/admin/users", SignedIn, auth::pages::users)
-    .add(M::POST, "/admin/users", SignedIn, auth::pages::user_create)
+    .add(
+        M::GET,
+        "/admin/users",
+        Roles(admits::ADMINS),
+        auth::pages::users,
+    )
+    .add(
+        M::POST,
+        "/admin/users",
+        Roles(admits::ADMINS),
+        auth::pages::user_create,
+    )
     .add(
         M::POST,
         "/admin/users/{id}/disable",
-        SignedIn,
+        Roles(admits::ADMINS),
         auth::pages::user_disable,
     )
-    .add(M::GET, "/units", SignedIn, units::pages::index)
-    .add(M::GET, "/units/{id}", SignedIn, units::pages::show)
+    .add(M::GET, "/units", Roles(admits::STAFF), units::pages::index)
+    .add(
+        M::GET,
+        "/units/{id}",
+        Roles(admits::STAFF),
+        units::pages::show,
+    )
     .add(
         M::POST,
         "/units/{id}/villages",
-        SignedIn,
+        Roles(admits::VILLAGE_MAKERS),
         units::pages::add_village,
     )
     .add(
         M::GET,
         "/households",
-        SignedIn,
+        Roles(admits::KEEPERS),
         people::pages::households_list,
     )
     .add(
         M::POST,
         "/households",
-        SignedIn,
+        Roles(admits::KEEPERS),
         people::pages::household_create,
     )
     .add(
         M::GET,
         "/households/new",
-        SignedIn,
+        Roles(admits::KEEPERS),
         people::pages::household_new,
     )
     .add(
         M::GET,
         "/households/{id}",
-        SignedIn,
+        Roles(admits::HOUSEHOLD_READERS),
         people::pages::household_show,
     )
     .add(
         M::POST,
         "/households/{id}",
-        SignedIn,
+        Roles(admits::KEEPERS),
         people::pages::household_update,
     )
     .add(
         M::GET,
         "/households/{id}/edit",
-        SignedIn,
+        Roles(admits::KEEPERS),
         people::pages::household_edit,
     )
     .add(
         M::POST,
         "/households/{id}/status",
-        SignedIn,
+        Roles(admits::KEEPERS),
         people::pages::household_status,
     )
-    .add(M::GET, "/members", SignedIn, people::pages::members_list)
-    .add(M::POST, "/members", SignedIn, people::pages::member_create)
-    .add(M::GET, "/members/new", SignedIn, people::pages::member_new)
+    .add(
+        M::GET,
+        "/members",
+        Roles(admits::KEEPERS),
+        people::pages::members_list,
+    )
+    .add(
+        M::POST,
+        "/members",
+        Roles(admits::KEEPERS),
+        people::pages::member_create,
+    )
+    .add(
+        M::GET,
+        "/members/new",
+        Roles(admits::KEEPERS),
+        people::pages::member_new,
+    )
     .add(
         M::GET,
         "/members/{id}",
-        SignedIn,
+        Roles(admits::KEEPERS),
         people::pages::member_show,
     )
     .add(
         M::POST,
         "/members/{id}",
-        SignedIn,
+        Roles(admits::KEEPERS),
         people::pages::member_update,
     )
     .add(
         M::GET,
         "/members/{id}/edit",
-        SignedIn,
+        Roles(admits::KEEPERS),
         people::pages::member_edit,
     )
     .add(
         M::POST,
         "/members/{id}/status",
-        SignedIn,
+        Roles(admits::KEEPERS),
         people::pages::member_status,
     )
-    .add(M::GET, "/cells", SignedIn, people::pages::cells_list)
-    .add(M::POST, "/cells", SignedIn, people::pages::cell_create)
-    .add(M::GET, "/audit", SignedIn, audit::pages::list)
+    .add(
+        M::GET,
+        "/cells",
+        Roles(admits::KEEPERS),
+        people::pages::cells_list,
+    )
+    .add(
+        M::POST,
+        "/cells",
+        Roles(admits::KEEPERS),
+        people::pages::cell_create,
+    )
+    .add(
+        M::GET,
+        "/audit",
+        Roles(admits::AUDITORS),
+        audit::pages::list,
+    )
     .add(M::GET, "/api/v1/openapi.json", Public, openapi_json)
     .add(M::GET, "/api/v1/me", SignedIn, auth::api::me)
-    .add(M::GET, "/api/v1/units", SignedIn, units::api::list)
-    .add(M::GET, "/api/v1/units/{id}", SignedIn, units::api::get)
+    .add(
+        M::GET,
+        "/api/v1/units",
+        Roles(admits::STAFF),
+        units::api::list,
+    )
+    .add(
+        M::GET,
+        "/api/v1/units/{id}",
+        Roles(admits::STAFF),
+        units::api::get,
+    )
     .add(
         M::POST,
         "/api/v1/units/{id}/villages",
-        SignedIn,
+        Roles(admits::VILLAGE_MAKERS),
         units::api::add_village,
     )
     .add(
         M::GET,
         "/api/v1/households",
-        SignedIn,
+        Roles(admits::KEEPERS),
         people::api::list_households,
     )
     .add(
         M::POST,
         "/api/v1/households",
-        SignedIn,
+        Roles(admits::KEEPERS),
         people::api::create_household,
     )
     .add(
         M::GET,
         "/api/v1/households/{id}",
-        SignedIn,
+        Roles(admits::KEEPERS),
         people::api::get_household,
     )
     .add(
         M::PATCH,
         "/api/v1/households/{id}",
-        SignedIn,
+        Roles(admits::KEEPERS),
         people::api::update_household,
     )
     .add(
         M::POST,
         "/api/v1/households/{id}/status",
-        SignedIn,
+        Roles(admits::KEEPERS),
         people::api::household_status,
     )
     .add(
         M::GET,
         "/api/v1/members",
-        SignedIn,
+        Roles(admits::KEEPERS),
         people::api::list_members,
     )
     .add(
         M::POST,
         "/api/v1/members",
-        SignedIn,
+        Roles(admits::KEEPERS),
         people::api::create_member,
     )
     .add(
         M::GET,
         "/api/v1/members/{id}",
-        SignedIn,
+        Roles(admits::KEEPERS),
         people::api::get_member,
     )
     .add(
         M::PATCH,
         "/api/v1/members/{id}",
-        SignedIn,
+        Roles(admits::KEEPERS),
         people::api::update_member,
     )
-    .add(M::GET, "/api/v1/cells", SignedIn, people::api::list_cells)
-    .add(M::POST, "/api/v1/cells", SignedIn, people::api::create_cell)
-    .add(M::GET, "/api/v1/audit", SignedIn, audit::pages::api_list)
+    .add(
+        M::GET,
+        "/api/v1/cells",
+        Roles(admits::KEEPERS),
+        people::api::list_cells,
+    )
+    .add(
+        M::POST,
+        "/api/v1/cells",
+        Roles(admits::KEEPERS),
+        people::api::create_cell,
+    )
+    .add(
+        M::GET,
+        "/api/v1/audit",
+        Roles(admits::AUDITORS),
+        audit::pages::api_list,
+    )
     // assignment (issue 4)
-    .add(M::GET, "/assignment", SignedIn, assignment::pages::index)
+    .add(
+        M::GET,
+        "/assignment",
+        Roles(admits::KEEPERS),
+        assignment::pages::index,
+    )
     .add(
         M::GET,
         "/assignment/mine",
-        SignedIn,
+        Roles(admits::MEMBERS),
         assignment::pages::mine,
     )
     .add(
         M::GET,
         "/assignment/villages/{id}",
-        SignedIn,
+        Roles(admits::KEEPERS),
         assignment::pages::village,
     )
     .add(
         M::POST,
         "/assignment/villages/{id}/draft",
-        SignedIn,
+        Roles(admits::KEEPERS),
         assignment::pages::draft,
     )
     .add(
         M::GET,
         "/assignment/plans/{id}",
-        SignedIn,
+        Roles(admits::KEEPERS),
         assignment::pages::plan,
     )
     .add(
         M::POST,
         "/assignment/plans/{id}/move",
-        SignedIn,
+        Roles(admits::KEEPERS),
         assignment::pages::move_pair,
     )
     .add(
         M::POST,
         "/assignment/plans/{id}/lock",
-        SignedIn,
+        Roles(admits::KEEPERS),
         assignment::pages::lock,
     )
     .add(
         M::POST,
         "/assignment/plans/{id}/submit",
-        SignedIn,
+        Roles(admits::KEEPERS),
         assignment::pages::submit,
     )
     .add(
         M::POST,
         "/assignment/plans/{id}/approve",
-        SignedIn,
+        Roles(admits::COMMITTEE),
         assignment::pages::approve,
     )
     .add(
         M::POST,
         "/assignment/plans/{id}/return",
-        SignedIn,
+        Roles(admits::COMMITTEE),
         assignment::pages::return_plan,
     )
     .add(
         M::GET,
         "/assignment/plans/{id}/list.docx",
-        SignedIn,
+        Roles(admits::KEEPERS),
         assignment::pages::docx,
     )
     .add(
         M::GET,
         "/assignment/plans/{id}/list.xlsx",
-        SignedIn,
+        Roles(admits::KEEPERS),
         assignment::pages::xlsx,
     )
     .add(
         M::GET,
         "/assignment/plans/{id}/cards/{member_id}",
-        SignedIn,
+        Roles(admits::KEEPERS),
         assignment::pages::card,
     )
     .add(
         M::POST,
         "/assignment/communes/{id}/capacity",
-        SignedIn,
+        Roles(admits::COMMITTEE),
         assignment::pages::commune_capacity,
     )
     // imports and exports (issue 3)
-    .add(M::GET, "/imports", SignedIn, imports::pages::index)
+    .add(
+        M::GET,
+        "/imports",
+        Roles(admits::KEEPERS),
+        imports::pages::index,
+    )
     .add(
         M::POST,
         "/imports",
-        SignedIn,
+        Roles(admits::KEEPERS),
         imports::pages::upload.layer(DefaultBodyLimit::max(imports::pages::UPLOAD_LIMIT)),
     )
     .add(
         M::GET,
         "/imports/template/{file}",
-        SignedIn,
+        Roles(admits::KEEPERS),
         imports::pages::template,
     )
-    .add(M::GET, "/imports/{id}", SignedIn, imports::pages::show)
+    .add(
+        M::GET,
+        "/imports/{id}",
+        Roles(admits::KEEPERS),
+        imports::pages::show,
+    )
     .add(
         M::POST,
         "/imports/{id}/apply",
-        SignedIn,
+        Roles(admits::KEEPERS),
         imports::pages::apply,
     )
     .add(
         M::GET,
         "/imports/{id}/rejected.xlsx",
-        SignedIn,
+        Roles(admits::KEEPERS),
         imports::pages::rejected,
     )
     .add(
         M::GET,
         "/exports/households.xlsx",
-        SignedIn,
+        Roles(admits::KEEPERS),
         imports::pages::export_households,
     )
     .add(
         M::GET,
         "/exports/members.xlsx",
-        SignedIn,
+        Roles(admits::KEEPERS),
         imports::pages::export_members,
     )
 }

@@ -20,14 +20,6 @@ use crate::web::extract::CsrfForm;
 use crate::web::i18n::Lang;
 use crate::web::layout::{page, Chrome};
 
-fn require_keeper(s: &Session) -> AppResult<()> {
-    if s.scope.keeps_registry() {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
 /// "1.234 m" or empty.
 fn metres(d: &Option<i64>) -> String {
     d.map(|m| format!("{} m", crate::web::format::number(m)))
@@ -47,7 +39,6 @@ struct IndexPage {
 }
 
 pub async fn index(State(st): State<AppState>, s: Session, lang: Lang) -> AppResult<Response> {
-    require_keeper(&s)?;
     let scope = s.scope.clone();
     let (rows, alerts, communes) = st
         .db
@@ -147,7 +138,6 @@ pub async fn village(
     lang: Lang,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    require_keeper(&s)?;
     village_page(&st, &s, lang, &id, String::new()).await
 }
 
@@ -176,7 +166,6 @@ pub async fn commune_capacity(
         session: s,
         form: f,
     } = form;
-    require_keeper(&s)?;
     let capacity = parse_capacity(&f.capacity)?.ok_or_else(|| {
         AppError::invalid("capacity", "Cần nhập số hộ tối đa mỗi đảng viên phụ trách")
     })?;
@@ -198,7 +187,6 @@ pub async fn draft(
         session: s,
         form: f,
     } = form;
-    require_keeper(&s)?;
     let capacity = parse_capacity(&f.capacity)?;
     let (scope, vid) = (s.scope.clone(), id.clone());
     let drafted = st
@@ -257,7 +245,6 @@ pub async fn plan(
     lang: Lang,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    require_keeper(&s)?;
     let d = plan_detail(&st, &s, id).await?;
     let groups = d.groups();
     let warnings = d.warnings();
@@ -322,7 +309,6 @@ pub async fn move_pair(
         session: s,
         form: f,
     } = form;
-    require_keeper(&s)?;
     let (scope, pid, form) = (s.scope.clone(), id.clone(), f.clone());
     st.db
         .write(move |tx| {
@@ -352,7 +338,6 @@ pub async fn lock(
         session: s,
         form: f,
     } = form;
-    require_keeper(&s)?;
     let (scope, pid, form) = (s.scope.clone(), id.clone(), f.clone());
     st.db
         .write(move |tx| {
@@ -376,7 +361,6 @@ pub async fn submit(
     form: CsrfForm<Empty>,
 ) -> AppResult<Response> {
     let s = form.session;
-    require_keeper(&s)?;
     let (scope, pid) = (s.scope.clone(), id.clone());
     st.db
         .write(move |tx| Box::pin(async move { store::submit(tx, &scope, &pid).await.map(|_| ()) }))
@@ -390,7 +374,6 @@ pub async fn approve(
     form: CsrfForm<Empty>,
 ) -> AppResult<Response> {
     let s = form.session;
-    require_keeper(&s)?;
     let (scope, pid) = (s.scope.clone(), id.clone());
     st.db
         .write(move |tx| {
@@ -415,7 +398,6 @@ pub async fn return_plan(
         session: s,
         form: f,
     } = form;
-    require_keeper(&s)?;
     let (scope, pid, form) = (s.scope.clone(), id.clone(), f.clone());
     st.db
         .write(move |tx| {
@@ -476,7 +458,6 @@ pub async fn docx(
     s: Session,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    require_keeper(&s)?;
     let d = plan_detail(&st, &s, id).await?;
     let groups = d.groups();
     let bytes = render_docx::render(&render_docx::ListDoc {
@@ -498,7 +479,6 @@ pub async fn xlsx(
     s: Session,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    require_keeper(&s)?;
     let d = plan_detail(&st, &s, id).await?;
     let groups = d.groups();
     let bytes = render_xlsx::render(&render_xlsx::ListBook {
@@ -534,7 +514,6 @@ pub async fn card(
     lang: Lang,
     Path((id, member_id)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    require_keeper(&s)?;
     let scope = s.scope.clone();
     let (d, member, pairs) = st
         .db

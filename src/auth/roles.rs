@@ -87,3 +87,32 @@ impl Role {
         !matches!(self, Role::Citizen)
     }
 }
+
+/// Who a route admits, declared with the route (see `app::routes`); the [`crate::auth::Session`]
+/// extractor refuses everyone else before the handler runs.
+pub mod admits {
+    use super::Role;
+
+    /// Every signed-in role but the household's own (their portal comes later).
+    pub const STAFF: &[Role] = &[
+        Role::Member,
+        Role::CellSecretary,
+        Role::CommuneCommittee,
+        Role::AgencyHandler,
+        Role::Supervisor,
+        Role::FrontReviewer,
+        Role::Auditor,
+        Role::Admin,
+    ];
+    /// Keepers of the registries: the village cell secretary and the commune committee.
+    pub const KEEPERS: &[Role] = &[Role::CellSecretary, Role::CommuneCommittee];
+    /// A household's page: its keepers, and the member it is assigned to.
+    pub const HOUSEHOLD_READERS: &[Role] =
+        &[Role::Member, Role::CellSecretary, Role::CommuneCommittee];
+    pub const COMMITTEE: &[Role] = &[Role::CommuneCommittee];
+    /// Villages are created by the commune committee (or the administrator).
+    pub const VILLAGE_MAKERS: &[Role] = &[Role::CommuneCommittee, Role::Admin];
+    pub const MEMBERS: &[Role] = &[Role::Member];
+    pub const AUDITORS: &[Role] = &[Role::Auditor];
+    pub const ADMINS: &[Role] = &[Role::Admin];
+}

@@ -13,6 +13,10 @@ use crate::db::{Tx, Value, WriteTx};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
+/// The roles a route admits, put on the request by the route itself (`app::routes`).
+#[derive(Debug, Clone, Copy)]
+pub struct Admits(pub &'static [Role]);
+
 /// A signed-in user, from the session cookie (pages) or a personal access token (API).
 #[derive(Debug, Clone)]
 pub struct Session {
@@ -98,11 +102,17 @@ pub async fn load_scope(tx: &mut Tx, user_id: &str) -> AppResult<Scope> {
         )
         .await?
         .ok_or(AppError::Unauthorized)?;
+    scope_of(tx, &user).await
+}
+
+/// The scope of a user row (`id`, `username`, `display_name`, `member_id`): its grants.
+async fn scope_of(tx: &mut Tx, user: &crate::db::Row) -> AppResult<Scope> {
+    let user_id = user.str("id")?;
     let rows = tx
         .fetch_all(
             "SELECT g.role, g.unit_id, u.path, u.kind, u.name FROM grants g JOIN units u ON u.id = g.unit_id \
              WHERE g.user_id = ? ORDER BY g.created_at, g.id",
-            &[user_id.into()],
+            &[user_id.clone().into()],
         )
         .await?;
     let mut grants = Vec::with_capacity(rows.len());
@@ -118,7 +128,7 @@ pub async fn load_scope(tx: &mut Tx, user_id: &str) -> AppResult<Scope> {
         }
     }
     Ok(Scope {
-        user_id: user.str("id")?,
+        user_id,
         username: user.str("username")?,
         display_name: user.str("display_name")?,
         member_id: user.opt_str("member_id")?,
@@ -144,8 +154,8 @@ async fn from_cookie(state: &AppState, token: &str) -> AppResult<Session> {
             Box::pin(async move {
                 let row = tx
                     .fetch_optional(
-                        "SELECT s.user_id, s.csrf_token, s.created_at, s.last_seen_at FROM sessions s \
-                         JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND u.disabled = 0",
+                        "SELECT s.csrf_token, s.created_at, s.last_seen_at, u.id, u.username, u.display_name, u.member_id \
+                         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND u.disabled = 0",
                         &[Value::from(&key)],
                     )
                     .await?
@@ -154,7 +164,8 @@ async fn from_cookie(state: &AppState, token: &str) -> AppResult<Session> {
                 if last_seen < idle_limit || row.str("created_at")? < absolute_limit {
                     return Ok(Found::Expired);
                 }
-                let scope = load_scope(tx, &row.str("user_id")?).await?;
+                // One statement for the session and its user, one for the grants.
+                let scope = scope_of(tx, &row).await?;
                 let session = Session {
                     scope,
                     csrf: row.str("csrf_token")?,
@@ -247,7 +258,15 @@ impl FromRequestParts<AppState> for Session {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
+        let admits = parts.extensions.get::<Admits>().copied();
+        let admitted = |s: &Session| match admits {
+            Some(Admits(roles)) if !roles.iter().any(|r| s.scope.has_role(*r)) => {
+                Err(AppError::Forbidden)
+            }
+            _ => Ok(()),
+        };
         if let Some(s) = parts.extensions.get::<Session>() {
+            admitted(s)?;
             return Ok(s.clone());
         }
         let bearer = parts
@@ -277,6 +296,7 @@ impl FromRequestParts<AppState> for Session {
             s
         };
         parts.extensions.insert(session.clone());
+        admitted(&session)?;
         Ok(session)
     }
 }

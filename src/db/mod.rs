@@ -255,6 +255,7 @@ impl Db {
                 let (send, answer) = oneshot::channel();
                 let job = Job {
                     route,
+                    savepoint: true,
                     run: Box::new(move |tx| {
                         Box::pin(async move {
                             let result = f(tx).await;
@@ -318,6 +319,7 @@ impl Db {
         let (send, answer) = oneshot::channel();
         let job = Job {
             route,
+            savepoint: false,
             run: Box::new(move |tx| {
                 Box::pin(async move {
                     *tx.notes() = notes;

@@ -43,6 +43,9 @@ pub(crate) struct Outcome {
 pub(crate) struct Job {
     pub run: JobFn,
     pub route: Arc<str>,
+    /// Jobs that cannot fail half way (a read's audit notes, no SQL of their own) need
+    /// no savepoint of their own.
+    pub savepoint: bool,
 }
 
 enum Msg {
@@ -235,10 +238,12 @@ impl Task {
         let mut events = Vec::new();
         let n = group.len();
         for job in group {
-            if let Err(e) = self.exec("SAVEPOINT job").await {
-                tracing::error!(error = %e, "writer could not open a savepoint");
-                self.abort_group(answers, e).await;
-                return;
+            if job.savepoint {
+                if let Err(e) = self.exec("SAVEPOINT job").await {
+                    tracing::error!(error = %e, "writer could not open a savepoint");
+                    self.abort_group(answers, e).await;
+                    return;
+                }
             }
             let Some(mut tx) = self.take_tx() else {
                 return;
@@ -252,12 +257,15 @@ impl Task {
                     false
                 }
             };
-            let end = if keep {
-                "RELEASE job"
-            } else {
-                "ROLLBACK TO job; RELEASE job"
+            let end = match (job.savepoint, keep) {
+                (false, _) => None,
+                (true, true) => Some("RELEASE job"),
+                (true, false) => Some("ROLLBACK TO job; RELEASE job"),
             };
-            if let Err(e) = self.exec(end).await {
+            if let Some(Err(e)) = match end {
+                Some(sql) => Some(self.exec(sql).await),
+                None => None,
+            } {
                 tracing::error!(error = %e, "writer could not end a savepoint");
                 if let Ok(o) = outcome {
                     answers.push(o.answer);

@@ -11,7 +11,7 @@ use super::households::{self, Household, HouseholdForm, HouseholdInput};
 use super::list::ListQuery;
 use super::members::{self, Member, MemberForm, MemberInput};
 use crate::auth::Session;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::state::AppState;
 use crate::web::extract::{ApiJson, Q};
 use crate::web::idempotency::{self, IdempotencyKey};
@@ -39,14 +39,6 @@ pub struct StatusInput {
     pub status: String,
 }
 
-fn require_registry(s: &Session) -> AppResult<()> {
-    if s.scope.keeps_registry() {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
 #[utoipa::path(get, path = "/api/v1/households", params(ListQuery), tag = "registry",
     responses((status = 200, body = HouseholdPage)))]
 pub async fn list_households(
@@ -54,7 +46,6 @@ pub async fn list_households(
     s: Session,
     Q(q): Q<ListQuery>,
 ) -> AppResult<Json<HouseholdPage>> {
-    require_registry(&s)?;
     let (page, per_page) = (q.page(), q.limit());
     let p = st
         .db
@@ -76,7 +67,6 @@ pub async fn create_household(
     key: Option<Extension<IdempotencyKey>>,
     ApiJson(input): ApiJson<HouseholdInput>,
 ) -> AppResult<Response> {
-    require_registry(&s)?;
     let mut form = HouseholdForm::default();
     input.apply(&mut form);
     let (secret, cid_on) = (st.secret.clone(), st.config.citizen_id_enabled);
@@ -99,7 +89,6 @@ pub async fn get_household(
     s: Session,
     Path(id): Path<String>,
 ) -> AppResult<Json<Household>> {
-    require_registry(&s)?;
     let h = st
         .db
         .read(move |tx| Box::pin(async move { households::get(tx, &s.scope, &id).await }))
@@ -115,7 +104,6 @@ pub async fn update_household(
     Path(id): Path<String>,
     ApiJson(input): ApiJson<HouseholdInput>,
 ) -> AppResult<Json<Household>> {
-    require_registry(&s)?;
     let (secret, cid_on) = (st.secret.clone(), st.config.citizen_id_enabled);
     let h = st
         .db
@@ -139,7 +127,6 @@ pub async fn household_status(
     Path(id): Path<String>,
     ApiJson(input): ApiJson<StatusInput>,
 ) -> AppResult<Response> {
-    require_registry(&s)?;
     let scope = s.scope.clone();
     idempotency::once(&st.db, &s, key.map(|k| k.0), StatusCode::OK, move |tx| {
         Box::pin(async move { households::set_status(tx, &scope, &id, &input.status).await })
@@ -153,7 +140,6 @@ pub async fn list_members(
     s: Session,
     Q(q): Q<ListQuery>,
 ) -> AppResult<Json<MemberPage>> {
-    require_registry(&s)?;
     let (page, per_page) = (q.page(), q.limit());
     let p = st
         .db
@@ -175,7 +161,6 @@ pub async fn create_member(
     key: Option<Extension<IdempotencyKey>>,
     ApiJson(input): ApiJson<MemberInput>,
 ) -> AppResult<Response> {
-    require_registry(&s)?;
     let mut form = MemberForm::default();
     input.apply(&mut form);
     let (secret, cid_on) = (st.secret.clone(), st.config.citizen_id_enabled);
@@ -198,7 +183,6 @@ pub async fn get_member(
     s: Session,
     Path(id): Path<String>,
 ) -> AppResult<Json<Member>> {
-    require_registry(&s)?;
     let m = st
         .db
         .read(move |tx| Box::pin(async move { members::get(tx, &s.scope, &id).await }))
@@ -213,7 +197,6 @@ pub async fn update_member(
     Path(id): Path<String>,
     ApiJson(input): ApiJson<MemberInput>,
 ) -> AppResult<Json<Member>> {
-    require_registry(&s)?;
     let (secret, cid_on) = (st.secret.clone(), st.config.citizen_id_enabled);
     let m = st
         .db
@@ -230,7 +213,6 @@ pub async fn update_member(
 
 #[utoipa::path(get, path = "/api/v1/cells", tag = "registry", responses((status = 200, body = [Cell])))]
 pub async fn list_cells(State(st): State<AppState>, s: Session) -> AppResult<Json<Vec<Cell>>> {
-    require_registry(&s)?;
     let c = st
         .db
         .read(move |tx| Box::pin(async move { cells::list(tx, &s.scope).await }))
@@ -245,7 +227,6 @@ pub async fn create_cell(
     key: Option<Extension<IdempotencyKey>>,
     ApiJson(input): ApiJson<CellInput>,
 ) -> AppResult<Response> {
-    require_registry(&s)?;
     let scope = s.scope.clone();
     let form = CellForm {
         village_id: input.village_id,

@@ -18,14 +18,6 @@ use crate::web::extract::{CsrfForm, Q};
 use crate::web::i18n::Lang;
 use crate::web::layout::{page, page_with_status, Chrome};
 
-fn require_registry(s: &Session) -> AppResult<()> {
-    if s.scope.keeps_registry() {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
 fn field_error(errors: &[FieldError], field: &str) -> String {
     errors
         .iter()
@@ -69,7 +61,6 @@ pub async fn households_list(
     lang: Lang,
     Q(q): Q<ListQuery>,
 ) -> AppResult<Response> {
-    require_registry(&s)?;
     let (scope, query) = (s.scope.clone(), q.clone());
     let (villages, result) = st
         .db
@@ -152,7 +143,6 @@ pub async fn household_new(
     s: Session,
     lang: Lang,
 ) -> AppResult<Response> {
-    require_registry(&s)?;
     household_form(
         &st,
         &s,
@@ -173,7 +163,6 @@ pub async fn household_create(
         session: s,
         form: f,
     } = form;
-    require_registry(&s)?;
     let (scope, form, secret, cid_on) = (
         s.scope.clone(),
         f.clone(),
@@ -211,11 +200,7 @@ pub async fn household_show(
     lang: Lang,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    // A member may open the households assigned to them (assignment, issue 4).
-    let member = s.scope.member_id.is_some() && s.scope.has_role(crate::auth::Role::Member);
-    if !s.scope.keeps_registry() && !member {
-        return Err(AppError::Forbidden);
-    }
+    // Keepers, and a member for the households assigned to them (the store's scope).
     let scope = s.scope.clone();
     let (h, history) = st
         .db
@@ -242,7 +227,6 @@ pub async fn household_edit(
     lang: Lang,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    require_registry(&s)?;
     let (scope, hid) = (s.scope.clone(), id.clone());
     let h = st
         .db
@@ -269,7 +253,6 @@ pub async fn household_update(
         session: s,
         form: f,
     } = form;
-    require_registry(&s)?;
     let (scope, hid, form, secret, cid_on) = (
         s.scope.clone(),
         id.clone(),
@@ -308,7 +291,6 @@ pub async fn household_status(
         session: s,
         form: f,
     } = form;
-    require_registry(&s)?;
     let (scope, hid) = (s.scope.clone(), id.clone());
     st.db
         .write(move |tx| {
@@ -346,7 +328,6 @@ pub async fn members_list(
     lang: Lang,
     Q(q): Q<ListQuery>,
 ) -> AppResult<Response> {
-    require_registry(&s)?;
     let (scope, query) = (s.scope.clone(), q.clone());
     let (villages, result) = st
         .db
@@ -432,7 +413,6 @@ async fn member_form(
 }
 
 pub async fn member_new(State(st): State<AppState>, s: Session, lang: Lang) -> AppResult<Response> {
-    require_registry(&s)?;
     member_form(
         &st,
         &s,
@@ -453,7 +433,6 @@ pub async fn member_create(
         session: s,
         form: f,
     } = form;
-    require_registry(&s)?;
     let (scope, form, secret, cid_on) = (
         s.scope.clone(),
         f.clone(),
@@ -494,7 +473,6 @@ pub async fn member_show(
     lang: Lang,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    require_registry(&s)?;
     let scope = s.scope.clone();
     let m = st
         .db
@@ -512,7 +490,6 @@ pub async fn member_edit(
     lang: Lang,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    require_registry(&s)?;
     let (scope, mid) = (s.scope.clone(), id.clone());
     let m = st
         .db
@@ -539,7 +516,6 @@ pub async fn member_update(
         session: s,
         form: f,
     } = form;
-    require_registry(&s)?;
     let (scope, mid, form, secret, cid_on) = (
         s.scope.clone(),
         id.clone(),
@@ -571,7 +547,6 @@ pub async fn member_status(
         session: s,
         form: f,
     } = form;
-    require_registry(&s)?;
     let (scope, mid) = (s.scope.clone(), id.clone());
     st.db
         .write(move |tx| {
@@ -634,7 +609,6 @@ async fn cells_page(
 }
 
 pub async fn cells_list(State(st): State<AppState>, s: Session, lang: Lang) -> AppResult<Response> {
-    require_registry(&s)?;
     cells_page(&st, &s, lang, CellForm::default(), Vec::new()).await
 }
 
@@ -647,7 +621,6 @@ pub async fn cell_create(
         session: s,
         form: f,
     } = form;
-    require_registry(&s)?;
     let (scope, form) = (s.scope.clone(), f.clone());
     let created = st
         .db
