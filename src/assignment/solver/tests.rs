@@ -1,5 +1,5 @@
 //! Unit tests for edge cases; the property test against an independent
-//! Kuhn–Munkres oracle lives in `solver_proptest.rs`.
+//! Kuhn–Munkres oracle lives in `tests/proptests.rs`.
 
 use super::*;
 use std::collections::HashMap;
@@ -517,5 +517,4 @@ fn greedy_is_never_better() {
     assert!(g.total_cost >= s.total_cost);
 }
 
-#[path = "solver_proptest.rs"]
 mod proptests;

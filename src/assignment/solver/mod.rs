@@ -21,11 +21,8 @@
 
 use std::fmt;
 
-#[path = "flow.rs"]
 mod flow;
-#[path = "geo.rs"]
 mod geo;
-#[path = "prep.rs"]
 mod prep;
 
 use prep::Prep;
@@ -377,5 +374,4 @@ pub fn greedy_nearest(p: &Problem) -> Plan {
 }
 
 #[cfg(test)]
-#[path = "solver_tests.rs"]
 mod tests;
