@@ -60,6 +60,112 @@ impl Status {
     pub fn editable(self) -> bool {
         matches!(self, Status::Draft | Status::Returned)
     }
+
+    /// The workflow: what `action` makes of a plan in this status, or why it cannot.
+    /// The store persists what this decides; it never decides on its own.
+    pub fn apply(self, action: PlanAction) -> Result<Status, Refusal> {
+        use PlanAction as A;
+        use Status as S;
+        match (self, action) {
+            (S::Draft | S::Returned, A::Edit) => Ok(self),
+            (S::Draft | S::Returned, A::Submit) => Ok(S::Submitted),
+            (S::Submitted, A::Approve) => Ok(S::Approved),
+            (S::Submitted, A::Return) => Ok(S::Returned),
+            (S::Approved | S::Draft | S::Returned, A::Supersede) => Ok(S::Superseded),
+            _ => Err(Refusal { from: self, action }),
+        }
+    }
+}
+
+/// What someone does to a plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlanAction {
+    /// Move a household or lock a pair.
+    Edit,
+    Submit,
+    Approve,
+    Return,
+    /// A newer version takes its place.
+    Supersede,
+}
+
+/// A transition the workflow does not allow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Refusal {
+    pub from: Status,
+    pub action: PlanAction,
+}
+
+impl Refusal {
+    /// What the person reads, in Vietnamese, naming the plan's version.
+    pub fn message(&self, version: i64) -> String {
+        let status = self.from.label_vi();
+        match self.action {
+            PlanAction::Approve => format!(
+                "Chỉ duyệt được danh sách đang chờ duyệt (phiên bản {version} đang ở trạng thái \"{status}\")."
+            ),
+            PlanAction::Return => format!(
+                "Chỉ trả lại được danh sách đang chờ duyệt (phiên bản {version} đang ở trạng thái \"{status}\")."
+            ),
+            PlanAction::Edit | PlanAction::Submit | PlanAction::Supersede => format!(
+                "Danh sách phiên bản {version} đang ở trạng thái \"{status}\", không sửa được. Hãy lập danh sách mới."
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod workflow_tests {
+    use super::{PlanAction as A, Status as S};
+
+    const ALL: [S; 5] = [
+        S::Draft,
+        S::Submitted,
+        S::Approved,
+        S::Returned,
+        S::Superseded,
+    ];
+
+    #[test]
+    fn the_path_of_a_plan() {
+        let s = S::Draft.apply(A::Edit).unwrap();
+        let s = s.apply(A::Submit).unwrap();
+        assert_eq!(s, S::Submitted);
+        assert_eq!(s.apply(A::Return), Ok(S::Returned));
+        let s = S::Returned
+            .apply(A::Submit)
+            .unwrap()
+            .apply(A::Approve)
+            .unwrap();
+        assert_eq!(s, S::Approved);
+        assert_eq!(s.apply(A::Supersede), Ok(S::Superseded));
+    }
+
+    #[test]
+    fn only_drafts_and_returned_plans_change_by_hand() {
+        for s in ALL {
+            assert_eq!(s.apply(A::Edit).is_ok(), s.editable(), "{s:?}");
+            assert_eq!(s.apply(A::Submit).is_ok(), s.editable(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn only_a_submitted_plan_is_decided() {
+        for s in ALL {
+            for a in [A::Approve, A::Return] {
+                assert_eq!(s.apply(a).is_ok(), s == S::Submitted, "{s:?} {a:?}");
+            }
+        }
+        let refusal = S::Approved.apply(A::Approve).unwrap_err();
+        assert!(refusal.message(3).contains("phiên bản 3"));
+    }
+
+    #[test]
+    fn nothing_leaves_superseded() {
+        for a in [A::Edit, A::Submit, A::Approve, A::Return, A::Supersede] {
+            assert!(S::Superseded.apply(a).is_err(), "{a:?}");
+        }
+    }
 }
 
 /// Reason code stored with a pair when the secretary moved it by hand.

@@ -22,7 +22,7 @@ pub use write::*;
 use std::collections::{HashMap, HashSet};
 
 use super::model::{
-    self, Alert, HistoryRow, HouseholdBrief, MemberBrief, PairView, PlanHead, Status,
+    self, Alert, HistoryRow, HouseholdBrief, MemberBrief, PairView, PlanAction, PlanHead, Status,
     DEFAULT_CAPACITY, MAX_CAPACITY, REASON_MANUAL,
 };
 use super::solver::{self, GeoPoint};

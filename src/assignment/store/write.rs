@@ -192,12 +192,11 @@ async fn refresh_totals(tx: &mut WriteTx, plan: &PlanHead) -> AppResult<()> {
     Ok(())
 }
 
-fn not_editable(plan: &PlanHead) -> AppError {
-    AppError::Conflict(format!(
-        "Danh sách phiên bản {} đang ở trạng thái \"{}\", không sửa được. Hãy lập danh sách mới.",
-        plan.version,
-        plan.status.label_vi()
-    ))
+/// The plan's next status under `action`, or the workflow's refusal as a conflict.
+fn next_status(plan: &PlanHead, action: PlanAction) -> AppResult<Status> {
+    plan.status
+        .apply(action)
+        .map_err(|r| AppError::Conflict(r.message(plan.version)))
 }
 
 fn log_change(
@@ -228,9 +227,7 @@ pub async fn move_pair(
     member_id: &str,
 ) -> AppResult<()> {
     let (plan, _) = plan_for(tx, scope, plan_id, Need::Draft).await?;
-    if !plan.status.editable() {
-        return Err(not_editable(&plan));
-    }
+    next_status(&plan, PlanAction::Edit)?;
     let h = tx
         .fetch_optional(
             "SELECT latitude, longitude FROM households WHERE id = ? AND village_id = ? AND status = 'active'",
@@ -286,9 +283,7 @@ pub async fn set_lock(
     locked: bool,
 ) -> AppResult<()> {
     let (plan, _) = plan_for(tx, scope, plan_id, Need::Draft).await?;
-    if !plan.status.editable() {
-        return Err(not_editable(&plan));
-    }
+    next_status(&plan, PlanAction::Edit)?;
     let n = tx
         .execute(
             "UPDATE assignment_pairs SET locked = ? WHERE plan_id = ? AND household_id = ?",
@@ -322,13 +317,11 @@ pub async fn set_lock(
 
 pub async fn submit(tx: &mut WriteTx, scope: &Scope, plan_id: &str) -> AppResult<PlanHead> {
     let (plan, _) = plan_for(tx, scope, plan_id, Need::Draft).await?;
-    if !plan.status.editable() {
-        return Err(not_editable(&plan));
-    }
+    let to = next_status(&plan, PlanAction::Submit)?;
     let now = clock::now();
     tx.execute(
-        "UPDATE assignment_plans SET status = 'submitted', submitted_by = ?, submitted_at = ?, updated_at = ? WHERE id = ?",
-        &[scope.user_id.clone().into(), now.clone().into(), now.into(), plan_id.into()],
+        "UPDATE assignment_plans SET status = ?, submitted_by = ?, submitted_at = ?, updated_at = ? WHERE id = ?",
+        &[to.code().into(), scope.user_id.clone().into(), now.clone().into(), now.into(), plan_id.into()],
     )
     .await?;
     log_change(
@@ -344,18 +337,12 @@ pub async fn submit(tx: &mut WriteTx, scope: &Scope, plan_id: &str) -> AppResult
 /// Approves a submitted plan: it becomes the one in force; the previous one is superseded.
 pub async fn approve(tx: &mut WriteTx, scope: &Scope, plan_id: &str) -> AppResult<PlanHead> {
     let (plan, _) = plan_for(tx, scope, plan_id, Need::Decide).await?;
-    if plan.status != Status::Submitted {
-        return Err(AppError::Conflict(format!(
-            "Chỉ duyệt được danh sách đang chờ duyệt (phiên bản {} đang ở trạng thái \"{}\").",
-            plan.version,
-            plan.status.label_vi()
-        )));
-    }
+    let to = next_status(&plan, PlanAction::Approve)?;
     let now = clock::now();
     supersede_approved(tx, &plan.village_id, &plan.id, &now).await?;
     tx.execute(
-        "UPDATE assignment_plans SET status = 'approved', decided_by = ?, decided_at = ?, approved_at = ?, updated_at = ? WHERE id = ?",
-        &[scope.user_id.clone().into(), now.clone().into(), now.clone().into(), now.into(), plan_id.into()],
+        "UPDATE assignment_plans SET status = ?, decided_by = ?, decided_at = ?, approved_at = ?, updated_at = ? WHERE id = ?",
+        &[to.code().into(), scope.user_id.clone().into(), now.clone().into(), now.clone().into(), now.into(), plan_id.into()],
     )
     .await?;
     log_change(
@@ -383,17 +370,11 @@ pub async fn return_plan(
             "Cần ghi lý do trả lại (tối đa 1.000 ký tự) để chi bộ biết cần sửa gì",
         ));
     }
-    if plan.status != Status::Submitted {
-        return Err(AppError::Conflict(format!(
-            "Chỉ trả lại được danh sách đang chờ duyệt (phiên bản {} đang ở trạng thái \"{}\").",
-            plan.version,
-            plan.status.label_vi()
-        )));
-    }
+    let to = next_status(&plan, PlanAction::Return)?;
     let now = clock::now();
     tx.execute(
-        "UPDATE assignment_plans SET status = 'returned', decided_by = ?, decided_at = ?, return_reason = ?, updated_at = ? WHERE id = ?",
-        &[scope.user_id.clone().into(), now.clone().into(), reason.into(), now.into(), plan_id.into()],
+        "UPDATE assignment_plans SET status = ?, decided_by = ?, decided_at = ?, return_reason = ?, updated_at = ? WHERE id = ?",
+        &[to.code().into(), scope.user_id.clone().into(), now.clone().into(), reason.into(), now.into(), plan_id.into()],
     )
     .await?;
     // The reason is free text: it stays in the plan, not in the log.
