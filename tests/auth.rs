@@ -296,3 +296,45 @@ async fn language_switch(b: Backend) {
         "{page}"
     );
 }
+
+both!(
+    password_reset_ends_sessions_and_tokens,
+    password_reset_ends_sessions_and_tokens
+);
+async fn password_reset_ends_sessions_and_tokens(b: Backend) {
+    let app = common::spawn(b).await;
+    let c = app.login("bt.luonghoi").await;
+    let page = c
+        .post_form("/account/tokens", &[("name", "Điện thoại")])
+        .await
+        .text()
+        .await
+        .unwrap();
+    let start = page.find("dv_").expect("token shown once");
+    let token: String = page[start..]
+        .chars()
+        .take_while(|ch| ch.is_ascii_alphanumeric() || *ch == '_' || *ch == '-')
+        .collect();
+    let api = common::new_http();
+    let me = |t: String| {
+        let api = api.clone();
+        let url = app.url("/api/v1/me");
+        async move { api.get(url).bearer_auth(t).send().await.unwrap().status() }
+    };
+    assert_eq!(me(token.clone()).await, StatusCode::OK);
+    let out = app.cli(&[
+        "user",
+        "reset-password",
+        "bt.luonghoi",
+        "--password",
+        "mat-khau-moi-2026",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("khóa API"));
+    assert_eq!(me(token).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(c.get("/").await.status(), StatusCode::SEE_OTHER);
+}

@@ -133,6 +133,18 @@ pub async fn grant(
     Ok(())
 }
 
+/// Ends the user's sessions and revokes their API tokens.
+async fn end_every_way_in(tx: &mut WriteTx, user_id: &str) -> AppResult<()> {
+    tx.execute("DELETE FROM sessions WHERE user_id = ?", &[user_id.into()])
+        .await?;
+    tx.execute(
+        "UPDATE api_tokens SET revoked = 1 WHERE user_id = ?",
+        &[user_id.into()],
+    )
+    .await?;
+    Ok(())
+}
+
 /// Disables a user and ends all their sessions and tokens at once.
 pub async fn disable(tx: &mut WriteTx, actor: &str, user_id: &str) -> AppResult<()> {
     let n = tx
@@ -144,13 +156,7 @@ pub async fn disable(tx: &mut WriteTx, actor: &str, user_id: &str) -> AppResult<
     if n == 0 {
         return Err(AppError::NotFound);
     }
-    tx.execute("DELETE FROM sessions WHERE user_id = ?", &[user_id.into()])
-        .await?;
-    tx.execute(
-        "UPDATE api_tokens SET revoked = 1 WHERE user_id = ?",
-        &[user_id.into()],
-    )
-    .await?;
+    end_every_way_in(tx, user_id).await?;
     audit::did_as(
         tx,
         &audit::Actor::named(actor),
@@ -179,14 +185,8 @@ pub async fn reset_password(
         ],
     )
     .await?;
-    tx.execute("DELETE FROM sessions WHERE user_id = ?", &[user_id.into()])
-        .await?;
-    // A new password ends every way in that the old one opened: sessions and API tokens.
-    tx.execute(
-        "UPDATE api_tokens SET revoked = 1 WHERE user_id = ?",
-        &[user_id.into()],
-    )
-    .await?;
+    // A new password ends every way in that the old one opened.
+    end_every_way_in(tx, user_id).await?;
     audit::did_as(
         tx,
         &audit::Actor::named(actor),
