@@ -9,7 +9,6 @@
 use std::path::Path;
 use std::time::Instant;
 
-use danvan::auth::scope::Grant;
 use danvan::auth::{Role, Scope};
 use danvan::config::Config;
 use danvan::db::Db;
@@ -87,19 +86,7 @@ fn vm_hwm_mb() -> f64 {
 }
 
 fn committee(unit: &units::Unit) -> Scope {
-    Scope {
-        user_id: "bench".into(),
-        username: "bench".into(),
-        display_name: "bench".into(),
-        member_id: None,
-        grants: vec![Grant {
-            role: Role::CommuneCommittee,
-            unit_id: unit.id.clone(),
-            unit_path: unit.path.clone(),
-            unit_kind: unit.kind.clone(),
-            unit_name: unit.name.clone(),
-        }],
-    }
+    Scope::unsafe_system_at("bench", Role::CommuneCommittee, unit)
 }
 
 /// Imports `file` into a new village; returns (seconds, rows written).

@@ -6,7 +6,7 @@ use std::io::Read;
 
 use crate::both;
 use crate::common::{self, Backend, TestApp};
-use danvan::auth::scope::{Grant, Scope};
+use danvan::auth::scope::Scope;
 use danvan::auth::Role;
 use reqwest::StatusCode;
 
@@ -26,28 +26,13 @@ fn plan_id_from(location: &str) -> String {
 }
 
 /// A commune-committee scope for calling store functions directly.
-fn committee_scope() -> Scope {
-    Scope {
-        user_id: "test".into(),
-        username: "test".into(),
-        display_name: "test".into(),
-        member_id: None,
-        grants: vec![Grant {
-            role: Role::CommuneCommittee,
-            unit_id: "c-12280".into(),
-            unit_path: String::new(),
-            unit_kind: "commune".into(),
-            unit_name: "Xã Lương Bằng".into(),
-        }],
-    }
-}
-
 async fn commune_scope(app: &TestApp) -> Scope {
-    let mut s = committee_scope();
-    s.grants[0].unit_path = app
-        .one_str("SELECT path FROM units WHERE id = 'c-12280'", &[])
-        .await;
-    s
+    let commune = app
+        .db
+        .read(|tx| Box::pin(async move { danvan::units::store::get(tx, "c-12280").await }))
+        .await
+        .expect("pilot commune");
+    Scope::unsafe_system_at("test", Role::CommuneCommittee, &commune)
 }
 
 both!(demo_villages_start_with_an_approved_plan, demo_plans);

@@ -1,7 +1,6 @@
 //! Import and export (issue 3): fixtures written by an independent writer
 //! (tests/fixtures/make_fixtures.py, openpyxl/xlwt), each on both engines.
 
-use danvan::auth::scope::Grant;
 use danvan::auth::{Role, Scope};
 use danvan::imports::limits::Limits;
 use danvan::imports::store::{self, Kind, Options, Outcome};
@@ -17,19 +16,7 @@ fn fixture(name: &str) -> Vec<u8> {
 }
 
 fn committee(unit: &units::Unit) -> Scope {
-    Scope {
-        user_id: "test-committee".into(),
-        username: "test".into(),
-        display_name: "Test".into(),
-        member_id: None,
-        grants: vec![Grant {
-            role: Role::CommuneCommittee,
-            unit_id: unit.id.clone(),
-            unit_path: unit.path.clone(),
-            unit_kind: unit.kind.clone(),
-            unit_name: unit.name.clone(),
-        }],
-    }
+    Scope::unsafe_system_at("test", Role::CommuneCommittee, unit)
 }
 
 async fn commune(app: &TestApp) -> units::Unit {

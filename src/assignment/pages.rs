@@ -47,7 +47,7 @@ pub async fn index(State(st): State<AppState>, s: Session, lang: Lang) -> AppRes
                 let rows = store::overview(tx, &scope).await?;
                 let alerts = store::alerts(tx, &scope).await?;
                 let mut communes = Vec::new();
-                for g in &scope.grants {
+                for g in scope.grants() {
                     if g.role == Role::CommuneCommittee && g.unit_kind == "commune" {
                         let cap = store::commune_capacity(tx, &g.unit_id).await?;
                         communes.push((g.unit_id.clone(), g.unit_name.clone(), cap));
@@ -567,7 +567,7 @@ pub async fn mine(State(st): State<AppState>, s: Session, lang: Lang) -> AppResu
     let member = pairs
         .first()
         .map(|p| p.member_name.clone())
-        .unwrap_or_else(|| s.scope.display_name.clone());
+        .unwrap_or_else(|| s.scope.display_name().to_owned());
     page(&CardPage {
         c: Chrome::new(lang, &s, lang.t("my_households")),
         village: String::new(),

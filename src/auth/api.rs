@@ -23,9 +23,9 @@ pub struct MeGrant {
 #[utoipa::path(get, path = "/api/v1/me", tag = "auth", responses((status = 200, body = Me)))]
 pub async fn me(s: Session) -> Json<Me> {
     Json(Me {
-        user_id: s.scope.user_id.clone(),
-        username: s.scope.username.clone(),
-        display_name: s.scope.display_name.clone(),
+        user_id: s.scope.user_id().to_owned(),
+        username: s.scope.username().to_owned(),
+        display_name: s.scope.display_name().to_owned(),
         grants: s
             .scope
             .grants

@@ -206,7 +206,7 @@ pub async fn logout(
 ) -> AppResult<Response> {
     let token =
         session::cookie_value_str(&headers, st.config.session_cookie_name()).map(str::to_owned);
-    let uid = form.session.scope.user_id.clone();
+    let uid = form.session.scope.user_id().to_owned();
     st.db
         .write(move |tx| {
             Box::pin(async move {
@@ -333,7 +333,7 @@ pub async fn home(State(st): State<AppState>, s: Session, lang: Lang) -> AppResu
     };
     let rollout = rollout(&st, &s).await?;
     let alerts = crate::assignment::pages::home_alerts(&st, &s).await?;
-    let mine = if s.scope.member_id.is_some() && s.scope.has_role(crate::auth::Role::Member) {
+    let mine = if s.scope.member_id().is_some() && s.scope.has_role(crate::auth::Role::Member) {
         let scope = s.scope.clone();
         let pairs = st
             .db
@@ -419,7 +419,7 @@ async fn tokens_page(
     lang: Lang,
     new_secret: String,
 ) -> AppResult<Response> {
-    let user = s.scope.user_id.clone();
+    let user = s.scope.user_id().to_owned();
     let tokens = st
         .db
         .read(move |tx| Box::pin(async move { store::list_tokens(tx, &user).await }))
@@ -447,7 +447,7 @@ pub async fn token_create(
     form: CsrfForm<TokenForm>,
 ) -> AppResult<Response> {
     let s = form.session;
-    let (user, name) = (s.scope.user_id.clone(), form.form.name);
+    let (user, name) = (s.scope.user_id().to_owned(), form.form.name);
     let secret = st
         .db
         .write(move |tx| Box::pin(async move { store::create_token(tx, &user, &name).await }))
@@ -460,7 +460,7 @@ pub async fn token_revoke(
     Path(id): Path<String>,
     form: CsrfForm<Empty>,
 ) -> AppResult<Response> {
-    let user = form.session.scope.user_id.clone();
+    let user = form.session.scope.user_id().to_owned();
     st.db
         .write(move |tx| Box::pin(async move { store::revoke_token(tx, &user, &id).await }))
         .await?;
@@ -508,7 +508,7 @@ async fn users_page(
         users,
         roles,
         message,
-        me: s.scope.user_id.clone(),
+        me: s.scope.user_id().to_owned(),
     })
 }
 
@@ -555,7 +555,7 @@ pub async fn user_create(
         form: f,
     } = form;
     let role = Role::parse(&f.role).ok_or_else(|| AppError::invalid("role", "Chọn vai trò"))?;
-    let actor = s.scope.user_id.clone();
+    let actor = s.scope.user_id().to_owned();
     let (unit_ref, username, display, pass) = (
         f.unit.clone(),
         f.username.clone(),
@@ -581,12 +581,12 @@ pub async fn user_disable(
     Path(id): Path<String>,
     form: CsrfForm<Empty>,
 ) -> AppResult<Response> {
-    if id == form.session.scope.user_id {
+    if id == form.session.scope.user_id() {
         return Err(AppError::BadRequest(
             "Không thể tự khóa tài khoản của mình".into(),
         ));
     }
-    let actor = form.session.scope.user_id.clone();
+    let actor = form.session.scope.user_id().to_owned();
     st.db
         .write(move |tx| Box::pin(async move { store::disable(tx, &actor, &id).await }))
         .await?;

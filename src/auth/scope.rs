@@ -16,13 +16,17 @@ pub struct Grant {
     pub unit_name: String,
 }
 
+/// The handle to people's records: store functions on personal data take one. Its fields
+/// are private: it is built from a session (`auth::session`), or, for the CLI, the demo
+/// and tests, by an explicit `Scope::unsafe_system…` whose actions the log names
+/// `system:<what>`.
 #[derive(Debug, Clone)]
 pub struct Scope {
-    pub user_id: String,
-    pub username: String,
-    pub display_name: String,
-    pub member_id: Option<String>,
-    pub grants: Vec<Grant>,
+    pub(super) user_id: String,
+    pub(super) username: String,
+    pub(super) display_name: String,
+    pub(super) member_id: Option<String>,
+    pub(super) grants: Vec<Grant>,
 }
 
 impl Scope {
@@ -44,6 +48,41 @@ impl Scope {
             member_id: None,
             grants: Vec::new(),
         }
+    }
+
+    /// The system acting at one unit with one role (imports from the CLI, tests of store
+    /// functions). Logged as `system:<what>`.
+    pub fn unsafe_system_at(what: &str, role: Role, unit: &crate::units::store::Unit) -> Scope {
+        let mut s = Scope::unsafe_system(what);
+        s.grants.push(Grant {
+            role,
+            unit_id: unit.id.clone(),
+            unit_path: unit.path.clone(),
+            unit_kind: unit.kind.clone(),
+            unit_name: unit.name.clone(),
+        });
+        s
+    }
+
+    pub fn user_id(&self) -> &str {
+        &self.user_id
+    }
+
+    pub fn username(&self) -> &str {
+        &self.username
+    }
+
+    pub fn display_name(&self) -> &str {
+        &self.display_name
+    }
+
+    /// The member record of a Party member's account.
+    pub fn member_id(&self) -> Option<&str> {
+        self.member_id.as_deref()
+    }
+
+    pub fn grants(&self) -> &[Grant] {
+        &self.grants
     }
 
     pub fn has_role(&self, role: Role) -> bool {

@@ -4,26 +4,13 @@ use std::path::Path;
 
 use super::limits::Limits;
 use super::store::{self, Kind, Options, Outcome};
-use crate::auth::scope::Grant;
 use crate::auth::{Role, Scope};
 use crate::db::Db;
 
 /// The console operator already holds the database; the import still runs through a
 /// scope, as the committee of the unit named on the command line.
 fn console_scope(unit: &crate::units::store::Unit) -> Scope {
-    Scope {
-        user_id: "cli".into(),
-        username: "cli".into(),
-        display_name: "Dòng lệnh".into(),
-        member_id: None,
-        grants: vec![Grant {
-            role: Role::CommuneCommittee,
-            unit_id: unit.id.clone(),
-            unit_path: unit.path.clone(),
-            unit_kind: unit.kind.clone(),
-            unit_name: unit.name.clone(),
-        }],
-    }
+    Scope::unsafe_system_at("cli-import", Role::CommuneCommittee, unit)
 }
 
 pub fn sha256(bytes: &[u8]) -> String {

@@ -32,7 +32,7 @@ const KEEP_HOURS: i64 = 24;
 /// Units the user may import into: their villages, and communes where they sit on the committee.
 async fn targets(tx: &mut Tx, scope: &Scope) -> AppResult<Vec<Unit>> {
     let mut out = Vec::new();
-    for g in &scope.grants {
+    for g in scope.grants() {
         if g.role == Role::CommuneCommittee && g.unit_kind == "commune" {
             out.push(units::get(tx, &g.unit_id).await?);
         }
@@ -121,7 +121,7 @@ pub async fn upload(
         .collect();
     let row: Vec<crate::db::Value> = vec![
         id.clone().into(),
-        s.scope.user_id.clone().into(),
+        s.scope.user_id().to_owned().into(),
         kind.code().into(),
         unit.id.into(),
         name.into(),
@@ -176,7 +176,7 @@ async fn batch(tx: &mut Tx, scope: &Scope, id: &str) -> AppResult<Batch> {
         .fetch_optional(
             "SELECT id, kind, unit_id, file_name, sha256, content, applied_at, outcome FROM import_batches \
              WHERE id = ? AND user_id = ? AND expires_at > ?",
-            &[id.into(), scope.user_id.clone().into(), clock::now().into()],
+            &[id.into(), scope.user_id().to_owned().into(), clock::now().into()],
         )
         .await?
         .ok_or(AppError::NotFound)?;
@@ -401,7 +401,7 @@ pub struct UnitQuery {
 async fn export_unit(tx: &mut Tx, scope: &Scope, q: &UnitQuery) -> AppResult<Unit> {
     let id = if q.unit.is_empty() {
         scope
-            .grants
+            .grants()
             .iter()
             .find(|g| g.role.keeps_registry())
             .map(|g| g.unit_id.clone())

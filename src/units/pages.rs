@@ -30,7 +30,7 @@ impl UnitsIndex {
 /// The user's own units first (with their children); an admin starts at the country.
 pub async fn index(State(st): State<AppState>, s: Session, lang: Lang) -> AppResult<Response> {
     let mut ids: Vec<String> = Vec::new();
-    for g in &s.scope.grants {
+    for g in s.scope.grants() {
         if !ids.contains(&g.unit_id) {
             ids.push(g.unit_id.clone());
         }
@@ -92,7 +92,7 @@ pub async fn show(
                     let to = store::lineage(tx, &id, false).await?;
                     // Counts are aggregates, shown only inside the user's own units.
                     let in_scope = scope
-                        .grants
+                        .grants()
                         .iter()
                         .any(|g| u.path.starts_with(&g.unit_path));
                     let counts = if in_scope {

@@ -83,7 +83,7 @@ where
     T: Serialize + Send + 'static,
     F: for<'t> FnOnce(&'t mut WriteTx) -> BoxFuture<'t, AppResult<T>> + Send + 'static,
 {
-    let user = session.scope.user_id.clone();
+    let user = session.scope.user_id().to_owned();
     let (status, body, replay) = db
         .write(move |tx| {
             Box::pin(async move {

@@ -64,7 +64,7 @@ impl Chrome {
             });
         }
         // assignment (issue 4): a member's scope is the households assigned to them.
-        if s.member_id.is_some() && s.has_role(Role::Member) {
+        if s.member_id().is_some() && s.has_role(Role::Member) {
             nav.push(NavItem {
                 href: "/assignment/mine",
                 label: lang.t("my_households"),
@@ -95,7 +95,7 @@ impl Chrome {
         Chrome {
             lang,
             title: title.to_owned(),
-            user: Some(s.display_name.clone()),
+            user: Some(s.display_name().to_owned()),
             nav,
             csrf: session.csrf.clone(),
         }

@@ -6,10 +6,7 @@ use super::*;
 /// SQL keeping `household_col` to households assigned to the scope's member in an approved
 /// plan: the whole of a member's registry scope (DESIGN.md §1). `None` for non-members.
 pub fn assigned_filter(scope: &Scope, household_col: &str) -> Option<(String, Vec<Value>)> {
-    let member = scope
-        .member_id
-        .as_ref()
-        .filter(|_| scope.has_role(Role::Member))?;
+    let member = scope.member_id().filter(|_| scope.has_role(Role::Member))?;
     Some((
         format!(
             "{household_col} IN (SELECT p.household_id FROM assignment_pairs p JOIN assignment_plans a ON a.id = p.plan_id \
@@ -25,7 +22,7 @@ pub async fn mine(tx: &mut Tx, scope: &Scope) -> AppResult<Vec<PairView>> {
         return Err(AppError::Forbidden);
     };
     let mut args = args;
-    args.extend(scope.member_id.clone().map(Value::from));
+    args.extend(scope.member_id().map(Value::from));
     let rows = tx
         .fetch_all(
             &format!(
@@ -43,7 +40,7 @@ pub async fn mine(tx: &mut Tx, scope: &Scope) -> AppResult<Vec<PairView>> {
     let commune = tx
         .fetch_optional(
             "SELECT commune_id FROM members WHERE id = ?",
-            &[scope.member_id.clone().into()],
+            &[scope.member_id().into()],
         )
         .await?
         .map(|r| r.str("commune_id"))

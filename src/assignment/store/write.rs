@@ -142,7 +142,7 @@ pub async fn draft(
         &[now.clone().into(), now.into(), village.id.clone().into()],
     )
     .await?;
-    insert_plan(tx, &scope.user_id, &data, &plan, Status::Draft).await
+    insert_plan(tx, scope.user_id(), &data, &plan, Status::Draft).await
 }
 
 /// Recomputes a plan's totals after a hand edit.
@@ -321,7 +321,7 @@ pub async fn submit(tx: &mut WriteTx, scope: &Scope, plan_id: &str) -> AppResult
     let now = clock::now();
     tx.execute(
         "UPDATE assignment_plans SET status = ?, submitted_by = ?, submitted_at = ?, updated_at = ? WHERE id = ?",
-        &[to.code().into(), scope.user_id.clone().into(), now.clone().into(), now.into(), plan_id.into()],
+        &[to.code().into(), scope.user_id().to_owned().into(), now.clone().into(), now.into(), plan_id.into()],
     )
     .await?;
     log_change(
@@ -342,7 +342,7 @@ pub async fn approve(tx: &mut WriteTx, scope: &Scope, plan_id: &str) -> AppResul
     supersede_approved(tx, &plan.village_id, &plan.id, &now).await?;
     tx.execute(
         "UPDATE assignment_plans SET status = ?, decided_by = ?, decided_at = ?, approved_at = ?, updated_at = ? WHERE id = ?",
-        &[to.code().into(), scope.user_id.clone().into(), now.clone().into(), now.clone().into(), now.into(), plan_id.into()],
+        &[to.code().into(), scope.user_id().to_owned().into(), now.clone().into(), now.clone().into(), now.into(), plan_id.into()],
     )
     .await?;
     log_change(
@@ -374,7 +374,7 @@ pub async fn return_plan(
     let now = clock::now();
     tx.execute(
         "UPDATE assignment_plans SET status = ?, decided_by = ?, decided_at = ?, return_reason = ?, updated_at = ? WHERE id = ?",
-        &[to.code().into(), scope.user_id.clone().into(), now.clone().into(), reason.into(), now.into(), plan_id.into()],
+        &[to.code().into(), scope.user_id().to_owned().into(), now.clone().into(), reason.into(), now.into(), plan_id.into()],
     )
     .await?;
     // The reason is free text: it stays in the plan, not in the log.
