@@ -210,21 +210,26 @@ async fn cross_origin_post_rejected(b: Backend) {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
 }
 
-both!(personal_access_tokens, personal_access_tokens);
-async fn personal_access_tokens(b: Backend) {
-    let app = common::spawn(b).await;
-    let c = app.login("xa.luongbang").await;
+/// Creates a personal access token through the page; its secret is shown once.
+async fn new_token(c: &common::Client, name: &str) -> String {
     let page = c
-        .post_form("/account/tokens", &[("name", "Máy văn phòng")])
+        .post_form("/account/tokens", &[("name", name)])
         .await
         .text()
         .await
         .unwrap();
     let start = page.find("dv_").expect("token shown once");
-    let token: String = page[start..]
+    page[start..]
         .chars()
         .take_while(|ch| ch.is_ascii_alphanumeric() || *ch == '_' || *ch == '-')
-        .collect();
+        .collect()
+}
+
+both!(personal_access_tokens, personal_access_tokens);
+async fn personal_access_tokens(b: Backend) {
+    let app = common::spawn(b).await;
+    let c = app.login("xa.luongbang").await;
+    let token = new_token(&c, "Máy văn phòng").await;
     // Stored hashed only.
     assert_eq!(
         app.count(
@@ -304,17 +309,7 @@ both!(
 async fn password_reset_ends_sessions_and_tokens(b: Backend) {
     let app = common::spawn(b).await;
     let c = app.login("bt.luonghoi").await;
-    let page = c
-        .post_form("/account/tokens", &[("name", "Điện thoại")])
-        .await
-        .text()
-        .await
-        .unwrap();
-    let start = page.find("dv_").expect("token shown once");
-    let token: String = page[start..]
-        .chars()
-        .take_while(|ch| ch.is_ascii_alphanumeric() || *ch == '_' || *ch == '-')
-        .collect();
+    let token = new_token(&c, "Điện thoại").await;
     let api = common::new_http();
     let me = |t: String| {
         let api = api.clone();
