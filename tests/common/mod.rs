@@ -248,7 +248,7 @@ impl TestApp {
     }
 }
 
-trait IntoText {
+pub trait IntoText {
     fn into_text(self) -> String;
 }
 
