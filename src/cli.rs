@@ -165,6 +165,20 @@ enum AuditCmd {
         #[arg(long)]
         json: bool,
     },
+    /// Move events before a date out of the database into a compressed file that proves
+    /// itself (see `verify-archive`); verify then carries on from the archive's end.
+    Archive {
+        /// dd/mm/yyyy or yyyy-mm-dd, Vietnam time; default: DANVAN_AUDIT_RETENTION_MONTHS
+        /// (24) whole months are kept.
+        #[arg(long)]
+        before: Option<String>,
+        /// The file to write (it must not exist), e.g. audit-2024.jsonl.gz.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Check archive files: every event's hash and link, and that each file starts where
+    /// the previous one (in the order given) ended.
+    VerifyArchive { files: Vec<PathBuf> },
 }
 
 pub fn main() -> ExitCode {
@@ -282,6 +296,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 ExitCode::FAILURE
             });
         }
+        Command::Audit(AuditCmd::Archive { before, out }) => {
+            let (db, cfg) = open(&store).await?;
+            return audit_archive(&db, &cfg, before.as_deref(), &out).await;
+        }
+        Command::Audit(AuditCmd::VerifyArchive { files }) => return audit_verify_archive(&files),
         Command::Import {
             kind,
             file,
@@ -487,6 +506,93 @@ async fn healthcheck(listen: SocketAddr) -> anyhow::Result<ExitCode> {
     tokio::time::timeout(std::time::Duration::from_secs(5), s.read_to_end(&mut buf)).await??;
     let ok = buf.starts_with(b"HTTP/1.1 200");
     println!("{}", if ok { "ok" } else { "không khỏe" });
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+async fn audit_archive(
+    db: &Db,
+    cfg: &Config,
+    before: Option<&str>,
+    out: &std::path::Path,
+) -> anyhow::Result<ExitCode> {
+    use crate::audit::archive;
+    let today = time::OffsetDateTime::now_utc()
+        .to_offset(crate::clock::VIETNAM)
+        .date();
+    let day = match before {
+        Some(s) => archive::parse_day(s).ok_or_else(|| {
+            anyhow::anyhow!("ngày \"{s}\" không đọc được; viết dd/mm/yyyy, ví dụ 01/01/2025")
+        })?,
+        None => archive::retention_cut(today, cfg.audit_retention_months),
+    };
+    if day > today {
+        anyhow::bail!(
+            "ngày {} còn ở tương lai; chỉ lưu trữ được những gì đã qua",
+            day_text(day)
+        );
+    }
+    let report = archive::archive(db, &archive::start_of_day(day), out).await?;
+    if report.events == 0 {
+        println!(
+            "Không có sự kiện nào trước ngày {} để lưu trữ.",
+            day_text(day)
+        );
+    } else {
+        println!(
+            "Đã lưu trữ {} sự kiện của {} chuỗi (trước ngày {}) vào {} (sha256 {}).",
+            report.events,
+            report.chains.len(),
+            day_text(day),
+            out.display(),
+            report.sha256
+        );
+        if !report.segments_dropped.is_empty() {
+            println!("Đã bỏ các tháng: {}.", report.segments_dropped.join(", "));
+        }
+        println!("Giữ tệp này ở nơi an toàn: nó là bằng chứng cho phần nhật ký đã chuyển ra.");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn day_text(d: time::Date) -> String {
+    format!("{:02}/{:02}/{}", d.day(), u8::from(d.month()), d.year())
+}
+
+fn audit_verify_archive(files: &[PathBuf]) -> anyhow::Result<ExitCode> {
+    if files.is_empty() {
+        anyhow::bail!("cần ít nhất một tệp lưu trữ");
+    }
+    let mut ends: std::collections::HashMap<String, (i64, String)> = Default::default();
+    let mut ok = true;
+    for f in files {
+        let checked = crate::audit::archive::verify_file(f)?;
+        for c in &checked.chains {
+            if let Some((seq, hash)) = ends.get(&c.chain) {
+                if *seq != c.from_seq || *hash != c.from_hash {
+                    ok = false;
+                    println!(
+                        "{}: chuỗi {} không nối tiếp tệp trước (bắt đầu sau dòng {}, tệp trước kết thúc ở dòng {}).",
+                        f.display(),
+                        c.chain,
+                        c.from_seq,
+                        seq
+                    );
+                }
+            }
+            ends.insert(c.chain.clone(), (c.to_seq, c.to_hash.clone()));
+        }
+        println!(
+            "{}: toàn vẹn, {} sự kiện, {} chuỗi, sha256 {}.",
+            f.display(),
+            checked.events,
+            checked.chains.len(),
+            checked.sha256
+        );
+    }
     Ok(if ok {
         ExitCode::SUCCESS
     } else {

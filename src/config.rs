@@ -19,6 +19,9 @@ pub struct Config {
     pub citizen_id_enabled: bool,
     /// Key for hashing citizen IDs so that duplicates can be found without storing them.
     pub secret: String,
+    /// Months of audit log kept in the database; `danvan audit archive` without `--before`
+    /// moves older whole months out to a file.
+    pub audit_retention_months: u32,
 }
 
 impl Config {
@@ -43,6 +46,8 @@ impl Config {
             session_absolute_hours: env_i64("DANVAN_SESSION_ABSOLUTE_HOURS", 12),
             citizen_id_enabled: env_bool("DANVAN_CITIZEN_ID"),
             secret: std::env::var("DANVAN_SECRET").unwrap_or_default(),
+            audit_retention_months: env_i64("DANVAN_AUDIT_RETENTION_MONTHS", 24).clamp(0, 1200)
+                as u32,
         }
     }
 

@@ -1,4 +1,5 @@
-//! First start: load the catalogue and make sure the deployment has a secret.
+//! Every start: load the catalogue into an empty database, make sure the deployment has
+//! a secret, and prepare the audit log's coming months.
 
 use crate::config::Config;
 use crate::db::Db;
@@ -34,5 +35,6 @@ pub async fn ensure_ready(db: &Db, config: &Config) -> anyhow::Result<String> {
             })
         })
         .await?;
+    crate::audit::segments::keep_ahead(db).await?;
     Ok(secret)
 }

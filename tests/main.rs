@@ -5,6 +5,7 @@ mod common;
 mod access_matrix;
 mod assignment;
 mod audit;
+mod audit_archive;
 mod auth;
 mod backup;
 mod demo;

@@ -53,6 +53,7 @@ const REFERENCE_TABLES: &[&str] = &[
     "login_failures",
     "audit_heads",
     "audit_log",
+    "audit_anchors",
     "idempotency_keys",
     "settings",
     "import_batches",

@@ -12,9 +12,9 @@ use crate::clock;
 use crate::db::{Backend, Tx, Value, WriteTx};
 use crate::error::AppResult;
 
-const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+pub(super) const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-fn row_hash(prev: &str, chain: &str, seq: i64, at: &str, e: [&str; 5]) -> String {
+pub(super) fn row_hash(prev: &str, chain: &str, seq: i64, at: &str, e: [&str; 5]) -> String {
     let mut s = String::with_capacity(256);
     for part in [
         prev,
@@ -137,13 +137,14 @@ pub struct VerifyReport {
     pub problems: Vec<Problem>,
 }
 
-/// Recomputes every chain found in the log or among the heads. Edited rows break their
+/// Recomputes every chain found in the log, among the heads or the archive anchors. Edited rows break their
 /// hash, deleted or reordered rows break the sequence or the link to the previous hash, a
 /// removed tail breaks the chain head, a chain without a head is reported.
 pub async fn verify(tx: &mut Tx) -> AppResult<VerifyReport> {
     let chains = tx
         .fetch_all(
-            "SELECT chain FROM audit_heads UNION SELECT DISTINCT chain FROM audit_log ORDER BY chain",
+            "SELECT chain FROM audit_heads UNION SELECT DISTINCT chain FROM audit_log \
+             UNION SELECT chain FROM audit_anchors ORDER BY chain",
             &[],
         )
         .await?;
@@ -167,8 +168,10 @@ pub async fn verify(tx: &mut Tx) -> AppResult<VerifyReport> {
                 &[Value::from(&chain)],
             )
             .await?;
-        let mut prev = GENESIS.to_owned();
-        let mut expected_seq = 1;
+        // An archived chain carries on from its anchor: the last event `audit archive`
+        // moved out, whose file proves the part before it.
+        let (anchor_seq, mut prev) = super::archive::anchor(tx, &chain).await?;
+        let mut expected_seq = anchor_seq + 1;
         let mut problem = |seq: i64, what: &str| {
             report.problems.push(Problem {
                 chain: chain.clone(),

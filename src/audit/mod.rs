@@ -5,9 +5,11 @@
 //! ends ([`model::Notes::into_events`]) and [`chain::seal`] appends it to the commune's
 //! hash chain in the same transaction. `danvan audit verify` recomputes every chain.
 
+pub mod archive;
 pub mod chain;
 pub mod model;
 pub mod pages;
+pub mod segments;
 
 pub use chain::{verify, Problem, VerifyReport};
 pub use model::{Action, Actor, Entity, GLOBAL_CHAIN};
