@@ -220,6 +220,7 @@ mod tests {
                 longitude: Some(106.07),
             },
             colour: "#1f77b4",
+            colour_class: "c0".into(),
             pairs: vec![PairView {
                 household_id: "h".into(),
                 household_code: "BN0001".into(),

@@ -297,6 +297,9 @@ pub struct MemberBrief {
 pub struct MemberGroup {
     pub member: MemberBrief,
     pub colour: &'static str,
+    /// The colour as a class of the style sheet (`c0`…), for HTML swatches: the
+    /// content security policy refuses inline styles.
+    pub colour_class: String,
     pub pairs: Vec<PairView>,
     pub over_capacity: bool,
 }
@@ -332,6 +335,7 @@ pub fn group(members: &[MemberBrief], pairs: &[PairView], capacity: i64) -> Vec<
                 over_capacity: pairs.len() as i64 > capacity,
                 member: m.clone(),
                 colour: PALETTE[i % PALETTE.len()],
+                colour_class: format!("c{}", i % PALETTE.len()),
                 pairs,
             }
         })
@@ -568,5 +572,16 @@ mod tests {
         );
         assert_eq!(actor_label("system", None), "Hệ thống (dữ liệu mẫu)");
         assert_eq!(actor_label("cli", None), "Quản trị viên (dòng lệnh)");
+    }
+
+    #[test]
+    fn the_style_sheet_has_every_palette_colour() {
+        let css = include_str!("../../static/app.css");
+        for (i, c) in PALETTE.iter().enumerate() {
+            assert!(
+                css.contains(&format!(".swatch.c{i} {{ background:{c}; }}")),
+                "c{i} {c} in app.css"
+            );
+        }
     }
 }

@@ -298,6 +298,7 @@ mod tests {
                 longitude: None,
             },
             colour: "#000",
+            colour_class: "c0".into(),
             pairs: vec![PairView {
                 household_id: "h".into(),
                 household_code: "BN0001".into(),

@@ -232,6 +232,7 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ("back_to_plan", "Về danh sách phân công", "Back to the plan"),
     ("no_households_yet", "Chưa được giao hộ nào trong danh sách này.", "No household in this list yet."),
     ("move_or_lock", "Chuyển / khóa", "Move / lock"),
+    ("move_submit", "Chuyển hộ", "Move"),
     ("move_to", "Giao hộ cho đảng viên (số hộ đang phụ trách)", "Give the household to (households now)"),
     ("move_hint", "Hộ chuyển tay được khóa lại, để lần lập lại sau vẫn giữ quyết định của chi bộ.", "A household moved by hand is locked, so that re-planning keeps the cell's decision."),
     ("lock_hint", "Hộ đã khóa giữ nguyên người phụ trách khi lập lại đề xuất.", "A locked household keeps its member when the plan is drafted again."),
