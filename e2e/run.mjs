@@ -562,6 +562,132 @@ test('8 screenshots: home for every role, units, audit log', async (browser, env
   check(failures.length === 0, failures.join('\n    '));
 });
 
+/** WCAG contrast ratio of two computed CSS colours ("rgb(…)" / "rgba(…)"). */
+function contrast(fg, bg) {
+  const lum = (c) => {
+    const [r, g, b] = c.match(/[\d.]+/g).slice(0, 3).map(Number).map((v) => {
+      const s = v / 255;
+      return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+  return (a + 0.05) / (b + 0.05);
+}
+
+/** The colour an element's background shows: its own, or the first opaque one behind it. */
+async function shownBackground(locator) {
+  return locator.evaluate((el) => {
+    for (let e = el; e; e = e.parentElement) {
+      const c = getComputedStyle(e).backgroundColor;
+      if (!/rgba\(.*,\s*0\)$/.test(c) && c !== 'transparent') return c;
+    }
+    return 'rgb(255, 255, 255)';
+  });
+}
+
+/** The labels a stacked table shows before its cells on the phone (`td[data-label]::before`). */
+async function stackedLabels(page, selector) {
+  return page.locator(selector).first().evaluate((table) => {
+    const row = table.querySelector('tbody tr');
+    const out = [];
+    for (const td of row.querySelectorAll('td')) {
+      if (td.textContent.trim() === '') continue; // an empty cell needs no label
+      const before = getComputedStyle(td, '::before');
+      out.push({ label: td.dataset.label || '', content: before.content, display: before.display });
+    }
+    return { headHidden: getComputedStyle(table.querySelector('thead')).display === 'none', cells: out };
+  });
+}
+
+test('9 the 1+10 pages on a phone: lock button, moving, map, labelled tables', async (browser, env) => {
+  const { page, problems } = await newPage(browser, env);
+  await login(page, 'bt.bangngang');
+  await page.goto('/assignment');
+  await page.click('main table a:text-is("Bằng Ngang")');
+  await page.waitForURL((u) => u.pathname.startsWith('/assignment/villages/'));
+  const villageUrl = page.url();
+  await page.click('main button:text-is("Lập danh sách đề xuất")');
+  await page.waitForURL((u) => /^\/assignment\/plans\/[^/]+$/.test(u.pathname));
+  const planUrl = page.url();
+  await shot(page, 'plan-draft');
+
+  // A member's households, then one household's own page.
+  await page.locator('table.members tbody a').first().click();
+  await page.waitForURL((u) => u.pathname.includes('/members/'));
+  await page.locator('main a:text-is("Chuyển / khóa")').first().click();
+  await page.waitForURL((u) => u.pathname.includes('/households/'));
+  const hid = new URL(page.url()).pathname.split('/').pop();
+
+  // The lock button can be read: its text contrasts with what is behind it (was white on white).
+  const lock = page.locator('main button.lock');
+  eq(await lock.innerText(), 'Khóa', 'lock button text');
+  const fg = await lock.evaluate((el) => getComputedStyle(el).color);
+  const ratio = contrast(fg, await shownBackground(lock));
+  check(ratio >= 4.5, `"Khóa" contrast ${ratio.toFixed(2)} (text ${fg}) is under 4.5`);
+  const box = await lock.boundingBox();
+  check(box.height >= 44, `"Khóa" is ${Math.round(box.height)} px tall`);
+  await shot(page, 'plan-household');
+
+  // Move it to another member: back on its row, with a confirmation.
+  const other = page.locator('fieldset.pick input[type=radio]:not(:checked)').first();
+  const otherLabel = (await other.locator('xpath=..').innerText()).trim();
+  await other.check();
+  await page.click('main button:text-is("Chuyển hộ")');
+  await page.waitForURL((u) => u.pathname.includes('/members/'));
+  eq(new URL(page.url()).hash, `#hh-${hid}`, 'the moved row is the anchor');
+  const ok = await page.locator('main p.ok[role=status]').innerText();
+  check(ok.startsWith('Đã chuyển hộ') && ok.includes(otherLabel.replace(/^\d+\.\s*/, '').replace(/\s+—.*$/, '')), `confirmation: "${ok}" for ${otherLabel}`);
+  check(await page.locator(`#hh-${hid}`).isVisible(), 'the moved row is on the page');
+  await shot(page, 'plan-member-after-move');
+
+  // The change table labels its cells on the phone (Trước / Sau).
+  await page.goto(planUrl);
+  const diff = await stackedLabels(page, 'section[aria-labelledby=diff-h] table.stack');
+  check(diff.headHidden, 'change table head hidden on the phone');
+  for (const want of ['Mã', 'Chủ hộ', 'Trước', 'Sau']) {
+    const cell = diff.cells.find((c) => c.label === want);
+    check(cell && cell.content.includes(want), `change table cell "${want}" shows its label: ${JSON.stringify(diff.cells)}`);
+  }
+  await shot(page, 'plan-diff');
+
+  // The village history too.
+  await page.goto(villageUrl);
+  const hist = await stackedLabels(page, 'main table.stack');
+  check(hist.headHidden, 'history head hidden on the phone');
+  const labelled = hist.cells.filter((c) => c.label && c.content.includes(c.label) && c.display !== 'none');
+  check(labelled.length === hist.cells.length, `history cells without a visible label: ${JSON.stringify(hist.cells)}`);
+  await shot(page, 'plan-village-history');
+
+  // The map: numbered dots as links, crosses for the unassigned, a legend of tap targets.
+  await page.goto(`${planUrl}/map`);
+  const m = await page.evaluate(() => {
+    const svg = document.querySelector('svg.plan-map');
+    return {
+      links: svg.querySelectorAll('a[href^="members/"]').length,
+      dots: svg.querySelectorAll('a use').length,
+      numbers: [...svg.querySelectorAll('defs text')].map((t) => t.textContent),
+      crosses: svg.querySelectorAll('a.uncovered[href^="households/"]').length,
+      legend: [...document.querySelectorAll('ol.legend a')].map((a) => ({ text: a.innerText, h: a.getBoundingClientRect().height })),
+      swatch: getComputedStyle(document.querySelector('ol.legend .swatch')).backgroundColor,
+    };
+  });
+  check(m.links >= 30 && m.dots > 300, `map links/dots: ${m.links}/${m.dots}`);
+  eq(m.numbers[0], '1', 'first member is number 1');
+  eq(m.swatch, 'rgb(31, 119, 180)', "the legend's first swatch has the first member's colour");
+  check(m.crosses > 0, 'unassigned households are marked');
+  check(m.legend.some((l) => l.text.includes('Hộ chưa có người phụ trách')), 'legend lists the unassigned');
+  const short = m.legend.filter((l) => l.h < 44);
+  check(short.length === 0, `legend entries under 44 px: ${short.map((l) => `${l.text} ${l.h}`).join('; ')}`);
+  await page.locator('ol.legend a').first().click();
+  await page.waitForURL((u) => u.pathname.includes('/members/'));
+  await page.goto(`${planUrl}/map`);
+  await shot(page, 'plan-map');
+
+  const bad = unexpected(problems);
+  check(bad.length === 0, `problems:\n    ${bad.join('\n    ')}`);
+});
+
 // ---------------------------------------------------------------- runner
 
 async function main() {

@@ -356,6 +356,24 @@ fn routes() -> Routes {
         assignment::pages::plan,
     )
     .add(
+        M::GET,
+        "/assignment/plans/{id}/map",
+        Roles(admits::KEEPERS),
+        assignment::pages::map,
+    )
+    .add(
+        M::GET,
+        "/assignment/plans/{id}/members/{member_id}",
+        Roles(admits::KEEPERS),
+        assignment::pages::member,
+    )
+    .add(
+        M::GET,
+        "/assignment/plans/{id}/households/{household_id}",
+        Roles(admits::KEEPERS),
+        assignment::pages::household,
+    )
+    .add(
         M::POST,
         "/assignment/plans/{id}/move",
         Roles(admits::KEEPERS),

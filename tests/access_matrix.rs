@@ -712,6 +712,14 @@ async fn request(
                     )
                     .await;
                 get(p.replace("{member_id}", &m))
+            } else if p.contains("{household_id}") {
+                let h = app
+                    .one_str(
+                        "SELECT household_id FROM assignment_pairs WHERE plan_id = ? ORDER BY household_id LIMIT 1",
+                        &[plan.into()],
+                    )
+                    .await;
+                get(p.replace("{household_id}", &h))
             } else {
                 get(p)
             }

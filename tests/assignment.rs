@@ -117,8 +117,9 @@ async fn workflow(b: Backend) {
         "the same households are covered"
     );
     let page = bt.get_text(&format!("/assignment/plans/{plan}")).await;
-    assert!(page.contains("<svg") && page.contains("plan-map"), "map");
     assert!(page.contains("Gửi xã duyệt"));
+    let map = bt.get_text(&format!("/assignment/plans/{plan}/map")).await;
+    assert!(map.contains("<svg") && map.contains("plan-map"), "map");
 
     // Move a household to another active member.
     let hh = app
@@ -800,4 +801,429 @@ async fn commune_capacity(b: Backend) {
         .await
             <= 8
     );
+}
+
+/// The body of `path` as sent without compression, and its size gzip-compressed.
+async fn sizes(c: &common::Client, path: &str) -> (String, usize) {
+    let raw = c.get_text(path).await;
+    let res = c
+        .http
+        .get(c.url(path))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .expect("GET gzip");
+    assert_eq!(res.status(), StatusCode::OK, "{path}");
+    assert_eq!(
+        res.headers()
+            .get("content-encoding")
+            .map(|v| v.to_str().unwrap().to_owned()),
+        Some("gzip".to_owned()),
+        "{path} is compressed"
+    );
+    let gz = res.bytes().await.unwrap().len();
+    (raw, gz)
+}
+
+both!(
+    plan_pages_stay_small_and_edits_land_on_their_row,
+    small_pages
+);
+async fn small_pages(b: Backend) {
+    let app = common::spawn(b).await;
+    let (name, _, _, n) = danvan::demo::VILLAGES
+        .iter()
+        .max_by_key(|v| v.3)
+        .expect("demo villages");
+    assert_eq!(*name, "Bằng Ngang", "the largest village's secretary below");
+    let village = app.village_id(name).await;
+    let bt = app.login("bt.bangngang").await;
+    let res = bt
+        .post_form(
+            &format!("/assignment/villages/{village}/draft"),
+            &[("capacity", "10")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let plan = plan_id_from(&common::location(&res));
+    let pick = |sql: &'static str| {
+        let plan = plan.clone();
+        let app = &app;
+        async move { app.one_str(sql, &[plan.into()]).await }
+    };
+    let hh = pick(
+        "SELECT household_id FROM assignment_pairs WHERE plan_id = ? ORDER BY household_id LIMIT 1",
+    )
+    .await;
+    let from = app
+        .one_str(
+            "SELECT member_id FROM assignment_pairs WHERE plan_id = ? AND household_id = ?",
+            &[plan.clone().into(), hh.clone().into()],
+        )
+        .await;
+
+    // Every page of the draft is sent in under 30 KB for a village of 412 households, and
+    // is under 30 KB even uncompressed: the plan is a summary, rows live on each member's
+    // page. The map draws every household, so uncompressed it is allowed a little more.
+    for path in [
+        format!("/assignment/plans/{plan}"),
+        format!("/assignment/plans/{plan}/map"),
+        format!("/assignment/plans/{plan}/members/{from}"),
+        format!("/assignment/plans/{plan}/households/{hh}"),
+    ] {
+        let (raw, gz) = sizes(&bt, &path).await;
+        eprintln!(
+            "{path}: {} bytes uncompressed, {gz} bytes gzip ({n} households)",
+            raw.len()
+        );
+        let limit = if path.ends_with("/map") {
+            36_000
+        } else {
+            30_000
+        };
+        assert!(raw.len() < limit, "{path}: {} bytes", raw.len());
+        assert!(gz < 30_000, "{path}: {gz} bytes gzip");
+        assert!(!raw.contains("<select"), "{path}: no long dropdown");
+    }
+
+    // Distances read as people say them (≥ 1 km in km with a decimal comma).
+    let total = app
+        .count(
+            "SELECT total_distance_m FROM assignment_plans WHERE id = ?",
+            &[plan.clone().into()],
+        )
+        .await;
+    let page = bt.get_text(&format!("/assignment/plans/{plan}")).await;
+    assert!(total >= 1000, "a village-wide total is kilometres");
+    assert!(
+        page.contains(&danvan::web::format::distance(total)) && page.contains(" km"),
+        "total distance as km"
+    );
+    assert!(!page.contains(&format!("{} m", danvan::web::format::number(total))));
+
+    // Move from the household's own page: a short list of members with their load.
+    let to = app
+        .one_str(
+            "SELECT m.id FROM members m WHERE m.village_id = ? AND m.status = 'active' AND m.id <> ? \
+             ORDER BY (SELECT COUNT(*) FROM assignment_pairs p WHERE p.plan_id = ? AND p.member_id = m.id), m.id LIMIT 1",
+            &[village.clone().into(), from.clone().into(), plan.clone().into()],
+        )
+        .await;
+    let to_name = app
+        .one_str(
+            "SELECT full_name FROM members WHERE id = ?",
+            &[to.clone().into()],
+        )
+        .await;
+    let (code, head) = {
+        let r = app
+            .rows(
+                "SELECT code, head_name FROM households WHERE id = ?",
+                &[hh.clone().into()],
+            )
+            .await;
+        (r[0].str("code").unwrap(), r[0].str("head_name").unwrap())
+    };
+    let picker = bt
+        .get_text(&format!("/assignment/plans/{plan}/households/{hh}"))
+        .await;
+    assert!(picker.contains(&format!("type=\"radio\" name=\"member_id\" value=\"{to}\"")));
+    assert!(picker.contains(&to_name));
+    let res = bt
+        .post_form(
+            &format!("/assignment/plans/{plan}/move"),
+            &[("household_id", &hh), ("member_id", &to)],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let loc = common::location(&res);
+    assert_eq!(
+        loc,
+        format!("/assignment/plans/{plan}/members/{to}?moved={hh}#hh-{hh}"),
+        "back to the moved household's row"
+    );
+    let next = bt.get_text(loc.split('#').next().unwrap()).await;
+    assert!(
+        next.contains(&format!("id=\"hh-{hh}\"")),
+        "the row is there"
+    );
+    assert!(
+        next.contains(&format!(
+            "Đã chuyển hộ {code} — {head} sang đảng viên {to_name}."
+        )),
+        "the move is confirmed"
+    );
+    // The confirmation says only what the plan holds: another member's page says nothing.
+    let other = bt
+        .get_text(&format!(
+            "/assignment/plans/{plan}/members/{from}?moved={hh}"
+        ))
+        .await;
+    assert!(!other.contains("Đã chuyển hộ"));
+
+    // Lock from the same page; back to the row with a confirmation.
+    let res = bt
+        .post_form(
+            &format!("/assignment/plans/{plan}/lock"),
+            &[("household_id", &hh), ("locked", "0")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let loc = common::location(&res);
+    assert_eq!(
+        loc,
+        format!("/assignment/plans/{plan}/members/{to}?locked={hh}#hh-{hh}")
+    );
+    let next = bt.get_text(loc.split('#').next().unwrap()).await;
+    assert!(next.contains(&format!("Đã bỏ khóa hộ {code} — {head}.")));
+    let res = bt
+        .post_form(
+            &format!("/assignment/plans/{plan}/lock"),
+            &[("household_id", &hh), ("locked", "1")],
+        )
+        .await;
+    let next = bt
+        .get_text(common::location(&res).split('#').next().unwrap())
+        .await;
+    assert!(next.contains(&format!("Đã khóa hộ {code} — {head}.")));
+    assert_eq!(
+        app.count(
+            "SELECT locked FROM assignment_pairs WHERE plan_id = ? AND household_id = ?",
+            &[plan.clone().into(), hh.clone().into()]
+        )
+        .await,
+        1
+    );
+
+    // The map: each member's marks are a link with their number; the legend lists them.
+    let map = bt.get_text(&format!("/assignment/plans/{plan}/map")).await;
+    assert!(map.contains(&format!("<a href=\"members/{to}\"><title>")));
+    assert!(map.contains("</text>") && map.contains("class=\"legend\""));
+}
+
+/// The user's display name.
+async fn display_name(app: &TestApp, username: &str) -> String {
+    app.one_str(
+        "SELECT display_name FROM users WHERE username = ?",
+        &[username.into()],
+    )
+    .await
+}
+
+both!(plans_name_who_drafted_and_approved, provenance);
+async fn provenance(b: Backend) {
+    let app = common::spawn(b).await;
+    let village = app.village_id("Bằng Ngang").await;
+    let seeded = approved_plan(&app, &village).await;
+    let bt = app.login("bt.bangngang").await;
+    let xa = app.login("xa.luongbang").await;
+    let day = |stored: String| danvan::web::format::date(&stored);
+
+    // The demo's plans were made by the system, and say so in words.
+    let seeded_at = app
+        .one_str(
+            "SELECT approved_at FROM assignment_plans WHERE id = ?",
+            &[seeded.clone().into()],
+        )
+        .await;
+    let page = bt.get_text(&format!("/assignment/plans/{seeded}")).await;
+    assert!(page.contains("Người lập: Hệ thống (dữ liệu mẫu)"), "{page}");
+    assert!(page.contains(&format!(
+        "Xã duyệt ngày {}, người duyệt: Hệ thống (dữ liệu mẫu)",
+        day(seeded_at)
+    )));
+
+    // A secretary's draft, approved by the committee: names, never ids.
+    let res = bt
+        .post_form(&format!("/assignment/villages/{village}/draft"), &[])
+        .await;
+    let plan = plan_id_from(&common::location(&res));
+    bt.post_form(&format!("/assignment/plans/{plan}/submit"), &[])
+        .await;
+    let res = xa
+        .post_form(&format!("/assignment/plans/{plan}/approve"), &[])
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (bt_name, xa_name) = (
+        display_name(&app, "bt.bangngang").await,
+        display_name(&app, "xa.luongbang").await,
+    );
+    let approved_at = day(app
+        .one_str(
+            "SELECT approved_at FROM assignment_plans WHERE id = ?",
+            &[plan.clone().into()],
+        )
+        .await);
+    let ids: Vec<String> = app
+        .rows(
+            "SELECT id FROM users WHERE username IN ('bt.bangngang', 'xa.luongbang')",
+            &[],
+        )
+        .await
+        .iter()
+        .map(|r| r.str("id").unwrap())
+        .collect();
+    let page = bt.get_text(&format!("/assignment/plans/{plan}")).await;
+    assert!(page.contains(&format!("Người lập: {bt_name}")));
+    assert!(page.contains(&format!(
+        "Xã duyệt ngày {approved_at}, người duyệt: {xa_name}"
+    )));
+    let history = bt
+        .get_text(&format!("/assignment/villages/{village}"))
+        .await;
+    assert!(history.contains(&format!("{approved_at}, {xa_name}")));
+    assert!(history.contains(&bt_name) && history.contains("Hệ thống (dữ liệu mẫu)"));
+    for id in &ids {
+        assert!(!page.contains(id.as_str()) && !history.contains(id.as_str()));
+    }
+    let docx = bt
+        .get(&format!("/assignment/plans/{plan}/list.docx"))
+        .await
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec();
+    let xml = unzip(&docx, "word/document.xml");
+    assert!(xml.contains(&format!(
+        "Người lập: {bt_name}. Xã duyệt ngày {approved_at}, người duyệt: {xa_name}."
+    )));
+    let xlsx = bt
+        .get(&format!("/assignment/plans/{plan}/list.xlsx"))
+        .await
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec();
+    assert!(unzip(&xlsx, "xl/sharedStrings.xml").contains(&xa_name));
+}
+
+both!(
+    a_returned_plan_waits_on_the_secretary_home,
+    returned_on_home
+);
+async fn returned_on_home(b: Backend) {
+    let app = common::spawn(b).await;
+    let village = app.village_id("Bằng Ngang").await;
+    let bt = app.login("bt.bangngang").await;
+    let xa = app.login("xa.luongbang").await;
+    let res = bt
+        .post_form(&format!("/assignment/villages/{village}/draft"), &[])
+        .await;
+    let plan = plan_id_from(&common::location(&res));
+    bt.post_form(&format!("/assignment/plans/{plan}/submit"), &[])
+        .await;
+    let reason = "Xem lại các hộ cuối xóm Đông";
+    let res = xa
+        .post_form(
+            &format!("/assignment/plans/{plan}/return"),
+            &[("reason", reason)],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let home = bt.get_text("/").await;
+    let alerts = &home[home.find("id=\"alerts-h\"").expect("Cần xử lý")..];
+    let alerts = &alerts[..alerts.find("</section>").unwrap()];
+    assert!(
+        alerts.contains(&format!(
+            "<a href=\"/assignment/plans/{plan}\">Bằng Ngang</a>"
+        )),
+        "{alerts}"
+    );
+    assert!(alerts.contains(&format!(
+        "Xã trả lại danh sách phiên bản {}. Lý do: {reason}",
+        app.count(
+            "SELECT version FROM assignment_plans WHERE id = ?",
+            &[plan.clone().into()]
+        )
+        .await
+    )));
+    // Sent again, it leaves the secretary's list.
+    let res = bt
+        .post_form(&format!("/assignment/plans/{plan}/submit"), &[])
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(!bt.get_text("/").await.contains("Xã trả lại danh sách"));
+}
+
+both!(alerts_follow_the_vietnamese_alphabet, alerts_order);
+async fn alerts_order(b: Backend) {
+    let app = common::spawn(b).await;
+    let xa = app.login("xa.luongbang").await;
+    // A plan waiting in three villages: one alert each for the committee.
+    for name in ["Lương Hội", "Đồng Lý", "Bằng Ngang"] {
+        let v = app.village_id(name).await;
+        let res = xa
+            .post_form(&format!("/assignment/villages/{v}/draft"), &[])
+            .await;
+        let plan = plan_id_from(&common::location(&res));
+        let res = xa
+            .post_form(&format!("/assignment/plans/{plan}/submit"), &[])
+            .await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    }
+    let page = xa.get_text("/assignment").await;
+    let alerts = &page[page.find("id=\"alerts-h\"").unwrap()..];
+    let alerts = &alerts[..alerts.find("</section>").unwrap()];
+    let at = |v: &str| {
+        alerts
+            .find(&format!(">{v}</a>: Danh sách phiên bản"))
+            .unwrap_or_else(|| panic!("{v} waits: {alerts}"))
+    };
+    // Đ is a letter of its own after D: Bằng Ngang, Đồng Lý, Lương Hội.
+    assert!(at("Bằng Ngang") < at("Đồng Lý") && at("Đồng Lý") < at("Lương Hội"));
+}
+
+both!(docx_lists_unassigned_households_and_signs, docx_complete);
+async fn docx_complete(b: Backend) {
+    let app = common::spawn(b).await;
+    let village = app.village_id("Bằng Ngang").await;
+    let plan = approved_plan(&app, &village).await;
+    // A household leaves the plan in force (as a new household would be missing).
+    let hh = app
+        .one_str(
+            "SELECT household_id FROM assignment_pairs WHERE plan_id = ? ORDER BY household_id LIMIT 1",
+            &[plan.clone().into()],
+        )
+        .await;
+    app.exec(
+        "DELETE FROM assignment_pairs WHERE plan_id = ? AND household_id = ?",
+        &[plan.clone().into(), hh.clone().into()],
+    )
+    .await;
+    let head = app
+        .one_str(
+            "SELECT head_name FROM households WHERE id = ?",
+            &[hh.into()],
+        )
+        .await;
+    let bt = app.login("bt.bangngang").await;
+    let docx = bt
+        .get(&format!("/assignment/plans/{plan}/list.docx"))
+        .await
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec();
+    let xml = unzip(&docx, "word/document.xml");
+    let heading = xml
+        .find("Hộ chưa có đảng viên phụ trách: ")
+        .expect("a heading for the unassigned");
+    assert!(xml[heading..].contains(&head), "{head} listed under it");
+    // The secretary signs by name, after "BÍ THƯ".
+    let name = display_name(&app, "bt.bangngang").await;
+    let sign = xml.rfind("BÍ THƯ").unwrap();
+    assert!(xml[sign..].contains(&name), "{name} signs");
+    // "STT" has room on one line: its column is at least 900 twips (≈ 16 mm).
+    let stt = xml.find(">STT<").unwrap();
+    let grid = &xml[xml[..stt].rfind("<w:tblGrid>").unwrap()..];
+    let w: usize = grid
+        .split("w:w=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .and_then(|s| s.parse().ok())
+        .expect("the first column's width");
+    assert!(w >= 900, "STT column is {w} twips");
+    if b == Backend::Sqlite {
+        to_pdf(&docx, "docx");
+    }
 }

@@ -353,7 +353,7 @@ fn print_text(o: &Outcome) {
         Err(e) => println!("{}: không lập được danh sách — {e}", d.village.name),
         Ok(p) => {
             println!(
-                "{}: {} hộ, {} đảng viên, mỗi người tối đa {} hộ; {} hộ chưa có người phụ trách{}; tổng quãng đường {} m; {} hộ đổi người so với danh sách đang áp dụng.",
+                "{}: {} hộ, {} đảng viên, mỗi người tối đa {} hộ; {} hộ chưa có người phụ trách{}; tổng quãng đường {}; {} hộ đổi người so với danh sách đang áp dụng.",
                 d.village.name,
                 d.households.len(),
                 d.members.len(),
@@ -364,7 +364,7 @@ fn print_text(o: &Outcome) {
                 } else {
                     String::new()
                 },
-                crate::web::format::number(i64::try_from(p.total_distance_m).unwrap_or(i64::MAX)),
+                crate::web::format::distance(i64::try_from(p.total_distance_m).unwrap_or(i64::MAX)),
                 p.moved_from_previous
             );
             for n in &p.ignored {

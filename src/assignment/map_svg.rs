@@ -1,5 +1,5 @@
-//! The plan as a map drawn on the server: households as dots in their member's colour,
-//! members as larger squares at their home, uncovered households as hollow black rings.
+//! The plan as a map drawn on the server: households as numbered dots in their member's
+//! colour, members as larger squares at their home, uncovered households as black crosses.
 //! No tiles, no script: a village is small enough that relative positions tell the story.
 
 use std::fmt::Write;
@@ -62,8 +62,32 @@ impl Frame {
     }
 }
 
-/// The SVG element (inline in the page, or saved on its own).
-pub fn render(groups: &[MemberGroup], uncovered: &[HouseholdBrief], title: &str) -> String {
+/// Where the marks lead: a member's households, or one household of the plan. The map
+/// lives at `/assignment/plans/{id}/map`, so links are relative to the plan: 400 of them
+/// would otherwise repeat the plan's address 400 times.
+pub struct Links;
+
+impl Links {
+    pub fn member(&self, member_id: &str) -> String {
+        format!("members/{}", esc(member_id))
+    }
+
+    pub fn household(&self, household_id: &str) -> String {
+        format!("households/{}", esc(household_id))
+    }
+}
+
+/// The SVG element, inline in the map page. Member `i` of `groups` is numbered `i + 1`:
+/// the number is written in each of their households' dots and in the legend beside
+/// the map, because colours alone repeat once there are more members than colours.
+/// Each member's marks are one link to that member's households; uncovered households
+/// are black crosses, each a link to the household (to give it a member).
+pub fn render(
+    groups: &[MemberGroup],
+    uncovered: &[HouseholdBrief],
+    title: &str,
+    links: &Links,
+) -> String {
     let mut pts = Vec::new();
     for g in groups {
         pts.extend(
@@ -100,39 +124,68 @@ pub fn render(groups: &[MemberGroup], uncovered: &[HouseholdBrief], title: &str)
         );
         return s;
     };
-    for g in groups {
-        let _ = write!(s, "<g fill=\"{}\">", g.colour);
-        for p in &g.pairs {
-            if let (Some(la), Some(lo)) = (p.latitude, p.longitude) {
-                let (x, y) = frame.xy(la, lo);
-                let _ = write!(
-                    s,
-                    "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"3.5\"><title>{} → {}</title></circle>",
-                    esc(&p.household_code),
-                    esc(&g.member.name)
-                );
-            }
+    // One numbered dot per member, drawn by reference at each household: ~35 bytes a
+    // household, so a village of 400 stays a small page.
+    s.push_str("<defs>");
+    for (i, g) in groups.iter().enumerate() {
+        let _ = write!(
+            s,
+            "<g id=\"m{n}\"><circle r=\"7\" fill=\"{}\"/><text y=\"3\">{n}</text></g>",
+            g.colour,
+            n = i + 1
+        );
+    }
+    // What the dots' numbers inherit (a <use> inherits from where it is used); the
+    // page's style sheet draws homes and crosses (the map is only shown inline).
+    s.push_str(
+        "</defs><g fill=\"#fff\" font-size=\"8\" font-weight=\"700\" text-anchor=\"middle\">",
+    );
+    for (i, g) in groups.iter().enumerate() {
+        let n = i + 1;
+        let dots: Vec<(f64, f64)> = g
+            .pairs
+            .iter()
+            .filter_map(|p| Some(frame.xy(p.latitude?, p.longitude?)))
+            .collect();
+        let home = match (g.member.latitude, g.member.longitude) {
+            (Some(la), Some(lo)) => Some(frame.xy(la, lo)),
+            _ => None,
+        };
+        if dots.is_empty() && home.is_none() {
+            continue;
         }
-        if let (Some(la), Some(lo)) = (g.member.latitude, g.member.longitude) {
-            let (x, y) = frame.xy(la, lo);
+        let _ = write!(
+            s,
+            "<a href=\"{}\"><title>{n}. {}</title>",
+            links.member(&g.member.id),
+            esc(&g.member.name),
+        );
+        if let Some((x, y)) = home {
             let _ = write!(
                 s,
-                "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"11\" height=\"11\" stroke=\"#1b1f23\" stroke-width=\"1.5\"><title>{} ({} hộ)</title></rect>",
-                x - 5.5,
-                y - 5.5,
-                esc(&g.member.name),
-                g.pairs.len()
+                "<rect class=\"home\" x=\"{:.0}\" y=\"{:.0}\" width=\"16\" height=\"16\" fill=\"{}\"/><text x=\"{x:.0}\" y=\"{:.0}\">{n}</text>",
+                x - 8.0,
+                y - 8.0,
+                g.colour,
+                y + 3.0
             );
         }
-        s.push_str("</g>");
+        for (x, y) in &dots {
+            let _ = write!(s, "<use href=\"#m{n}\" x=\"{x:.0}\" y=\"{y:.0}\"/>");
+        }
+        s.push_str("</a>");
     }
+    s.push_str("</g>");
     for h in uncovered {
         if let (Some(la), Some(lo)) = (h.latitude, h.longitude) {
             let (x, y) = frame.xy(la, lo);
             let _ = write!(
                 s,
-                "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"5\" fill=\"none\" stroke=\"#000\" stroke-width=\"2\"><title>{} — chưa có người phụ trách</title></circle>",
-                esc(&h.code)
+                "<a href=\"{}\" class=\"uncovered\"><title>{} chưa có người phụ trách</title><path d=\"M{:.0} {:.0}l12 12m0-12l-12 12\"/></a>",
+                links.household(&h.id),
+                esc(&h.code),
+                x - 6.0,
+                y - 6.0
             );
         }
     }
@@ -167,6 +220,7 @@ mod tests {
                 longitude: Some(106.07),
             },
             colour: "#1f77b4",
+            colour_class: "c0".into(),
             pairs: vec![PairView {
                 household_id: "h".into(),
                 household_code: "BN0001".into(),
@@ -184,10 +238,29 @@ mod tests {
             }],
             over_capacity: false,
         };
-        let svg = render(&[g], &[], "Bản đồ");
+        let uncovered = HouseholdBrief {
+            id: "u".into(),
+            code: "BN0404".into(),
+            head_name: "Y".into(),
+            address: String::new(),
+            latitude: Some(20.742),
+            longitude: Some(106.072),
+        };
+        let links = Links;
+        let svg = render(&[g], &[uncovered], "Bản đồ", &links);
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
         assert!(svg.contains("<circle") && svg.contains("<rect x="));
         assert!(svg.contains("Lê &lt;Văn&gt; A") && !svg.contains("<Văn>"));
-        assert!(render(&[], &[], "t").contains("Chưa có hộ nào có tọa độ"));
+        // The member's marks link to their households and carry their number.
+        assert!(svg.contains("<a href=\"members/m\"><title>1. Lê"));
+        assert!(svg
+            .contains("<g id=\"m1\"><circle r=\"7\" fill=\"#1f77b4\"/><text y=\"3\">1</text></g>"));
+        assert!(svg.contains("<use href=\"#m1\" x="), "the household's dot");
+        assert_eq!(svg.matches(">1</text>").count(), 2, "the dot and the home");
+        // An uncovered household is a cross of its own, linked to the household.
+        assert!(svg.contains(
+            "<a href=\"households/u\" class=\"uncovered\"><title>BN0404 chưa có người phụ trách"
+        ));
+        assert!(render(&[], &[], "t", &links).contains("Chưa có hộ nào có tọa độ"));
     }
 }

@@ -201,9 +201,13 @@ pub struct PlanHead {
     pub status: Status,
     pub capacity: i64,
     pub drafted_by: String,
+    /// Who drafted it, as a person reads it (see [`actor_label`]).
+    pub drafted_by_name: String,
     pub drafted_at: String,
     pub submitted_at: Option<String>,
     pub decided_by: Option<String>,
+    /// Who approved or returned it, as a person reads it.
+    pub decided_by_name: Option<String>,
     pub decided_at: Option<String>,
     pub approved_at: Option<String>,
     pub superseded_at: Option<String>,
@@ -220,6 +224,26 @@ pub struct PlanHead {
 impl PlanHead {
     pub fn status_label(&self) -> &'static str {
         self.status.label_vi()
+    }
+
+    /// The approval date (dd/mm/yyyy, Vietnam) and the approver, when approved.
+    pub fn approval(&self) -> Option<(String, String)> {
+        let at = self.approved_at.as_deref()?;
+        Some((
+            crate::web::format::date(at),
+            self.decided_by_name.clone().unwrap_or_default(),
+        ))
+    }
+}
+
+/// A plan's actor as people read it: the user's display name, or what the
+/// non-user actors are (the demo seed and the command line write plans too).
+pub fn actor_label(actor: &str, display_name: Option<String>) -> String {
+    match (display_name, actor) {
+        (Some(name), _) => name,
+        (None, "system") => "Hệ thống (dữ liệu mẫu)".to_owned(),
+        (None, "cli") => "Quản trị viên (dòng lệnh)".to_owned(),
+        (None, _) => "Hệ thống".to_owned(),
     }
 }
 
@@ -273,6 +297,9 @@ pub struct MemberBrief {
 pub struct MemberGroup {
     pub member: MemberBrief,
     pub colour: &'static str,
+    /// The colour as a class of the style sheet (`c0`…), for HTML swatches: the
+    /// content security policy refuses inline styles.
+    pub colour_class: String,
     pub pairs: Vec<PairView>,
     pub over_capacity: bool,
 }
@@ -308,6 +335,7 @@ pub fn group(members: &[MemberBrief], pairs: &[PairView], capacity: i64) -> Vec<
                 over_capacity: pairs.len() as i64 > capacity,
                 member: m.clone(),
                 colour: PALETTE[i % PALETTE.len()],
+                colour_class: format!("c{}", i % PALETTE.len()),
                 pairs,
             }
         })
@@ -412,6 +440,25 @@ pub struct Alert {
     pub village_id: String,
     pub village_name: String,
     pub message: String,
+    /// Where to act on it: the village page, or the plan itself.
+    pub href: String,
+}
+
+impl Alert {
+    pub fn for_village(village_id: String, village_name: String, message: String) -> Alert {
+        Alert {
+            href: format!("/assignment/villages/{village_id}"),
+            village_id,
+            village_name,
+            message,
+        }
+    }
+}
+
+/// Alerts in Vietnamese order of their village (Bằng Ngang, Đồng Lý, Lương Hội), each
+/// village's alerts in the order they were found.
+pub fn sort_alerts(alerts: &mut [Alert]) {
+    crate::text::sort_vi(alerts, |a| a.village_name.as_str());
 }
 
 /// One row of a household's assignment history.
@@ -499,5 +546,42 @@ mod tests {
         );
         assert_eq!(members_needed(25, 2, 10), 1);
         assert_eq!(members_needed(0, 0, 10), 0);
+    }
+
+    #[test]
+    fn alerts_follow_the_vietnamese_alphabet() {
+        let a = |v: &str, m: &str| Alert::for_village(v.into(), v.into(), m.into());
+        let mut alerts = vec![
+            a("Lương Hội", "1"),
+            a("Đồng Lý", "2"),
+            a("Bằng Ngang", "3"),
+            a("Dương Xá", "4"),
+            a("Đồng Lý", "5"),
+        ];
+        sort_alerts(&mut alerts);
+        let order: Vec<&str> = alerts.iter().map(|a| a.message.as_str()).collect();
+        // D before Đ before L; one village's alerts keep their order.
+        assert_eq!(order, ["3", "4", "2", "5", "1"]);
+    }
+
+    #[test]
+    fn actors_read_as_people() {
+        assert_eq!(
+            actor_label("u1", Some("Nguyễn Văn An".into())),
+            "Nguyễn Văn An"
+        );
+        assert_eq!(actor_label("system", None), "Hệ thống (dữ liệu mẫu)");
+        assert_eq!(actor_label("cli", None), "Quản trị viên (dòng lệnh)");
+    }
+
+    #[test]
+    fn the_style_sheet_has_every_palette_colour() {
+        let css = include_str!("../../static/app.css");
+        for (i, c) in PALETTE.iter().enumerate() {
+            assert!(
+                css.contains(&format!(".swatch.c{i} {{ background:{c}; }}")),
+                "c{i} {c} in app.css"
+            );
+        }
     }
 }

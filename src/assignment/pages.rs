@@ -16,14 +16,13 @@ use crate::auth::{Role, Session};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::units::store::Unit;
-use crate::web::extract::CsrfForm;
+use crate::web::extract::{CsrfForm, Q};
 use crate::web::i18n::Lang;
 use crate::web::layout::{page, Chrome};
 
-/// "1.234 m" or empty.
-fn metres(d: &Option<i64>) -> String {
-    d.map(|m| format!("{} m", crate::web::format::number(m)))
-        .unwrap_or_default()
+/// "850 m", "1,2 km" or empty.
+fn distance(d: &Option<i64>) -> String {
+    d.map(crate::web::format::distance).unwrap_or_default()
 }
 
 // ---------- overview ----------
@@ -218,6 +217,15 @@ async fn plan_detail(st: &AppState, s: &Session, id: String) -> AppResult<PlanDe
         .await
 }
 
+/// Whether the session may change this plan by hand now.
+fn can_edit(d: &PlanDetail, s: &Session) -> bool {
+    d.head.status.editable() && s.scope.can_keep_registry_at(&d.village.path)
+}
+
+/// Rows of the change table shown on the plan page; the rest are counted, and are in
+/// the downloads. A first plan "adds" every household, which would not fit a phone.
+const DIFF_ROWS: usize = 60;
+
 #[derive(Template)]
 #[template(path = "assignment/plan.html")]
 struct PlanPage {
@@ -226,19 +234,16 @@ struct PlanPage {
     groups: Vec<MemberGroup>,
     warnings: Warnings,
     diff: Option<Diff>,
-    map: String,
+    /// (code, head, before, after) of the first [`DIFF_ROWS`] changes.
+    diff_rows: Vec<model::DiffRow>,
+    diff_more: usize,
     can_edit: bool,
     can_decide: bool,
-    /// Household choices for the move form: (id, "code — head").
-    choices: Vec<(String, String)>,
 }
 
-impl PlanPage {
-    fn metres(&self, d: &Option<i64>) -> String {
-        metres(d)
-    }
-}
-
+/// The plan as a summary that stays small for any village: members and their loads
+/// link to each member's households, where pairs are moved and locked; the map has a
+/// page of its own.
 pub async fn plan(
     State(st): State<AppState>,
     s: Session,
@@ -249,47 +254,254 @@ pub async fn plan(
     let groups = d.groups();
     let warnings = d.warnings();
     let diff = d.diff();
+    let mut diff_rows: Vec<model::DiffRow> = diff
+        .iter()
+        .flat_map(|df| df.moved.iter().chain(&df.added).chain(&df.removed))
+        .cloned()
+        .collect();
+    let diff_more = diff_rows.len().saturating_sub(DIFF_ROWS);
+    diff_rows.truncate(DIFF_ROWS);
+    page(&PlanPage {
+        c: Chrome::new(lang, &s, &format!("Phân công thôn {}", d.village.name)),
+        can_edit: can_edit(&d, &s),
+        can_decide: d.head.status == model::Status::Submitted
+            && s.scope.covers(&[Role::CommuneCommittee], &d.village.path),
+        groups,
+        warnings,
+        diff,
+        diff_rows,
+        diff_more,
+        d,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "assignment/map.html")]
+struct MapPage {
+    c: Chrome,
+    d: PlanDetail,
+    groups: Vec<MemberGroup>,
+    map: String,
+}
+
+pub async fn map(
+    State(st): State<AppState>,
+    s: Session,
+    lang: Lang,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let d = plan_detail(&st, &s, id).await?;
+    let groups = d.groups();
     let map = map_svg::render(
         &groups,
         &d.unassigned,
         &format!("Bản đồ phân công thôn {}", d.village.name),
+        &map_svg::Links,
     );
-    let path = d.village.path.clone();
-    // Every household of the village, by code, for the "move" form.
-    let mut by_code: Vec<(&str, &str, String)> = d
-        .pairs
-        .iter()
-        .map(|p| {
-            (
-                p.household_code.as_str(),
-                p.household_id.as_str(),
-                format!("{} — {}", p.household_code, p.head_name),
-            )
-        })
-        .chain(d.unassigned.iter().map(|h| {
-            (
-                h.code.as_str(),
-                h.id.as_str(),
-                format!("{} — {} (chưa có người phụ trách)", h.code, h.head_name),
-            )
-        }))
-        .collect();
-    by_code.sort();
-    let choices = by_code
-        .into_iter()
-        .map(|(_, id, label)| (id.to_owned(), label))
-        .collect();
-    page(&PlanPage {
-        c: Chrome::new(lang, &s, &format!("Phân công thôn {}", d.village.name)),
-        can_edit: d.head.status.editable() && s.scope.can_keep_registry_at(&path),
-        can_decide: d.head.status == model::Status::Submitted
-            && s.scope.covers(&[Role::CommuneCommittee], &path),
+    page(&MapPage {
+        c: Chrome::new(
+            lang,
+            &s,
+            &format!("Bản đồ phân công thôn {}", d.village.name),
+        ),
         groups,
-        warnings,
-        diff,
         map,
-        choices,
         d,
+    })
+}
+
+/// What the last change on a member's page was, to confirm it there.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct Done {
+    moved: String,
+    locked: String,
+}
+
+#[derive(Template)]
+#[template(path = "assignment/member.html")]
+struct MemberPage {
+    c: Chrome,
+    head: PlanHead,
+    /// The member's number on the map and in the legend.
+    number: usize,
+    group: MemberGroup,
+    can_edit: bool,
+    /// Confirmation of the change that led here, empty if none.
+    done: String,
+}
+
+impl MemberPage {
+    fn distance(&self, d: &Option<i64>) -> String {
+        distance(d)
+    }
+}
+
+/// One member's households in a plan: where the secretary moves and locks pairs.
+pub async fn member(
+    State(st): State<AppState>,
+    s: Session,
+    lang: Lang,
+    Path((id, member_id)): Path<(String, String)>,
+    Q(done): Q<Done>,
+) -> AppResult<Response> {
+    let scope = s.scope.clone();
+    let d = st
+        .db
+        .read(move |tx| {
+            Box::pin(async move {
+                let d = store::detail(tx, &scope, &id).await?;
+                let c = Some(d.head.commune_id.as_str());
+                audit::shown(
+                    tx,
+                    &scope,
+                    audit::Entity::AssignmentPlan,
+                    c,
+                    [d.head.id.as_str()],
+                );
+                audit::shown(tx, &scope, audit::Entity::Member, c, [member_id.as_str()]);
+                for p in d.pairs.iter().filter(|p| p.member_id == member_id) {
+                    audit::shown(
+                        tx,
+                        &scope,
+                        audit::Entity::Household,
+                        c,
+                        [p.household_id.as_str()],
+                    );
+                }
+                Ok((d, member_id))
+            })
+        })
+        .await;
+    let (d, member_id) = d?;
+    let (i, group) = d
+        .groups()
+        .into_iter()
+        .enumerate()
+        .find(|(_, g)| g.member.id == member_id)
+        .ok_or(AppError::NotFound)?;
+    let done = confirmation(lang, &group, &done);
+    page(&MemberPage {
+        c: Chrome::new(lang, &s, &group.member.name),
+        can_edit: can_edit(&d, &s),
+        head: d.head,
+        number: i + 1,
+        group,
+        done,
+    })
+}
+
+/// "Đã chuyển hộ BN0039 — Trần Văn Đức sang đảng viên Nguyễn Thị Huệ." from what the
+/// plan holds now, so the page never confirms what did not happen.
+fn confirmation(lang: Lang, g: &MemberGroup, done: &Done) -> String {
+    let find = |id: &str| {
+        g.pairs
+            .iter()
+            .find(|p| !id.is_empty() && p.household_id == id)
+    };
+    if let Some(p) = find(&done.moved) {
+        return format!(
+            "{} {} — {} {} {}.",
+            lang.t("moved_done"),
+            p.household_code,
+            p.head_name,
+            lang.t("moved_to_member"),
+            g.member.name
+        );
+    }
+    match find(&done.locked) {
+        Some(p) => format!(
+            "{} {} — {}.",
+            lang.t(if p.locked {
+                "locked_done"
+            } else {
+                "unlocked_done"
+            }),
+            p.household_code,
+            p.head_name
+        ),
+        None => String::new(),
+    }
+}
+
+/// A household of the plan and the members it may be given to, with their loads.
+#[derive(Template)]
+#[template(path = "assignment/household.html")]
+struct HouseholdPage {
+    c: Chrome,
+    head: PlanHead,
+    household_id: String,
+    code: String,
+    head_name: String,
+    address: String,
+    /// The pair as it stands: (member id, member name, locked), if any.
+    current: Option<(String, String, bool)>,
+    /// Active members: (id, number on the map, name, load).
+    choices: Vec<(String, usize, String, usize)>,
+    can_edit: bool,
+}
+
+pub async fn household(
+    State(st): State<AppState>,
+    s: Session,
+    lang: Lang,
+    Path((id, household_id)): Path<(String, String)>,
+) -> AppResult<Response> {
+    let scope = s.scope.clone();
+    let hid = household_id.clone();
+    let d = st
+        .db
+        .read(move |tx| {
+            Box::pin(async move {
+                let d = store::detail(tx, &scope, &id).await?;
+                let c = Some(d.head.commune_id.as_str());
+                audit::shown(
+                    tx,
+                    &scope,
+                    audit::Entity::AssignmentPlan,
+                    c,
+                    [d.head.id.as_str()],
+                );
+                audit::shown(tx, &scope, audit::Entity::Household, c, [hid.as_str()]);
+                for m in &d.members {
+                    audit::shown(tx, &scope, audit::Entity::Member, c, [m.id.as_str()]);
+                }
+                Ok(d)
+            })
+        })
+        .await?;
+    let pair = d.pairs.iter().find(|p| p.household_id == household_id);
+    let (code, head_name, address) = match pair {
+        Some(p) => (
+            p.household_code.clone(),
+            p.head_name.clone(),
+            p.address.clone(),
+        ),
+        None => d
+            .unassigned
+            .iter()
+            .find(|h| h.id == household_id)
+            .map(|h| (h.code.clone(), h.head_name.clone(), h.address.clone()))
+            .ok_or(AppError::NotFound)?,
+    };
+    let current = pair.map(|p| (p.member_id.clone(), p.member_name.clone(), p.locked));
+    let choices = d
+        .groups()
+        .into_iter()
+        .enumerate()
+        .filter(|(_, g)| g.member.status == "active")
+        .map(|(i, g)| (g.member.id.clone(), i + 1, g.member.name.clone(), g.load()))
+        .collect();
+    page(&HouseholdPage {
+        c: Chrome::new(lang, &s, &format!("{code} — {head_name}")),
+        can_edit: can_edit(&d, &s),
+        head: d.head,
+        household_id,
+        code,
+        head_name,
+        address,
+        current,
+        choices,
     })
 }
 
@@ -298,6 +510,17 @@ pub async fn plan(
 pub struct MoveForm {
     household_id: String,
     member_id: String,
+}
+
+/// Where a changed household's row is: its member's page, scrolled to the row, with
+/// the change confirmed (`what` is `moved` or `locked`). The ids were just matched
+/// against the plan's rows by the write, so they are the database's own.
+fn back_to_row(plan_id: &str, member_id: &str, household_id: &str, what: &str) -> Response {
+    let query = serde_urlencoded::to_string([(what, household_id)]).unwrap_or_default();
+    Redirect::to(&format!(
+        "/assignment/plans/{plan_id}/members/{member_id}?{query}#hh-{household_id}"
+    ))
+    .into_response()
 }
 
 pub async fn move_pair(
@@ -319,7 +542,7 @@ pub async fn move_pair(
             })
         })
         .await?;
-    Ok(Redirect::to(&format!("/assignment/plans/{id}")).into_response())
+    Ok(back_to_row(&id, &f.member_id, &f.household_id, "moved"))
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -339,16 +562,15 @@ pub async fn lock(
         form: f,
     } = form;
     let (scope, pid, form) = (s.scope.clone(), id.clone(), f.clone());
-    st.db
+    let member_id = st
+        .db
         .write(move |tx| {
             Box::pin(async move {
-                store::set_lock(tx, &scope, &pid, &form.household_id, form.locked == "1")
-                    .await
-                    .map(|_| ())
+                store::set_lock(tx, &scope, &pid, &form.household_id, form.locked == "1").await
             })
         })
         .await?;
-    Ok(Redirect::to(&format!("/assignment/plans/{id}#h-{}", f.household_id)).into_response())
+    Ok(back_to_row(&id, &member_id, &f.household_id, "locked"))
 }
 
 #[derive(Deserialize, Default)]
@@ -458,7 +680,18 @@ pub async fn docx(
     s: Session,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    let d = plan_detail(&st, &s, id).await?;
+    let scope = s.scope.clone();
+    let (d, secretary) = st
+        .db
+        .read(move |tx| {
+            Box::pin(async move {
+                let d = store::detail(tx, &scope, &id).await?;
+                store::note_shown(tx, &scope, &d);
+                let secretary = store::cell_secretary_name(tx, &d.village.id).await?;
+                Ok((d, secretary))
+            })
+        })
+        .await?;
     let groups = d.groups();
     let bytes = render_docx::render(&render_docx::ListDoc {
         commune_name: &d.commune_name,
@@ -466,6 +699,8 @@ pub async fn docx(
         village_type: village_type(&d.village),
         head: &d.head,
         groups: &groups,
+        unassigned: &d.unassigned,
+        secretary: secretary.as_deref(),
     })?;
     Ok(download(
         bytes,

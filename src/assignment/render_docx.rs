@@ -8,7 +8,7 @@ use docx_rs::{
     TableLayoutType, TableRow, VAlignType, WidthType,
 };
 
-use super::model::{place_date, place_name, MemberGroup, PlanHead, Status};
+use super::model::{place_date, place_name, HouseholdBrief, MemberGroup, PlanHead, Status};
 use crate::error::{AppError, AppResult};
 
 /// What the document says, independent of where it came from.
@@ -19,6 +19,20 @@ pub struct ListDoc<'a> {
     pub village_type: &'a str,
     pub head: &'a PlanHead,
     pub groups: &'a [MemberGroup],
+    /// Active households no member looks after: listed under their own heading, so
+    /// that the paper list is complete.
+    pub unassigned: &'a [HouseholdBrief],
+    /// Who signs for the cell: the village's cell secretary, if the system knows one.
+    pub secretary: Option<&'a str>,
+}
+
+/// "Người lập: … Xã duyệt ngày dd/mm/yyyy, người duyệt: …".
+pub fn provenance(head: &PlanHead) -> String {
+    let mut s = format!("Người lập: {}.", head.drafted_by_name);
+    if let Some((day, who)) = head.approval() {
+        s.push_str(&format!(" Xã duyệt ngày {day}, người duyệt: {who}."));
+    }
+    s
 }
 
 const MM: i32 = 57; // twips per millimetre (1440 / 25.4 ≈ 56.7)
@@ -117,13 +131,16 @@ pub fn render(d: &ListDoc<'_>) -> AppResult<Vec<u8>> {
             ))
             .italic(),
         ))
+        .add_paragraph(centred(run(provenance(d.head)).italic()))
         .add_paragraph(centred(run("")));
 
+    // "STT" in 13 pt bold needs about 25 pt plus the cell margins: at 8 % of the text
+    // width Word and LibreOffice broke it as "ST/T".
     let widths = [
-        TEXT_W * 8 / 100,
-        TEXT_W * 27 / 100,
-        TEXT_W * 55 / 100,
-        TEXT_W - TEXT_W * 8 / 100 - TEXT_W * 27 / 100 - TEXT_W * 55 / 100,
+        TEXT_W * 10 / 100,
+        TEXT_W * 26 / 100,
+        TEXT_W * 52 / 100,
+        TEXT_W - TEXT_W * 10 / 100 - TEXT_W * 26 / 100 - TEXT_W * 52 / 100,
     ];
     let head_cell = |i: usize, t: &str| {
         cell(widths[i])
@@ -198,15 +215,39 @@ pub fn render(d: &ListDoc<'_>) -> AppResult<Vec<u8>> {
         .add_paragraph(centred(Run::new().add_text("BÍ THƯ").size(TITLE).bold()))
         .add_paragraph(centred(run("")))
         .add_paragraph(centred(run("")))
-        .add_paragraph(centred(run("")));
+        .add_paragraph(centred(run("")))
+        .add_paragraph(centred(
+            Run::new()
+                .add_text(d.secretary.unwrap_or_default())
+                .size(TITLE)
+                .bold(),
+        ));
     let footer = Table::without_borders(vec![TableRow::new(vec![recipients, signature])])
         .set_grid(vec![TEXT_W / 2, TEXT_W - TEXT_W / 2])
         .layout(TableLayoutType::Fixed);
 
-    doc = doc
-        .add_table(table)
-        .add_paragraph(centred(run("")))
-        .add_table(footer);
+    doc = doc.add_table(table).add_paragraph(centred(run("")));
+    doc = doc.add_paragraph(
+        para(AlignmentType::Left).add_run(
+            run(format!(
+                "Hộ chưa có đảng viên phụ trách: {} hộ",
+                d.unassigned.len()
+            ))
+            .bold(),
+        ),
+    );
+    if d.unassigned.is_empty() {
+        doc = doc.add_paragraph(para(AlignmentType::Left).add_run(run("Không có.")));
+    }
+    for (i, h) in d.unassigned.iter().enumerate() {
+        let text = if h.address.is_empty() {
+            format!("{}. {} ({})", i + 1, h.head_name, h.code)
+        } else {
+            format!("{}. {} – {} ({})", i + 1, h.head_name, h.address, h.code)
+        };
+        doc = doc.add_paragraph(para(AlignmentType::Left).add_run(run(text)));
+    }
+    doc = doc.add_paragraph(centred(run(""))).add_table(footer);
     let mut buf = std::io::Cursor::new(Vec::new());
     doc.build()
         .pack(&mut buf)
@@ -231,9 +272,11 @@ mod tests {
             status: Status::Approved,
             capacity: 10,
             drafted_by: "u".into(),
+            drafted_by_name: "Nguyễn Văn Bí".into(),
             drafted_at: "2026-11-30T03:00:00.000Z".into(),
             submitted_at: None,
             decided_by: None,
+            decided_by_name: None,
             decided_at: None,
             approved_at: Some("2026-11-30T03:00:00.000Z".into()),
             superseded_at: None,
@@ -255,6 +298,7 @@ mod tests {
                 longitude: None,
             },
             colour: "#000",
+            colour_class: "c0".into(),
             pairs: vec![PairView {
                 household_id: "h".into(),
                 household_code: "BN0001".into(),
@@ -278,6 +322,8 @@ mod tests {
             village_type: "Thôn",
             head: &head,
             groups: &[g],
+            unassigned: &[],
+            secretary: Some("Lê Văn Bình"),
         })
         .unwrap();
         assert_eq!(&bytes[..2], b"PK");

@@ -103,6 +103,8 @@ pub fn render(b: &ListBook<'_>) -> AppResult<Vec<u8>> {
         &italic,
     )
     .map_err(xerr)?;
+    ws.merge_range(3, 0, 3, 6, &super::render_docx::provenance(b.head), &italic)
+        .map_err(xerr)?;
     let headers = [
         "STT",
         "Đảng viên",

@@ -16,6 +16,17 @@ pub fn number(n: i64) -> String {
     out
 }
 
+/// A distance as people say it: "850 m" under a kilometre, "11,8 km" (one decimal, comma)
+/// from there on. Metres to the unit under 1 km, because nobody walks 0,85 km.
+pub fn distance(metres: i64) -> String {
+    if metres.abs() < 1000 {
+        return format!("{metres} m");
+    }
+    let tenths = (metres.abs() + 50) / 100;
+    let sign = if metres < 0 { "-" } else { "" };
+    format!("{sign}{},{} km", number(tenths / 10), tenths % 10)
+}
+
 /// "2026-11-30" or a stored UTC time → "30/11/2026" (Vietnam date).
 pub fn date(stored: &str) -> String {
     if let Some(t) = crate::clock::parse(stored) {
@@ -49,6 +60,19 @@ pub fn datetime(stored: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn distances_read_in_metres_then_kilometres() {
+        assert_eq!(distance(0), "0 m");
+        assert_eq!(distance(850), "850 m");
+        assert_eq!(distance(999), "999 m");
+        assert_eq!(distance(1000), "1,0 km");
+        assert_eq!(distance(1049), "1,0 km");
+        assert_eq!(distance(1050), "1,1 km");
+        assert_eq!(distance(11_808), "11,8 km");
+        assert_eq!(distance(1_234_567), "1.234,6 km");
+        assert_eq!(distance(-2500), "-2,5 km");
+    }
 
     #[test]
     fn numbers_use_dots() {

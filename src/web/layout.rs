@@ -109,6 +109,10 @@ impl Chrome {
         super::format::number(*n)
     }
 
+    pub fn distance(&self, metres: &i64) -> String {
+        super::format::distance(*metres)
+    }
+
     pub fn date(&self, stored: &str) -> String {
         super::format::date(stored)
     }

@@ -22,11 +22,11 @@ pub async fn alerts(tx: &mut Tx, scope: &Scope) -> AppResult<Vec<Alert>> {
         )
         .await?
     {
-        out.push(Alert {
-            village_id: r.str("id")?,
-            village_name: r.str("name")?,
-            message: "Chưa có danh sách phân công đảng viên phụ trách hộ được xã duyệt.".into(),
-        });
+        out.push(Alert::for_village(
+            r.str("id")?,
+            r.str("name")?,
+            "Chưa có danh sách phân công đảng viên phụ trách hộ được xã duyệt.".into(),
+        ));
     }
     let (f, a) = unit_filter("a.village_id", &paths);
     let mut member_ids = Vec::new();
@@ -46,16 +46,16 @@ pub async fn alerts(tx: &mut Tx, scope: &Scope) -> AppResult<Vec<Alert>> {
     {
         member_ids.push(r.str("id")?);
         commune = Some(r.str("commune_id")?);
-        out.push(Alert {
-            village_id: r.str("village_id")?,
-            village_name: r.str("name")?,
-            message: format!(
+        out.push(Alert::for_village(
+            r.str("village_id")?,
+            r.str("name")?,
+            format!(
                 "Đảng viên {} đã chuyển sang \"{}\" nhưng vẫn đang phụ trách {} hộ: cần lập lại danh sách.",
                 r.str("full_name")?,
                 crate::people::members::status_label(&r.str("status")?, false),
                 r.i64("n")?
             ),
-        });
+        ));
     }
     let (f, a) = unit_filter("h.village_id", &paths);
     for r in tx
@@ -71,14 +71,39 @@ pub async fn alerts(tx: &mut Tx, scope: &Scope) -> AppResult<Vec<Alert>> {
         )
         .await?
     {
-        out.push(Alert {
-            village_id: r.str("village_id")?,
-            village_name: r.str("name")?,
-            message: format!(
+        out.push(Alert::for_village(
+            r.str("village_id")?,
+            r.str("name")?,
+            format!(
                 "{} hộ đang sinh sống chưa có đảng viên phụ trách (hộ mới hoặc chưa được phân công).",
                 r.i64("n")?
             ),
-        });
+        ));
+    }
+    // A plan the commune sent back, until it is sent again: a returned plan becomes a
+    // draft at its first edit, and the reason still needs acting on then.
+    let (f, a) = unit_filter("a.village_id", &paths);
+    for r in tx
+        .fetch_all(
+            &format!(
+                "SELECT a.id, a.village_id, v.name, a.version, a.return_reason FROM assignment_plans a \
+                 JOIN units v ON v.id = a.village_id WHERE a.status IN ('returned','draft') AND a.return_reason IS NOT NULL AND {f} ORDER BY a.version DESC"
+            ),
+            &a,
+        )
+        .await?
+    {
+        let mut alert = Alert::for_village(
+            r.str("village_id")?,
+            r.str("name")?,
+            format!(
+                "Xã trả lại danh sách phiên bản {}. Lý do: {}",
+                r.i64("version")?,
+                r.opt_str("return_reason")?.unwrap_or_default()
+            ),
+        );
+        alert.href = format!("/assignment/plans/{}", r.str("id")?);
+        out.push(alert);
     }
     let decide = scope.paths_for(&[Role::CommuneCommittee]);
     if !decide.is_empty() {
@@ -93,11 +118,11 @@ pub async fn alerts(tx: &mut Tx, scope: &Scope) -> AppResult<Vec<Alert>> {
             )
             .await?
         {
-            out.push(Alert {
-                village_id: r.str("village_id")?,
-                village_name: r.str("name")?,
-                message: format!("Danh sách phiên bản {} đang chờ xã duyệt.", r.i64("version")?),
-            });
+            out.push(Alert::for_village(
+                r.str("village_id")?,
+                r.str("name")?,
+                format!("Danh sách phiên bản {} đang chờ xã duyệt.", r.i64("version")?),
+            ));
         }
     }
     audit::shown(
@@ -107,6 +132,7 @@ pub async fn alerts(tx: &mut Tx, scope: &Scope) -> AppResult<Vec<Alert>> {
         commune.as_deref(),
         member_ids.iter().map(String::as_str),
     );
+    model::sort_alerts(&mut out);
     Ok(out)
 }
 

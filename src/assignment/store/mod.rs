@@ -59,7 +59,10 @@ pub async fn village_for(
     Ok(v)
 }
 
-const HEAD: &str = "SELECT a.*, v.name AS village_name FROM assignment_plans a JOIN units v ON v.id = a.village_id";
+/// A plan's header with the names of who drafted and who decided it.
+const HEAD: &str = "SELECT a.*, v.name AS village_name, du.display_name AS drafted_by_name, dc.display_name AS decided_by_name \
+     FROM assignment_plans a JOIN units v ON v.id = a.village_id \
+     LEFT JOIN users du ON du.id = a.drafted_by LEFT JOIN users dc ON dc.id = a.decided_by";
 
 fn head_from_row(r: &Row) -> AppResult<PlanHead> {
     let status = r.str("status")?;
@@ -72,9 +75,14 @@ fn head_from_row(r: &Row) -> AppResult<PlanHead> {
         status: Status::parse(&status)
             .ok_or_else(|| AppError::internal(format!("plan status {status}")))?,
         capacity: r.i64("capacity")?,
+        drafted_by_name: model::actor_label(&r.str("drafted_by")?, r.opt_str("drafted_by_name")?),
         drafted_by: r.str("drafted_by")?,
         drafted_at: r.str("drafted_at")?,
         submitted_at: r.opt_str("submitted_at")?,
+        decided_by_name: match r.opt_str("decided_by")? {
+            Some(id) => Some(model::actor_label(&id, r.opt_str("decided_by_name")?)),
+            None => None,
+        },
         decided_by: r.opt_str("decided_by")?,
         decided_at: r.opt_str("decided_at")?,
         approved_at: r.opt_str("approved_at")?,

@@ -183,3 +183,21 @@ pub async fn detail(tx: &mut Tx, scope: &Scope, plan_id: &str) -> AppResult<Plan
         approved_pairs,
     })
 }
+
+/// The name that signs the list for the cell: the enabled user holding the cell
+/// secretary role on the village (the first by name, should there be two).
+pub async fn cell_secretary_name(tx: &mut Tx, village_id: &str) -> AppResult<Option<String>> {
+    let rows = tx
+        .fetch_all(
+            "SELECT u.display_name FROM grants g JOIN users u ON u.id = g.user_id \
+             WHERE g.role = ? AND g.unit_id = ? AND u.disabled = 0",
+            &[Role::CellSecretary.code().into(), village_id.into()],
+        )
+        .await?;
+    let mut names = rows
+        .iter()
+        .map(|r| r.str("display_name"))
+        .collect::<AppResult<Vec<_>>>()?;
+    crate::text::sort_vi(&mut names, String::as_str);
+    Ok(names.into_iter().next())
+}

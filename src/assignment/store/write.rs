@@ -274,14 +274,14 @@ pub async fn move_pair(
     Ok(())
 }
 
-/// Locks (kept on re-planning) or unlocks a pair.
+/// Locks (kept on re-planning) or unlocks a pair; answers the pair's member.
 pub async fn set_lock(
     tx: &mut WriteTx,
     scope: &Scope,
     plan_id: &str,
     household_id: &str,
     locked: bool,
-) -> AppResult<()> {
+) -> AppResult<String> {
     let (plan, _) = plan_for(tx, scope, plan_id, Need::Draft).await?;
     next_status(&plan, PlanAction::Edit)?;
     let n = tx
@@ -312,7 +312,12 @@ pub async fn set_lock(
         },
         serde_json::json!({ "household_id": household_id }),
     );
-    Ok(())
+    tx.fetch_one(
+        "SELECT member_id FROM assignment_pairs WHERE plan_id = ? AND household_id = ?",
+        &[plan_id.into(), household_id.into()],
+    )
+    .await?
+    .str("member_id")
 }
 
 pub async fn submit(tx: &mut WriteTx, scope: &Scope, plan_id: &str) -> AppResult<PlanHead> {
