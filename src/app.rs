@@ -545,6 +545,7 @@ impl Application {
         let db = Db::connect(config.database_url.as_deref(), &config.data_dir).await?;
         db.migrate().await?;
         let secret = crate::setup::ensure_ready(&db, &config).await?;
+        audit::checkpoint::start(&db, &config).await?;
         let listener = TcpListener::bind(config.listen).await?;
         let addr = listener.local_addr()?;
         Ok(Application {

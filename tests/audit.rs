@@ -219,3 +219,282 @@ async fn one_action_is_one_event(b: Backend) {
         assert!(!shown(&e.str("detail").unwrap(), "member").is_empty());
     }
 }
+
+const CHAIN: &str = "c-12280";
+const KEY: &str = "5f2b9c0e7a1d4e3f8b6a0c9d2e1f4a7b5f2b9c0e7a1d4e3f8b6a0c9d2e1f4a7b";
+
+/// A few events in the pilot commune's chain.
+async fn some_events(app: &common::TestApp) {
+    let c = app.login("bt.bangngang").await;
+    for _ in 0..3 {
+        c.get("/households").await;
+    }
+}
+
+fn verify_json(app: &common::TestApp, extra: &[&str]) -> (bool, serde_json::Value) {
+    let mut args = vec!["audit", "verify", "--json"];
+    args.extend_from_slice(extra);
+    let out = app.cli_env(&[("DANVAN_AUDIT_KEY", KEY)], &args);
+    let v = serde_json::from_slice(&out.stdout).unwrap_or_else(|_| {
+        panic!(
+            "json report: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out.status.success(), v)
+}
+
+fn problems(v: &serde_json::Value) -> String {
+    v["problems"].to_string()
+}
+
+/// Exports a checkpoint with the CLI into a folder outside the data folder.
+fn checkpoint(app: &common::TestApp, dir: &std::path::Path) -> std::path::PathBuf {
+    let file = dir.join("checkpoint.jsonl");
+    let out = app.cli_env(
+        &[("DANVAN_AUDIT_KEY", KEY)],
+        &["audit", "checkpoint", "--out", file.to_str().unwrap()],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    file
+}
+
+/// What an attacker with write access to the database can do: recompute every hash of
+/// the chain and its head (the algorithm is public), so that the chain verifies again.
+async fn rehash_chain(app: &common::TestApp, chain: &str) {
+    let rows = app
+        .rows(
+            "SELECT seq, at, actor_id, action, entity, entity_id, detail FROM audit_log WHERE chain = ? ORDER BY seq",
+            &[chain.into()],
+        )
+        .await;
+    let mut prev = danvan::audit::chain::GENESIS.to_owned();
+    let mut last = 0;
+    for r in &rows {
+        let seq = r.i64("seq").unwrap();
+        let hash = danvan::audit::chain::row_hash(
+            &prev,
+            chain,
+            seq,
+            &r.str("at").unwrap(),
+            [
+                &r.str("actor_id").unwrap(),
+                &r.str("action").unwrap(),
+                &r.str("entity").unwrap(),
+                &r.str("entity_id").unwrap(),
+                &r.str("detail").unwrap(),
+            ],
+        );
+        app.exec(
+            "UPDATE audit_log SET prev_hash = ?, hash = ? WHERE chain = ? AND seq = ?",
+            &[
+                prev.clone().into(),
+                hash.clone().into(),
+                chain.into(),
+                seq.into(),
+            ],
+        )
+        .await;
+        prev = hash;
+        last = seq;
+    }
+    app.exec(
+        "UPDATE audit_heads SET last_seq = ?, last_hash = ? WHERE chain = ?",
+        &[last.into(), prev.into(), chain.into()],
+    )
+    .await;
+}
+
+both!(
+    an_edit_after_deleting_the_head_is_reported,
+    an_edit_after_deleting_the_head_is_reported
+);
+async fn an_edit_after_deleting_the_head_is_reported(b: Backend) {
+    let app = common::spawn(b).await;
+    some_events(&app).await;
+    app.exec("DELETE FROM audit_heads WHERE chain = ?", &[CHAIN.into()])
+        .await;
+    app.exec(
+        "UPDATE audit_log SET actor_id = 'someone-else' WHERE chain = ? AND seq = 2",
+        &[CHAIN.into()],
+    )
+    .await;
+    let (ok, v) = verify_json(&app, &[]);
+    assert!(!ok, "{v}");
+    let p = problems(&v);
+    assert!(p.contains("sửa") && p.contains("audit_heads"), "{p}");
+}
+
+both!(
+    a_tail_deleted_with_its_head_rewound_is_caught_only_by_a_checkpoint,
+    a_tail_deleted_with_its_head_rewound_is_caught_only_by_a_checkpoint
+);
+async fn a_tail_deleted_with_its_head_rewound_is_caught_only_by_a_checkpoint(b: Backend) {
+    let app = common::spawn(b).await;
+    some_events(&app).await;
+    let outside = tempfile::tempdir().unwrap();
+    let cp = checkpoint(&app, outside.path());
+    let last = app
+        .count(
+            "SELECT MAX(seq) FROM audit_log WHERE chain = ?",
+            &[CHAIN.into()],
+        )
+        .await;
+    let prev = app
+        .one_str(
+            "SELECT hash FROM audit_log WHERE chain = ? AND seq = ?",
+            &[CHAIN.into(), (last - 1).into()],
+        )
+        .await;
+    app.exec(
+        "DELETE FROM audit_log WHERE chain = ? AND seq = ?",
+        &[CHAIN.into(), last.into()],
+    )
+    .await;
+    app.exec(
+        "UPDATE audit_heads SET last_seq = ?, last_hash = ? WHERE chain = ?",
+        &[(last - 1).into(), prev.into(), CHAIN.into()],
+    )
+    .await;
+    // The chain alone cannot tell: this is the limit checkpoints exist for.
+    let (ok, v) = verify_json(&app, &[]);
+    assert!(ok, "{v}");
+    let (ok, v) = verify_json(&app, &["--checkpoint", cp.to_str().unwrap()]);
+    assert!(!ok, "{v}");
+    assert!(problems(&v).contains("ngắn hơn mốc kiểm tra"), "{v}");
+    assert_eq!(v["problems"][0]["chain"], CHAIN);
+}
+
+both!(
+    a_rewritten_chain_passes_alone_but_not_against_a_checkpoint,
+    a_rewritten_chain_passes_alone_but_not_against_a_checkpoint
+);
+async fn a_rewritten_chain_passes_alone_but_not_against_a_checkpoint(b: Backend) {
+    let app = common::spawn(b).await;
+    some_events(&app).await;
+    let outside = tempfile::tempdir().unwrap();
+    let cp = checkpoint(&app, outside.path());
+    let (ok, v) = verify_json(&app, &["--checkpoint", cp.to_str().unwrap()]);
+    assert!(ok, "an untouched log matches its checkpoint: {v}");
+    assert!(v["checkpoint_at"].is_string());
+
+    app.exec(
+        "UPDATE audit_log SET actor_id = 'someone-else' WHERE chain = ? AND seq = 2",
+        &[CHAIN.into()],
+    )
+    .await;
+    rehash_chain(&app, CHAIN).await;
+    let (ok, v) = verify_json(&app, &[]);
+    assert!(ok, "a full rewrite fools the chain alone: {v}");
+    let (ok, v) = verify_json(&app, &["--checkpoint", cp.to_str().unwrap()]);
+    assert!(!ok, "{v}");
+    assert!(problems(&v).contains("khác mốc kiểm tra"), "{v}");
+    assert_eq!(v["problems"][0]["chain"], CHAIN);
+}
+
+both!(
+    an_edited_checkpoint_is_refused,
+    an_edited_checkpoint_is_refused
+);
+async fn an_edited_checkpoint_is_refused(b: Backend) {
+    let app = common::spawn(b).await;
+    some_events(&app).await;
+    let outside = tempfile::tempdir().unwrap();
+    let cp = checkpoint(&app, outside.path());
+    // Someone moves the checkpoint back to hide a truncation: the MAC no longer matches.
+    let text = std::fs::read_to_string(&cp).unwrap();
+    let line = text.lines().find(|l| l.contains(CHAIN)).unwrap();
+    let v: serde_json::Value = serde_json::from_str(line).unwrap();
+    let seq = v["seq"].as_i64().unwrap();
+    let edited = text.replacen(
+        &format!("\"seq\":{seq}"),
+        &format!("\"seq\":{}", seq - 1),
+        1,
+    );
+    assert_ne!(edited, text);
+    std::fs::write(&cp, edited).unwrap();
+    let out = app.cli_env(
+        &[("DANVAN_AUDIT_KEY", KEY)],
+        &["audit", "verify", "--checkpoint", cp.to_str().unwrap()],
+    );
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("mã xác thực không khớp"), "{err}");
+    assert!(out.stdout.is_empty(), "nothing is reported as verified");
+    // Without the key there is nothing to check a checkpoint with: said, not guessed.
+    let out = app.cli_env(
+        &[("DANVAN_AUDIT_KEY", "")],
+        &["audit", "verify", "--checkpoint", cp.to_str().unwrap()],
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("DANVAN_AUDIT_KEY"));
+}
+
+both!(
+    the_server_keeps_checkpoints_outside_the_data_folder,
+    the_server_keeps_checkpoints_outside_the_data_folder
+);
+async fn the_server_keeps_checkpoints_outside_the_data_folder(b: Backend) {
+    let outside = tempfile::tempdir().unwrap();
+    let dir = outside.path().join("checkpoints");
+    let app = common::spawn_with(
+        b,
+        common::Options {
+            audit_checkpoints: Some((KEY.to_owned(), dir.clone())),
+            ..Default::default()
+        },
+    )
+    .await;
+    some_events(&app).await;
+    let key = danvan::audit::checkpoint::AuditKey::parse(KEY).unwrap();
+    danvan::audit::checkpoint::write_now(&app.db, &key, &dir)
+        .await
+        .expect("checkpoint written");
+    let file = dir.join(danvan::audit::checkpoint::FILE_NAME);
+    let (ok, v) = verify_json(&app, &["--checkpoint", file.to_str().unwrap()]);
+    assert!(ok, "{v}");
+
+    // After a rewrite the next periodic checkpoint must not replace the evidence.
+    let before = std::fs::read_to_string(&file).unwrap();
+    app.exec(
+        "UPDATE audit_log SET entity_id = 'x' WHERE chain = ? AND seq = 1",
+        &[CHAIN.into()],
+    )
+    .await;
+    rehash_chain(&app, CHAIN).await;
+    let err = danvan::audit::checkpoint::write_now(&app.db, &key, &dir)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains(CHAIN), "{err}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), before);
+    assert!(!verify_json(&app, &["--checkpoint", file.to_str().unwrap()]).0);
+
+    // A key file inside the data folder is refused, with the reason.
+    let inside = app.data_dir.join("audit.key");
+    std::fs::write(&inside, KEY).unwrap();
+    let out = app.cli_env(
+        &[("DANVAN_AUDIT_KEY_FILE", inside.to_str().unwrap())],
+        &["audit", "checkpoint"],
+    );
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("nằm trong thư mục dữ liệu"), "{err}");
+    // The same key in a file outside it is used.
+    let key_file = outside.path().join("audit.key");
+    std::fs::write(&key_file, KEY).unwrap();
+    let out = app.cli_env(
+        &[("DANVAN_AUDIT_KEY_FILE", key_file.to_str().unwrap())],
+        &["audit", "checkpoint"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("\"mac\""));
+}

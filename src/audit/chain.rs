@@ -7,14 +7,18 @@
 use futures_util::future::BoxFuture;
 use serde::Serialize;
 
+use super::checkpoint::Checkpoint;
 use super::model::PendingEvent;
 use crate::clock;
 use crate::db::{Backend, Tx, Value, WriteTx};
 use crate::error::AppResult;
 
-const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+/// The `prev_hash` of a chain's first row.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-fn row_hash(prev: &str, chain: &str, seq: i64, at: &str, e: [&str; 5]) -> String {
+/// A row's hash. Public on purpose: the algorithm is no secret (anyone may recompute a
+/// chain), which is why a rewrite by someone with database access needs checkpoints.
+pub fn row_hash(prev: &str, chain: &str, seq: i64, at: &str, e: [&str; 5]) -> String {
     let mut s = String::with_capacity(256);
     for part in [
         prev,
@@ -135,25 +139,42 @@ pub struct VerifyReport {
     pub chains: usize,
     pub rows: usize,
     pub problems: Vec<Problem>,
+    /// When the checkpoint verified against was taken, if one was given.
+    pub checkpoint_at: Option<String>,
 }
 
 /// Recomputes every chain found in the log or among the heads. Edited rows break their
 /// hash, deleted or reordered rows break the sequence or the link to the previous hash, a
 /// removed tail breaks the chain head, a chain without a head is reported.
 pub async fn verify(tx: &mut Tx) -> AppResult<VerifyReport> {
-    let chains = tx
+    verify_against(tx, &[]).await
+}
+
+/// [`verify`], and each chain of `checkpoints` must still hash, at the checkpointed seq,
+/// to the checkpointed hash: this catches a rewrite that recomputed every hash and head.
+pub async fn verify_against(tx: &mut Tx, checkpoints: &[Checkpoint]) -> AppResult<VerifyReport> {
+    let mut chains: Vec<String> = tx
         .fetch_all(
             "SELECT chain FROM audit_heads UNION SELECT DISTINCT chain FROM audit_log ORDER BY chain",
             &[],
         )
-        .await?;
+        .await?
+        .iter()
+        .map(|r| r.str("chain"))
+        .collect::<AppResult<_>>()?;
+    for cp in checkpoints {
+        if !chains.contains(&cp.chain) {
+            chains.push(cp.chain.clone());
+        }
+    }
     let mut report = VerifyReport {
         chains: chains.len(),
         rows: 0,
         problems: Vec::new(),
+        checkpoint_at: checkpoints.first().map(|c| c.at.clone()),
     };
-    for c in chains {
-        let chain = c.str("chain")?;
+    for chain in chains {
+        let checkpoint = checkpoints.iter().find(|c| c.chain == chain);
         let head = tx
             .fetch_optional(
                 "SELECT last_seq, last_hash FROM audit_heads WHERE chain = ?",
@@ -204,10 +225,33 @@ pub async fn verify(tx: &mut Tx) -> AppResult<VerifyReport> {
             if computed != stored {
                 problem(seq, "nội dung dòng đã bị sửa");
             }
+            if let Some(cp) = checkpoint.filter(|cp| cp.seq == seq) {
+                if computed != cp.hash {
+                    problem(
+                        seq,
+                        &format!(
+                            "khác mốc kiểm tra lúc {}: các dòng đến số {seq} đã bị sửa, xóa hoặc viết lại",
+                            crate::web::format::datetime(&cp.at)
+                        ),
+                    );
+                }
+            }
             prev = stored;
             expected_seq = seq + 1;
         }
+        if let Some(cp) = checkpoint.filter(|cp| cp.seq > expected_seq - 1) {
+            problem(
+                cp.seq,
+                &format!(
+                    "ngắn hơn mốc kiểm tra lúc {}: khi đó chuỗi có {} dòng, nay chỉ đến số {}",
+                    crate::web::format::datetime(&cp.at),
+                    cp.seq,
+                    expected_seq - 1
+                ),
+            );
+        }
         match head {
+            None if rows.is_empty() => {}
             Some(h) => {
                 if h.i64("last_seq")? != expected_seq - 1 || h.str("last_hash")? != prev {
                     problem(expected_seq - 1, "cuối chuỗi không khớp (dòng cuối bị xóa)");
