@@ -10,6 +10,7 @@ pub mod chain;
 pub mod checkpoint;
 pub mod model;
 pub mod pages;
+pub mod query;
 
 pub use chain::{verify, verify_against, Problem, VerifyReport};
 pub use model::{Action, Actor, Entity, GLOBAL_CHAIN};
