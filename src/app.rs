@@ -564,6 +564,7 @@ impl Application {
         db.migrate().await?;
         let secret = crate::setup::ensure_ready(&db, &config).await?;
         crate::audit::segments::spawn_keeper(db.clone());
+        audit::checkpoint::start(&db, &config).await?;
         let listener = TcpListener::bind(config.listen).await?;
         let addr = listener.local_addr()?;
         Ok(Application {

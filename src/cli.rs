@@ -164,6 +164,17 @@ enum AuditCmd {
     Verify {
         #[arg(long)]
         json: bool,
+        /// Also check the chains against a checkpoint (`danvan audit checkpoint`): this
+        /// catches a rewrite that recomputed the hashes. Needs the audit key.
+        #[arg(long)]
+        checkpoint: Option<PathBuf>,
+    },
+    /// Export the chains' heads now, MAC'd with the audit key (DANVAN_AUDIT_KEY or
+    /// DANVAN_AUDIT_KEY_FILE), as JSON lines; keep the file away from the database.
+    Checkpoint {
+        /// Write here instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Move events before a date out of the database into a compressed file that proves
     /// itself (see `verify-archive`); verify then carries on from the archive's end.
@@ -273,34 +284,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             crate::db::backup::restore(&cfg, &file).await?;
             println!("Đã khôi phục từ {}", file.display());
         }
-        Command::Audit(AuditCmd::Verify { json }) => {
-            let (db, _) = open(&store).await?;
-            let report = db
-                .read(|tx| Box::pin(async move { crate::audit::verify(tx).await }))
-                .await?;
-            if json {
-                println!("{}", serde_json::to_string_pretty(&report)?);
-            } else if report.problems.is_empty() {
-                println!(
-                    "Nhật ký toàn vẹn: {} chuỗi, {} dòng.",
-                    report.chains, report.rows
-                );
-            } else {
-                for p in &report.problems {
-                    println!("Chuỗi {} dòng {}: {}", p.chain, p.seq, p.what);
-                }
-            }
-            return Ok(if report.problems.is_empty() {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
-            });
-        }
-        Command::Audit(AuditCmd::Archive { before, out }) => {
-            let (db, cfg) = open(&store).await?;
-            return audit_archive(&db, &cfg, before.as_deref(), &out).await;
-        }
+        // Archive files are checked on their own: no database needed.
         Command::Audit(AuditCmd::VerifyArchive { files }) => return audit_verify_archive(&files),
+        Command::Audit(cmd) => return audit(&store, cmd).await,
         Command::Import {
             kind,
             file,
@@ -444,6 +430,92 @@ async fn user(store: &StoreArgs, cmd: UserCmd) -> anyhow::Result<ExitCode> {
     db.close().await;
     println!("{}", message?);
     Ok(ExitCode::SUCCESS)
+}
+
+fn audit_key(cfg: &Config) -> anyhow::Result<crate::audit::checkpoint::AuditKey> {
+    crate::audit::checkpoint::load_key(cfg)?.ok_or_else(|| {
+        anyhow::anyhow!(
+            "chưa có khóa nhật ký: đặt DANVAN_AUDIT_KEY (hex hoặc base64, ít nhất 32 byte) \
+             hoặc DANVAN_AUDIT_KEY_FILE (một tệp ngoài thư mục dữ liệu)"
+        )
+    })
+}
+
+async fn audit(store: &StoreArgs, cmd: AuditCmd) -> anyhow::Result<ExitCode> {
+    use crate::audit::checkpoint;
+    let (db, cfg) = open(store).await?;
+    match cmd {
+        AuditCmd::Archive { before, out } => {
+            audit_archive(&db, &cfg, before.as_deref(), &out).await
+        }
+        AuditCmd::VerifyArchive { files } => audit_verify_archive(&files),
+        AuditCmd::Checkpoint { out } => {
+            let key = audit_key(&cfg)?;
+            let cps = db
+                .read(|tx| Box::pin(async move { checkpoint::current(tx).await }))
+                .await?;
+            let text = checkpoint::render(&key, &cps);
+            match out {
+                Some(path) => {
+                    std::fs::write(&path, text)
+                        .map_err(|e| anyhow::anyhow!("không ghi được {}: {e}", path.display()))?;
+                    eprintln!(
+                        "Đã ghi mốc kiểm tra của {} chuỗi vào {}",
+                        cps.len(),
+                        path.display()
+                    );
+                }
+                None => print!("{text}"),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        AuditCmd::Verify { json, checkpoint } => {
+            let cps = match &checkpoint {
+                Some(path) => {
+                    let key = audit_key(&cfg)?;
+                    let text = std::fs::read_to_string(path).map_err(|e| {
+                        anyhow::anyhow!("không đọc được mốc kiểm tra {}: {e}", path.display())
+                    })?;
+                    checkpoint::parse(&key, &text).map_err(|e| {
+                        anyhow::anyhow!(
+                            "không dùng mốc kiểm tra {}: {e}. Chưa kiểm tra gì.",
+                            path.display()
+                        )
+                    })?
+                }
+                None => Vec::new(),
+            };
+            let report = db
+                .read(move |tx| {
+                    Box::pin(async move { crate::audit::verify_against(tx, &cps).await })
+                })
+                .await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else if report.problems.is_empty() {
+                print!(
+                    "Nhật ký toàn vẹn: {} chuỗi, {} dòng",
+                    report.chains, report.rows
+                );
+                match &report.checkpoint_at {
+                    Some(at) => println!(
+                        "; khớp mốc kiểm tra lúc {}.",
+                        crate::web::format::datetime(at)
+                    ),
+                    None => println!("."),
+                }
+            } else {
+                for p in &report.problems {
+                    println!("Chuỗi {} dòng {}: {}", p.chain, p.seq, p.what);
+                }
+            }
+            Ok(if report.problems.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
+    }
 }
 
 async fn units(store: &StoreArgs, cmd: UnitsCmd) -> anyhow::Result<ExitCode> {

@@ -22,6 +22,15 @@ pub struct Config {
     /// Months of audit log kept in the database; `danvan audit archive` without `--before`
     /// moves older whole months out to a file.
     pub audit_retention_months: u32,
+    /// Key for the audit checkpoints (`DANVAN_AUDIT_KEY`, hex or base64)…
+    pub audit_key: Option<String>,
+    /// …or a file holding it, outside the data folder (`DANVAN_AUDIT_KEY_FILE`).
+    pub audit_key_file: Option<PathBuf>,
+    /// Where the server writes its audit checkpoint, outside the data folder
+    /// (`DANVAN_AUDIT_CHECKPOINT_DIR`); none: the server writes no checkpoints.
+    pub audit_checkpoint_dir: Option<PathBuf>,
+    /// How often the server writes one (`DANVAN_AUDIT_CHECKPOINT_MINUTES`, default 10).
+    pub audit_checkpoint_minutes: i64,
 }
 
 impl Config {
@@ -37,6 +46,7 @@ impl Config {
                 .map(|v| matches!(v.as_str(), "1" | "true" | "on" | "yes"))
                 .unwrap_or(false)
         };
+        let env_str = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
         Config {
             listen,
             data_dir,
@@ -48,6 +58,10 @@ impl Config {
             secret: std::env::var("DANVAN_SECRET").unwrap_or_default(),
             audit_retention_months: env_i64("DANVAN_AUDIT_RETENTION_MONTHS", 24).clamp(0, 1200)
                 as u32,
+            audit_key: env_str("DANVAN_AUDIT_KEY"),
+            audit_key_file: env_str("DANVAN_AUDIT_KEY_FILE").map(PathBuf::from),
+            audit_checkpoint_dir: env_str("DANVAN_AUDIT_CHECKPOINT_DIR").map(PathBuf::from),
+            audit_checkpoint_minutes: env_i64("DANVAN_AUDIT_CHECKPOINT_MINUTES", 10).max(1),
         }
     }
 

@@ -7,14 +7,18 @@
 use futures_util::future::BoxFuture;
 use serde::Serialize;
 
+use super::checkpoint::Checkpoint;
 use super::model::PendingEvent;
 use crate::clock;
 use crate::db::{Backend, Tx, Value, WriteTx};
 use crate::error::AppResult;
 
-pub(super) const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+/// The `prev_hash` of a chain's first row.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-pub(super) fn row_hash(prev: &str, chain: &str, seq: i64, at: &str, e: [&str; 5]) -> String {
+/// A row's hash. Public on purpose: the algorithm is no secret (anyone may recompute a
+/// chain), which is why a rewrite by someone with database access needs checkpoints.
+pub fn row_hash(prev: &str, chain: &str, seq: i64, at: &str, e: [&str; 5]) -> String {
     let mut s = String::with_capacity(256);
     for part in [
         prev,
@@ -135,26 +139,43 @@ pub struct VerifyReport {
     pub chains: usize,
     pub rows: usize,
     pub problems: Vec<Problem>,
+    /// When the checkpoint verified against was taken, if one was given.
+    pub checkpoint_at: Option<String>,
 }
 
 /// Recomputes every chain found in the log, among the heads or the archive anchors. Edited rows break their
 /// hash, deleted or reordered rows break the sequence or the link to the previous hash, a
 /// removed tail breaks the chain head, a chain without a head is reported.
 pub async fn verify(tx: &mut Tx) -> AppResult<VerifyReport> {
-    let chains = tx
+    verify_against(tx, &[]).await
+}
+
+/// [`verify`], and each chain of `checkpoints` must still hash, at the checkpointed seq,
+/// to the checkpointed hash: this catches a rewrite that recomputed every hash and head.
+pub async fn verify_against(tx: &mut Tx, checkpoints: &[Checkpoint]) -> AppResult<VerifyReport> {
+    let mut chains: Vec<String> = tx
         .fetch_all(
             "SELECT chain FROM audit_heads UNION SELECT DISTINCT chain FROM audit_log \
              UNION SELECT chain FROM audit_anchors ORDER BY chain",
             &[],
         )
-        .await?;
+        .await?
+        .iter()
+        .map(|r| r.str("chain"))
+        .collect::<AppResult<_>>()?;
+    for cp in checkpoints {
+        if !chains.contains(&cp.chain) {
+            chains.push(cp.chain.clone());
+        }
+    }
     let mut report = VerifyReport {
         chains: chains.len(),
         rows: 0,
         problems: Vec::new(),
+        checkpoint_at: checkpoints.first().map(|c| c.at.clone()),
     };
-    for c in chains {
-        let chain = c.str("chain")?;
+    for chain in chains {
+        let checkpoint = checkpoints.iter().find(|c| c.chain == chain);
         let head = tx
             .fetch_optional(
                 "SELECT last_seq, last_hash FROM audit_heads WHERE chain = ?",
@@ -179,6 +200,19 @@ pub async fn verify(tx: &mut Tx) -> AppResult<VerifyReport> {
                 what: what.to_owned(),
             })
         };
+        // A checkpoint taken where a later archive cut the chain meets the anchor; one
+        // taken earlier is the archive file's to prove (`audit verify-archive`).
+        if let Some(cp) = checkpoint.filter(|cp| anchor_seq > 0 && cp.seq == anchor_seq) {
+            if cp.hash != prev {
+                problem(
+                    anchor_seq,
+                    &format!(
+                        "mốc lưu trữ khác mốc kiểm tra lúc {}",
+                        crate::web::format::datetime(&cp.at)
+                    ),
+                );
+            }
+        }
         for r in &rows {
             let seq = r.i64("seq")?;
             if seq != expected_seq {
@@ -207,10 +241,33 @@ pub async fn verify(tx: &mut Tx) -> AppResult<VerifyReport> {
             if computed != stored {
                 problem(seq, "nội dung dòng đã bị sửa");
             }
+            if let Some(cp) = checkpoint.filter(|cp| cp.seq == seq) {
+                if computed != cp.hash {
+                    problem(
+                        seq,
+                        &format!(
+                            "khác mốc kiểm tra lúc {}: các dòng đến số {seq} đã bị sửa, xóa hoặc viết lại",
+                            crate::web::format::datetime(&cp.at)
+                        ),
+                    );
+                }
+            }
             prev = stored;
             expected_seq = seq + 1;
         }
+        if let Some(cp) = checkpoint.filter(|cp| cp.seq > expected_seq - 1) {
+            problem(
+                cp.seq,
+                &format!(
+                    "ngắn hơn mốc kiểm tra lúc {}: khi đó chuỗi có {} dòng, nay chỉ đến số {}",
+                    crate::web::format::datetime(&cp.at),
+                    cp.seq,
+                    expected_seq - 1
+                ),
+            );
+        }
         match head {
+            None if rows.is_empty() => {}
             Some(h) => {
                 if h.i64("last_seq")? != expected_seq - 1 || h.str("last_hash")? != prev {
                     problem(expected_seq - 1, "cuối chuỗi không khớp (dòng cuối bị xóa)");

@@ -3,15 +3,18 @@
 //! Store functions note what a unit of work showed ([`shown`]) and did ([`did`]); the
 //! database layer turns the notes into one event per user action when the unit of work
 //! ends ([`model::Notes::into_events`]) and [`chain::seal`] appends it to the commune's
-//! hash chain in the same transaction. `danvan audit verify` recomputes every chain.
+//! hash chain in the same transaction. `danvan audit verify` recomputes every chain, and
+//! against a [`checkpoint`] kept outside the database it also catches a rewritten chain.
 
 pub mod archive;
 pub mod chain;
+pub mod checkpoint;
 pub mod model;
 pub mod pages;
 pub mod segments;
+pub mod query;
 
-pub use chain::{verify, Problem, VerifyReport};
+pub use chain::{verify, verify_against, Problem, VerifyReport};
 pub use model::{Action, Actor, Entity, GLOBAL_CHAIN};
 
 use crate::auth::Scope;

@@ -86,6 +86,27 @@ labelled_enum! {
 }
 
 impl Entity {
+    /// The word after a count: "50 hộ", "12 đảng viên".
+    pub fn counted(self, n: usize, en: bool) -> String {
+        let (vi, one, many) = match self {
+            Entity::Household => ("hộ", "household", "households"),
+            Entity::Member => ("đảng viên", "Party member", "Party members"),
+            Entity::Cell => ("chi bộ", "Party cell", "Party cells"),
+            Entity::Unit => ("đơn vị", "unit", "units"),
+            Entity::User => ("người dùng", "user", "users"),
+            Entity::ApiToken => ("khóa API", "API token", "API tokens"),
+            Entity::AssignmentPlan => ("danh sách phân công", "plan", "plans"),
+            Entity::ImportBatch => ("lần nhập tệp", "import", "imports"),
+            Entity::AuditLog => ("nhật ký", "log", "logs"),
+        };
+        let n_text = crate::web::format::number(n as i64);
+        match (en, n) {
+            (false, _) => format!("{n_text} {vi}"),
+            (true, 1) => format!("1 {one}"),
+            (true, _) => format!("{n_text} {many}"),
+        }
+    }
+
     /// Records about people: every staff read of them is logged (DESIGN.md §3).
     pub fn is_personal(self) -> bool {
         matches!(self, Entity::Household | Entity::Member)

@@ -240,6 +240,31 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ("moved_to_member", "sang đảng viên", "to"),
     ("locked_done", "Đã khóa hộ", "Locked household"),
     ("unlocked_done", "Đã bỏ khóa hộ", "Unlocked household"),
+    // --- audit log ---
+    ("audit_user", "Người thực hiện (tên đăng nhập)", "By (username)"),
+    ("audit_all", "Tất cả", "All"),
+    ("audit_global", "Toàn quốc (người dùng, danh mục)", "Nationwide (users, catalogue)"),
+    ("audit_from", "Từ ngày", "From"),
+    ("audit_to", "Đến ngày", "To"),
+    ("audit_filter", "Lọc", "Filter"),
+    ("audit_clear", "Bỏ lọc", "Clear filters"),
+    ("audit_empty", "Không có dòng nhật ký nào khớp bộ lọc.", "No log entries match the filters."),
+    ("audit_also_shown", "kèm", "with"),
+    ("audit_cli", "Dòng lệnh máy chủ", "Server command line"),
+    ("audit_system", "Hệ thống", "System"),
+    ("audit_version", "phiên bản", "version"),
+    (
+        "audit_bad_date",
+        "Ngày chưa đúng; hãy viết theo dạng ngày/tháng/năm, ví dụ 30/11/2026:",
+        "Not a date; write it as day/month/year, e.g. 30/11/2026:",
+    ),
+    (
+        "audit_bad_range",
+        "“Từ ngày” phải trước hoặc trùng “Đến ngày”.",
+        "“From” must not be after “To”.",
+    ),
+    ("audit_bad_page", "Số trang phải là số nguyên dương:", "The page must be a positive whole number:"),
+    ("audit_bad_action", "Không có thao tác này:", "No such action:"),
 ];
 
 #[cfg(test)]

@@ -86,6 +86,8 @@ pub struct Options {
     pub demo: bool,
     pub idle_minutes: i64,
     pub citizen_id: bool,
+    /// `DANVAN_AUDIT_KEY` and `DANVAN_AUDIT_CHECKPOINT_DIR` for the server.
+    pub audit_checkpoints: Option<(String, PathBuf)>,
 }
 
 impl Default for Options {
@@ -94,6 +96,7 @@ impl Default for Options {
             demo: true,
             idle_minutes: 120,
             citizen_id: false,
+            audit_checkpoints: None,
         }
     }
 }
@@ -116,6 +119,9 @@ pub async fn spawn_with(backend: Backend, opts: Options) -> TestApp {
     config.session_idle_minutes = opts.idle_minutes;
     config.citizen_id_enabled = opts.citizen_id;
     config.secure_cookies = false;
+    config.audit_key = opts.audit_checkpoints.as_ref().map(|(k, _)| k.clone());
+    config.audit_key_file = None;
+    config.audit_checkpoint_dir = opts.audit_checkpoints.map(|(_, d)| d);
     let app = Application::build(config).await.expect("build app");
     if opts.demo {
         danvan::demo::seed(&app.state.db, Some(PASSWORD))
@@ -238,12 +244,20 @@ impl TestApp {
 
     /// Runs the `danvan` binary against this app's database.
     pub fn cli(&self, args: &[&str]) -> std::process::Output {
+        self.cli_env(&[], args)
+    }
+
+    /// [`TestApp::cli`] with these environment variables set.
+    pub fn cli_env(&self, env: &[(&str, &str)], args: &[&str]) -> std::process::Output {
         let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_danvan"));
         cmd.arg("--data-dir").arg(&self.data_dir);
         match &self.database_url {
             Some(u) => cmd.env("DANVAN_DATABASE_URL", u),
             None => cmd.env_remove("DANVAN_DATABASE_URL"),
         };
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
         cmd.args(args).output().expect("run danvan")
     }
 }
