@@ -215,6 +215,10 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ("import_reason", "Lý do", "Reason"),
     ("import_another", "Nhập tệp khác", "Import another file"),
     ("export", "Xuất danh sách ra Excel", "Export to Excel"),
+    // --- phone layout, menu and access tokens ---
+    ("menu", "Menu chính", "Main menu"),
+    // The menu's short name of the import page, so a keeper's menu takes three rows on a phone.
+    ("nav_import", "Nhập từ Excel", "Import"),
 ];
 
 #[cfg(test)]
