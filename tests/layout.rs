@@ -116,3 +116,28 @@ async fn header_names_the_user(b: Backend) {
         "{header}"
     );
 }
+
+both!(token_page_names_the_key, token_page_names_the_key);
+async fn token_page_names_the_key(b: Backend) {
+    let app = common::spawn(b).await;
+    let c = app.login("bt.bangngang").await;
+    let page = c.get_text("/account/tokens").await;
+    assert!(page.contains("Chưa có khóa nào."), "empty state: {page}");
+    assert!(page.contains(">Tên khóa</label>"), "{page}");
+    assert!(
+        !page.contains("Họ và tên"),
+        "a key has a name, not a full name"
+    );
+    assert_eq!(
+        c.post_form("/account/tokens", &[("name", "Bảng tính văn phòng")])
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let page = c.get_text("/account/tokens").await;
+    assert!(!page.contains("Chưa có khóa nào."), "{page}");
+    assert!(
+        page.contains("<th>Tên khóa</th>") && page.contains("Bảng tính văn phòng"),
+        "{page}"
+    );
+}

@@ -219,6 +219,17 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ("menu", "Menu chính", "Main menu"),
     // The menu's short name of the import page, so a keeper's menu takes three rows on a phone.
     ("nav_import", "Nhập từ Excel", "Import"),
+    ("token_name", "Tên khóa", "Key name"),
+    (
+        "token_name_hint",
+        "vd. \"Máy tính văn phòng\": để nhận ra khóa khi cần thu hồi.",
+        "e.g. \"Office computer\": to tell the key apart when you revoke it.",
+    ),
+    (
+        "no_tokens",
+        "Chưa có khóa nào. Khóa truy cập cho phép một chương trình khác (vd. bảng tính của văn phòng) đọc dữ liệu qua API thay cho bạn; tạo khóa ở dưới khi cần.",
+        "No keys yet. An access key lets another program (e.g. the office spreadsheet) read data through the API on your behalf; create one below when you need it.",
+    ),
 ];
 
 #[cfg(test)]
