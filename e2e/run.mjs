@@ -2,8 +2,8 @@
 // Debian's Chromium against the demo server.  Usage: see README.md.
 //
 // Prints one line per test, then "N passed, M failed"; exits 1 when M > 0.
-// Screenshots go to e2e/screenshots/ (git-ignored); UI findings (horizontal
-// overflow, small tap targets) are printed as notes and never fail a test.
+// Screenshots go to e2e/screenshots/ (git-ignored). Every screenshot also checks the phone
+// layout rules (no sideways scroll, tap targets ≥ 44 px); test 9 walks every role's pages.
 
 import { spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
@@ -167,33 +167,84 @@ async function login(page, username, password = PASSWORD) {
 
 const mainText = (page) => page.locator('main').innerText();
 
-/** Phone-width layout checks (notes, not failures). */
-async function layoutNotes(page, name) {
-  const r = await page.evaluate(() => {
+/**
+ * The phone layout rules, checked on the page as it is: returns one line per violation.
+ *  - no horizontal scroll: document.documentElement.scrollWidth <= innerWidth, no element
+ *    with overflow-x auto/scroll wider inside than outside, every menu item on screen;
+ *  - tap targets at least 44×44 px, for the visible (non-zero box, not visibility:hidden)
+ *    elements matching TAP_TARGETS: the header's links and buttons, the menu's links, and
+ *    the row actions (links, buttons and form controls inside table cells).
+ */
+const TAP_TARGETS = [
+  'header.top a', 'header.top button', 'header.top select',
+  'nav.menu a', 'nav.menu button', 'nav.menu summary',
+  'td a', 'td button', 'td select', 'td input:not([type=hidden])',
+  'th a', 'th button',
+].join(', ');
+const MIN_TAP = 44;
+async function layoutViolations(page) {
+  return page.evaluate(({ selector, min }) => {
+    const out = [];
     const doc = document.documentElement;
-    const overflow = doc.scrollWidth - doc.clientWidth;
-    const wide = [];
-    for (const el of document.querySelectorAll('main *, header *, nav *')) {
-      const b = el.getBoundingClientRect();
-      if (b.width > 0 && b.right > doc.clientWidth + 1) wide.push(`${el.tagName.toLowerCase()}${el.className ? '.' + el.className : ''}`);
+    if (doc.scrollWidth > window.innerWidth) {
+      const wide = [];
+      for (const el of document.querySelectorAll('body *')) {
+        const b = el.getBoundingClientRect();
+        if (b.width > 0 && b.right > window.innerWidth + 1) wide.push(`${el.tagName.toLowerCase()}${el.classList.length ? '.' + [...el.classList].join('.') : ''}`);
+      }
+      out.push(`scrolls sideways: scrollWidth ${doc.scrollWidth} > innerWidth ${window.innerWidth} (too wide: ${[...new Set(wide)].slice(0, 5).join(', ')})`);
     }
-    const small = [];
-    for (const el of document.querySelectorAll('a, button, input, select, textarea')) {
-      if (el.type === 'hidden' || el.classList.contains('skip')) continue;
-      const b = el.getBoundingClientRect();
-      if (b.width === 0 || b.height === 0) continue;
-      if (b.height < 24 || b.width < 24) {
-        const label = (el.innerText || el.value || el.name || el.getAttribute('href') || '').trim().slice(0, 30);
-        small.push(`${el.tagName.toLowerCase()} "${label}" ${Math.round(b.width)}×${Math.round(b.height)}`);
+    // A box that scrolls sideways inside the page hides things just the same (the menu did).
+    for (const el of document.querySelectorAll('body *')) {
+      const ox = getComputedStyle(el).overflowX;
+      if ((ox === 'auto' || ox === 'scroll') && el.scrollWidth > el.clientWidth + 1) {
+        out.push(`${el.tagName.toLowerCase()}${el.classList.length ? '.' + [...el.classList].join('.') : ''} scrolls sideways: ${el.scrollWidth} px in ${el.clientWidth} px`);
       }
     }
-    return { overflow, wide: [...new Set(wide)].slice(0, 5), small };
-  });
-  if (r.overflow > 0) notes.push(`${name}: page scrolls sideways by ${r.overflow}px at 360px (${r.wide.join(', ')})`);
-  if (r.small.length) {
-    const uniq = [...new Set(r.small)];
-    notes.push(`${name}: ${uniq.length} tap target(s) under 24px at 360px, e.g. ${uniq.slice(0, 4).join('; ')}`);
-  }
+    for (const a of document.querySelectorAll('nav.menu a')) {
+      const b = a.getBoundingClientRect();
+      if (b.left < 0 || b.right > window.innerWidth + 0.5) out.push(`menu item "${a.innerText.trim()}" is off-screen (${Math.round(b.left)}–${Math.round(b.right)} px)`);
+    }
+    const small = new Map(); // where -> examples
+    for (const el of document.querySelectorAll(selector)) {
+      const b = el.getBoundingClientRect();
+      if (b.width === 0 || b.height === 0 || getComputedStyle(el).visibility === 'hidden') continue;
+      if (b.width + 0.5 < min || b.height + 0.5 < min) {
+        const label = (el.innerText || el.value || el.getAttribute('aria-label') || el.getAttribute('href') || '').trim().replace(/\s+/g, ' ').slice(0, 30);
+        const where = el.closest('header') ? 'header' : el.closest('nav') ? 'menu' : 'row actions';
+        if (!small.has(where)) small.set(where, []);
+        small.get(where).push(`${el.tagName.toLowerCase()} "${label}" ${Math.round(b.width)}×${Math.round(b.height)}`);
+      }
+    }
+    for (const [where, all] of small) {
+      out.push(`${all.length} tap target(s) under ${min}px in the ${where}: ${all.slice(0, 3).join('; ')}${all.length > 3 ? '; …' : ''}`);
+    }
+    return out;
+  }, { selector: TAP_TARGETS, min: MIN_TAP });
+}
+
+/**
+ * Violations that belong to items other people are fixing right now: each entry names its
+ * item in issue 11. A violation matching one is reported as "known" and does not fail;
+ * remove the entry when the item lands (a stale entry is printed as a note).
+ */
+const KNOWN_LAYOUT = [
+  // Item 13: the draft plan page carries a lock form per row and a move dropdown per household.
+  { item: 13, path: /\[draft plan\]$/, what: /B transferred/ },
+];
+const knownLayoutSeen = new Map(); // index in KNOWN_LAYOUT -> example
+function isKnownLayout(user, path, what) {
+  const i = KNOWN_LAYOUT.findIndex((k) => (!k.user || k.user.test(user)) && k.path.test(path) && k.what.test(what));
+  if (i < 0) return false;
+  if (!knownLayoutSeen.has(i)) knownLayoutSeen.set(i, `${user} ${path}: ${what}`);
+  return true;
+}
+
+/** The layout rules on the phone viewport; fails the test on any violation not in KNOWN_LAYOUT. */
+async function assertPhoneLayout(page, name) {
+  const path = new URL(page.url()).pathname;
+  const bad = (await layoutViolations(page)).filter((v) => !isKnownLayout('', path, v));
+  check(bad.length === 0, `${name} at 360 px:\n    ${bad.join('\n    ')}`);
 }
 
 /**
@@ -203,7 +254,7 @@ async function layoutNotes(page, name) {
 async function shot(page, name) {
   const before = page.viewportSize();
   await page.setViewportSize(PHONE);
-  await layoutNotes(page, `${name}-phone.png`);
+  await assertPhoneLayout(page, name);
   await page.screenshot({ path: join(SHOTS, `${name}-phone.png`) });
   await page.screenshot({ path: join(SHOTS, `${name}-phone-full.png`), fullPage: true });
   await page.setViewportSize(DESKTOP);
@@ -464,7 +515,7 @@ test('5 keyboard-only login; every form control has a label', async (browser, en
     return { invalid: el.getAttribute('aria-invalid'), describedby: el.getAttribute('aria-describedby') };
   });
   if (a11y.invalid !== 'true' || !a11y.describedby) results.push(`/households/new with errors: #phone has no aria-invalid/aria-describedby; the error text is not announced with the field`);
-  for (const r of results) notes.push(`a11y ${r}`);
+  check(results.length === 0, `accessibility:\n    ${results.join('\n    ')}`);
   const bad = unexpected(problems, /^HTTP 422: (POST|GET) /);
   check(bad.length === 0, `problems:\n    ${bad.join('\n    ')}`);
 });
@@ -686,6 +737,132 @@ test('9 the 1+10 pages on a phone: lock button, moving, map, labelled tables', a
 
   const bad = unexpected(problems);
   check(bad.length === 0, `problems:\n    ${bad.join('\n    ')}`);
+/** Where a crawl does not go: downloads, signing out, the API, static files. */
+function walkable(url, base) {
+  const u = new URL(url, base);
+  if (u.origin !== new URL(base).origin) return false;
+  if (/\.(docx|xlsx|xls|csv|json|pdf|zip)$/i.test(u.pathname)) return false;
+  return !/^\/(logout|static|api|exports|imports\/template)(\/|$)/.test(u.pathname);
+}
+
+/** A link's shape: ids and numbers folded, query keys kept, so one link per kind is enough. */
+function linkShape(url) {
+  const u = new URL(url);
+  const segs = u.pathname.split('/').map((seg) => (
+    /^[0-9a-f]{8}-[0-9a-f]{4}-/.test(seg) ? '{id}' : /^\d+$/.test(seg) ? '{n}' : /^[a-z]+-[\w.-]+$/.test(seg) && /\d/.test(seg) ? '{unit}' : seg));
+  return `${segs.join('/')}?${[...u.searchParams.keys()].sort().join('&')}`;
+}
+
+const PAGE_BUDGET = 30 * 1024; // bytes of the HTML document's body as sent (compressed)
+const WALK_LIMIT = 30; // pages per role
+
+/**
+ * The demo holds approved plans only; the heaviest page is a draft of the biggest village
+ * (Bằng Ngang, 412 households), so the walk makes one first, the way the secretary does.
+ */
+async function draftBangNgang(browser, env) {
+  const { page, ctx } = await newPage(browser, env);
+  await login(page, 'bt.bangngang');
+  await page.goto('/assignment');
+  await page.locator('main a[href^="/assignment/villages/"]').first().click();
+  await page.waitForURL(/\/assignment\/villages\//);
+  await page.click('main form[action$="/draft"] button[type=submit]');
+  await page.waitForURL(/\/assignment\/plans\//);
+  const url = page.url();
+  await ctx.close();
+  return url;
+}
+
+test('10 every page of every role on the phone: no sideways scroll, tap targets ≥ 44 px, ≤ 30 KB', async (browser, env) => {
+  const draft = { url: await draftBangNgang(browser, env), what: 'draft plan' };
+  const drafts = new Map([['bt.bangngang', [draft]], ['xa.luongbang', [draft]]]);
+  const violations = [];
+  const visitedAll = [];
+  for (const user of DEMO_USERS) {
+    const { page, problems, ctx } = await newPage(browser, env);
+    await login(page, user);
+    const seen = new Set();
+    const shapes = new Set();
+    let n = 0;
+    const visit = async (url, what = '') => {
+      const path = new URL(url).pathname + new URL(url).search + (what ? ` [${what}]` : '');
+      seen.add(new URL(url).href);
+      problems.length = 0;
+      const resp = await page.goto(url, { waitUntil: 'load' });
+      const add = (what) => { if (!isKnownLayout(user, path, what)) violations.push(`${user} ${path}: ${what}`); };
+      if (!resp || resp.status() !== 200) { add(`answered ${resp ? resp.status() : 'nothing'}`); return false; }
+      if (new URL(page.url()).pathname === '/login') { add('sent to the login page'); return false; }
+      // The document's body as it came over the wire (gzip when the server compresses).
+      const { responseBodySize } = await resp.request().sizes();
+      if (responseBodySize > PAGE_BUDGET) add(`${responseBodySize} B transferred (limit ${PAGE_BUDGET} B)`);
+      for (const v of await layoutViolations(page)) add(v);
+      for (const p of problems) add(p);
+      n++;
+      visitedAll.push(`${user} ${path} ${responseBodySize} B`);
+      const slug = new URL(url).pathname.replace(/[^\w.-]+/g, '_').replace(/^_|_$/g, '').slice(0, 60) || 'home';
+      await page.screenshot({ path: join(SHOTS, `walk-${user}-${String(n).padStart(2, '0')}-${slug}-phone.png`) });
+      return true;
+    };
+    const mainLinks = async () => (await page.$$eval('main a[href]', (as) => as.map((a) => (a.hasAttribute('download') ? '' : a.href))))
+      .filter((h) => h && walkable(h, env.base)).map((h) => new URL(h).href.replace(/#.*$/, ''));
+
+    // Level 0: the home page and every page of the menu.
+    await visit(`${env.base}/`);
+    const menu = (await page.$$eval('nav.menu a[href]', (as) => as.map((a) => a.href))).filter((h) => walkable(h, env.base));
+    if (menu.length === 0) violations.push(`${user}: no menu`);
+    const level1 = [];
+    const extra = (drafts.get(user) || []).map((d) => [d.url, d.what]);
+    for (const [href, what] of [[`${env.base}/`], ...menu.map((m) => [m]), ...extra]) {
+      if (href !== `${env.base}/` && !(await visit(href, what))) continue;
+      if (href === `${env.base}/`) await page.goto(href);
+      for (const l of await mainLinks()) {
+        const shape = linkShape(l);
+        if (shapes.has(shape)) continue;
+        shapes.add(shape);
+        level1.push(l);
+      }
+    }
+    // Level 1: the first link of each kind found on those pages (first household, member, plan…).
+    for (const l of level1) {
+      if (n >= WALK_LIMIT) break;
+      if (seen.has(l)) continue;
+      await visit(l);
+    }
+    await ctx.close();
+  }
+  measured.walk = `${visitedAll.length} pages; largest: ${visitedAll.sort((a, b) => parseInt(b.split(' ').at(-2)) - parseInt(a.split(' ').at(-2))).slice(0, 3).join(', ')}`;
+  check(violations.length === 0, `${violations.length} violation(s):\n    ${violations.join('\n    ')}`);
+});
+
+test('11 phone menu: every item on screen, the current page marked, each role its own items', async (browser, env) => {
+  const menuOf = async (page) => page.$$eval('nav.menu a', (as) => as.map((a) => {
+    const b = a.getBoundingClientRect();
+    const st = getComputedStyle(a);
+    return { text: a.innerText.trim(), left: b.left, right: b.right, current: a.getAttribute('aria-current'), look: `${st.color} ${st.backgroundColor} ${st.boxShadow}` };
+  }));
+  const { page } = await newPage(browser, env);
+  await login(page, 'xa.luongbang');
+  await page.goto('/assignment');
+  const items = await menuOf(page);
+  const plan = items.find((i) => i.text === 'Phân công 1+10');
+  check(plan, `no "Phân công 1+10" in the committee's menu: ${items.map((i) => i.text).join(', ')}`);
+  check(plan.left >= 0 && plan.right <= PHONE.width, `"Phân công 1+10" is off-screen at ${Math.round(plan.left)}–${Math.round(plan.right)} px`);
+  eq(items.filter((i) => i.current === 'page').map((i) => i.text).join(), 'Phân công 1+10', 'the entry marked aria-current');
+  const other = items.find((i) => i.text === 'Hộ gia đình');
+  check(plan.look !== other.look, `the current entry looks like the others (${plan.look})`);
+  await shot(page, 'menu-committee');
+
+  const { page: member } = await newPage(browser, env);
+  await login(member, 'dv.bangngang');
+  eq((await menuOf(member)).map((i) => i.text).join(' | '), 'Trang chủ | Hộ tôi phụ trách', "a member's menu");
+  eq((await member.locator('header .who').innerText()).trim(), 'Đảng viên thôn Bằng Ngang', 'the header names the user');
+  await shot(member, 'menu-member');
+
+  const { page: secretary } = await newPage(browser, env);
+  await login(secretary, 'bt.bangngang');
+  await secretary.goto('/account/tokens');
+  check((await mainText(secretary)).includes('Chưa có khóa nào'), 'the token page says there is no key yet');
+  await shot(secretary, 'menu-secretary-tokens');
 });
 
 // ---------------------------------------------------------------- runner
@@ -739,6 +916,10 @@ async function main() {
   for (const [k, v] of Object.entries(measured)) console.log(`measured ${k}: ${v}`);
   for (const n of notes) console.log(`note  ${n}`);
   for (const [id, what] of knownSeen) console.log(`known app bug [${id}]: ${what}`);
+  KNOWN_LAYOUT.forEach((k, i) => {
+    if (knownLayoutSeen.has(i)) console.log(`known (item ${k.item}): ${knownLayoutSeen.get(i)}`);
+    else if (!ONLY || ONLY.test('9')) console.log(`note  KNOWN_LAYOUT entry for item ${k.item} matched nothing: remove it`);
+  });
   console.log(`screenshots in ${SHOTS}`);
   console.log(`${passed} passed, ${failed} failed`);
   process.exitCode = failed > 0 ? 1 : 0;

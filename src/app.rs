@@ -483,6 +483,19 @@ pub fn route_specs() -> Vec<RouteSpec> {
     routes().specs
 }
 
+/// Whether the route table lets a user holding `role` open `GET path` (a path without
+/// parameters). The menu asks this, so it can never offer a page that would refuse.
+pub fn admits_get(path: &str, role: crate::auth::Role) -> bool {
+    static SPECS: std::sync::LazyLock<Vec<RouteSpec>> = std::sync::LazyLock::new(route_specs);
+    SPECS
+        .iter()
+        .find(|r| r.method == Method::GET && r.path == path)
+        .is_some_and(|r| match r.access {
+            Access::Public | Access::SignedIn => true,
+            Access::Roles(roles) => roles.contains(&role),
+        })
+}
+
 /// Liveness: can the database serve (read pool answers, writer makes progress, disk has
 /// room)? Writes nothing. 503 with the problems otherwise.
 async fn healthz(axum::extract::State(st): axum::extract::State<AppState>) -> (StatusCode, String) {

@@ -11,6 +11,7 @@ mod backup;
 mod demo;
 mod health;
 mod imports;
+mod layout;
 mod migrations;
 mod registry;
 mod resilience;

@@ -24,6 +24,8 @@ pub struct Session {
     /// The per-session token that forms echo back (`_csrf`); empty for API tokens.
     pub csrf: String,
     pub via_token: bool,
+    /// The path being served, so that the menu can mark where the user is.
+    pub page: String,
 }
 
 pub fn cookie_value<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
@@ -170,6 +172,7 @@ async fn from_cookie(state: &AppState, token: &str) -> AppResult<Session> {
                     scope,
                     csrf: row.str("csrf_token")?,
                     via_token: false,
+                    page: String::new(),
                 };
                 Ok(Found::Live(session, last_seen < touch_before))
             })
@@ -231,6 +234,7 @@ async fn from_bearer(state: &AppState, token: &str) -> AppResult<Session> {
                     scope,
                     csrf: String::new(),
                     via_token: true,
+                    page: String::new(),
                 };
                 Ok((session, row.str("id")?, touch))
             })
@@ -275,7 +279,7 @@ impl FromRequestParts<AppState> for Session {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::to_owned);
-        let session = if let Some(token) = bearer {
+        let mut session = if let Some(token) = bearer {
             from_bearer(state, token.trim()).await?
         } else {
             let token = cookie_value(parts, state.config.session_cookie_name())
@@ -295,6 +299,7 @@ impl FromRequestParts<AppState> for Session {
             }
             s
         };
+        session.page = parts.uri.path().to_owned();
         parts.extensions.insert(session.clone());
         admitted(&session)?;
         Ok(session)

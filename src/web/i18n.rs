@@ -265,6 +265,21 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ),
     ("audit_bad_page", "Số trang phải là số nguyên dương:", "The page must be a positive whole number:"),
     ("audit_bad_action", "Không có thao tác này:", "No such action:"),
+    // --- phone layout, menu and access tokens ---
+    ("menu", "Menu chính", "Main menu"),
+    // The menu's short name of the import page, so a keeper's menu takes three rows on a phone.
+    ("nav_import", "Nhập từ Excel", "Import"),
+    ("token_name", "Tên khóa", "Key name"),
+    (
+        "token_name_hint",
+        "vd. \"Máy tính văn phòng\": để nhận ra khóa khi cần thu hồi.",
+        "e.g. \"Office computer\": to tell the key apart when you revoke it.",
+    ),
+    (
+        "no_tokens",
+        "Chưa có khóa nào. Khóa truy cập cho phép một chương trình khác (vd. bảng tính của văn phòng) đọc dữ liệu qua API thay cho bạn; tạo khóa ở dưới khi cần.",
+        "No keys yet. An access key lets another program (e.g. the office spreadsheet) read data through the API on your behalf; create one below when you need it.",
+    ),
 ];
 
 #[cfg(test)]

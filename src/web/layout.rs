@@ -5,12 +5,100 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
 use super::i18n::Lang;
-use crate::auth::{Role, Session};
+use crate::auth::roles::admits;
+use crate::auth::{Role, Scope, Session};
 use crate::error::AppError;
 
 pub struct NavItem {
     pub href: &'static str,
     pub label: &'static str,
+    /// The page being shown is this item or lies under it (`aria-current="page"`).
+    pub current: bool,
+}
+
+/// One entry of the menu, offered to the roles whose work it serves. A role sees the entry
+/// only if the route table also admits it (`app::admits_get`), so the menu cannot offer a
+/// page that refuses; a unit test holds that every role named here is admitted.
+struct MenuEntry {
+    href: &'static str,
+    key: &'static str,
+    serves: &'static [Role],
+    /// The page is about the user's own member record (their households).
+    needs_member_record: bool,
+}
+
+/// Roles whose work is above the household: the unit tree is their way in. A member's work
+/// is their households, a secretary's is the village registry, so neither gets the tree.
+const UNIT_TREE_USERS: &[Role] = &[
+    Role::CommuneCommittee,
+    Role::AgencyHandler,
+    Role::Supervisor,
+    Role::FrontReviewer,
+    Role::Auditor,
+    Role::Admin,
+];
+
+/// Roles with something to fetch through the API: the registries (keepers), the audit log
+/// (auditors), integrations of the deployment (admin). The others have no use for a key.
+const API_USERS: &[Role] = &[
+    Role::CellSecretary,
+    Role::CommuneCommittee,
+    Role::Auditor,
+    Role::Admin,
+];
+
+const fn entry(href: &'static str, key: &'static str, serves: &'static [Role]) -> MenuEntry {
+    MenuEntry {
+        href,
+        key,
+        serves,
+        needs_member_record: false,
+    }
+}
+
+const MENU: &[MenuEntry] = &[
+    entry("/", "home", &Role::ALL),
+    entry("/households", "households", admits::KEEPERS),
+    entry("/members", "members", admits::KEEPERS),
+    entry("/cells", "cells", admits::KEEPERS),
+    entry("/imports", "nav_import", admits::KEEPERS),
+    entry("/assignment", "assignment", admits::KEEPERS),
+    MenuEntry {
+        needs_member_record: true,
+        ..entry("/assignment/mine", "my_households", admits::MEMBERS)
+    },
+    entry("/units", "units", UNIT_TREE_USERS),
+    entry("/audit", "audit", admits::AUDITORS),
+    entry("/admin/users", "users", admits::ADMINS),
+    entry("/account/tokens", "tokens", API_USERS),
+];
+
+/// The menu of a signed-in user, with the entry for `page` (a request path) marked.
+fn menu_for(lang: Lang, scope: &Scope, page: &str) -> Vec<NavItem> {
+    let shown: Vec<&MenuEntry> = MENU
+        .iter()
+        .filter(|e| !e.needs_member_record || scope.member_id().is_some())
+        .filter(|e| {
+            scope
+                .roles()
+                .into_iter()
+                .any(|r| e.serves.contains(&r) && crate::app::admits_get(e.href, r))
+        })
+        .collect();
+    // The deepest entry containing the page: /assignment/mine is not also /assignment.
+    let current = shown
+        .iter()
+        .filter(|e| page == e.href || (e.href != "/" && page.starts_with(&format!("{}/", e.href))))
+        .map(|e| e.href)
+        .max_by_key(|h| h.len());
+    shown
+        .into_iter()
+        .map(|e| NavItem {
+            href: e.href,
+            label: lang.t(e.key),
+            current: Some(e.href) == current,
+        })
+        .collect()
 }
 
 pub struct Chrome {
@@ -34,69 +122,11 @@ impl Chrome {
     }
 
     pub fn new(lang: Lang, session: &Session, title: &str) -> Chrome {
-        let s = &session.scope;
-        let mut nav = vec![NavItem {
-            href: "/",
-            label: lang.t("home"),
-        }];
-        if s.keeps_registry() {
-            nav.push(NavItem {
-                href: "/households",
-                label: lang.t("households"),
-            });
-            nav.push(NavItem {
-                href: "/members",
-                label: lang.t("members"),
-            });
-            nav.push(NavItem {
-                href: "/cells",
-                label: lang.t("cells"),
-            });
-            // imports and exports (issue 3)
-            nav.push(NavItem {
-                href: "/imports",
-                label: lang.t("import"),
-            });
-            // assignment (issue 4)
-            nav.push(NavItem {
-                href: "/assignment",
-                label: lang.t("assignment"),
-            });
-        }
-        // assignment (issue 4): a member's scope is the households assigned to them.
-        if s.member_id().is_some() && s.has_role(Role::Member) {
-            nav.push(NavItem {
-                href: "/assignment/mine",
-                label: lang.t("my_households"),
-            });
-        }
-        if s.is_staff() {
-            nav.push(NavItem {
-                href: "/units",
-                label: lang.t("units"),
-            });
-        }
-        if s.has_role(Role::Auditor) {
-            nav.push(NavItem {
-                href: "/audit",
-                label: lang.t("audit"),
-            });
-        }
-        if s.has_role(Role::Admin) {
-            nav.push(NavItem {
-                href: "/admin/users",
-                label: lang.t("users"),
-            });
-        }
-        nav.push(NavItem {
-            href: "/account/tokens",
-            label: lang.t("tokens"),
-        });
         Chrome {
             lang,
             title: title.to_owned(),
-            user: Some(s.display_name().to_owned()),
-            nav,
+            user: Some(session.scope.display_name().to_owned()),
+            nav: menu_for(lang, &session.scope, &session.page),
             csrf: session.csrf.clone(),
         }
     }
@@ -136,4 +166,23 @@ pub fn page_with_status<T: Template>(status: StatusCode, t: &T) -> Result<Respon
         .render()
         .map_err(|e| AppError::internal(format!("template: {e}")))?;
     Ok((status, Html(html)).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::MENU;
+
+    /// A role named in the menu that the route table refuses would silently lose the entry.
+    #[test]
+    fn every_role_a_menu_entry_serves_may_open_it() {
+        for e in MENU {
+            for r in e.serves {
+                assert!(
+                    crate::app::admits_get(e.href, *r),
+                    "the menu offers {} to {r:?}, which the route table refuses",
+                    e.href
+                );
+            }
+        }
+    }
 }
