@@ -11,6 +11,8 @@ ALTER TABLE audit_log RENAME TO audit_log_unsegmented;
 ALTER INDEX audit_log_pkey RENAME TO audit_log_unsegmented_pkey;
 DROP INDEX audit_log_entity;
 DROP INDEX audit_log_actor;
+DROP INDEX audit_log_at;
+DROP INDEX audit_log_chain_at;
 
 CREATE TABLE audit_log (
     chain     TEXT NOT NULL,
@@ -46,6 +48,7 @@ DROP TABLE audit_log_unsegmented;
 CREATE INDEX audit_log_entity ON audit_log(entity, entity_id);
 CREATE INDEX audit_log_actor ON audit_log(actor_id, at);
 CREATE INDEX audit_log_at ON audit_log(at);
+CREATE INDEX audit_log_chain_at ON audit_log(chain, at);
 
 CREATE TABLE audit_anchors (
     chain          TEXT PRIMARY KEY,
