@@ -216,7 +216,7 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ("import_another", "Nhập tệp khác", "Import another file"),
     ("export", "Xuất danh sách ra Excel", "Export to Excel"),
     // --- audit log ---
-    ("audit_user", "Người thực hiện (tên đăng nhập)", "By (username)"),
+    ("audit_user", "Tên đăng nhập", "Username"),
     ("audit_all", "Tất cả", "All"),
     ("audit_global", "Toàn quốc (người dùng, danh mục)", "Nationwide (users, catalogue)"),
     ("audit_from", "Từ ngày", "From"),
