@@ -863,6 +863,59 @@ test('11 phone menu: every item on screen, the current page marked, each role it
   await shot(secretary, 'menu-secretary-tokens');
 });
 
+test('12 audit log on a phone, without JavaScript: words not codes, stacked cells, filters', async (browser, env) => {
+  // Something to audit: a secretary opens a household and the list, the committee a plan.
+  const sec = await newPage(browser, env);
+  await login(sec.page, 'bt.bangngang');
+  await sec.page.goto('/households');
+  await sec.page.locator('main table a').first().click();
+  const com = await newPage(browser, env);
+  await login(com.page, 'xa.luongbang');
+  await com.page.goto('/assignment');
+  const plan = com.page.locator('main a[href^="/assignment/plans/"]').first();
+  if (await plan.count()) await plan.click();
+
+  const { page, problems } = await newPage(browser, env, { javaScriptEnabled: false });
+  await login(page, 'kiemtra.hungyen');
+  const res = await page.goto('/audit');
+  const bytes = (await res.body()).length;
+  measured.audit_page = `${bytes} bytes`;
+  check(bytes < 30_000, `/audit is ${bytes} bytes`);
+  const text = await mainText(page);
+  for (const code of ['draft_approve', 'assignment_plan', 'household', 'api_token']) {
+    check(!text.includes(code), `English code "${code}" on the audit page`);
+  }
+  check(/Hộ gia đình: \d+ hộ/.test(text), 'a list read says how many households it showed');
+  check(/\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}/.test(text), 'times as dd/mm/yyyy HH:MM');
+  const layout = await page.evaluate(() => {
+    const doc = document.documentElement;
+    const td = document.querySelector('table.stack tbody td');
+    return {
+      overflow: doc.scrollWidth - doc.clientWidth,
+      display: td && getComputedStyle(td).display,
+      label: td && getComputedStyle(td, '::before').content,
+    };
+  });
+  eq(layout.overflow, 0, 'audit page scrolls sideways at 360px');
+  eq(layout.display, 'block', 'audit cells stack on a phone');
+  check((layout.label || '').includes('Thời gian'), `stacked cell label: ${layout.label}`);
+  await shot(page, 'audit-phone');
+
+  // The filter is a plain GET form.
+  await page.selectOption('#action', 'read');
+  await page.click('form.toolbar button[type=submit]');
+  await page.waitForURL(/action=read/);
+  const actions = await page.locator('table.stack tbody td:nth-child(3)').allInnerTexts();
+  check(actions.length > 0 && actions.every((a) => a === 'Xem'), `filtered actions: ${actions.join(', ')}`);
+
+  const bad = await page.goto('/audit?from=31/02/2026');
+  eq(bad.status(), 400, 'a bad date');
+  check((await page.locator('main .alert').innerText()).includes('Ngày chưa đúng'), 'the bad date is explained in Vietnamese');
+  await shot(page, 'audit-bad-date');
+  const left = unexpected(problems, /HTTP 400: GET .*\/audit\?from=31\/02\/2026/);
+  check(left.length === 0, left.join('; '));
+});
+
 // ---------------------------------------------------------------- runner
 
 async function main() {

@@ -241,7 +241,7 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ("locked_done", "Đã khóa hộ", "Locked household"),
     ("unlocked_done", "Đã bỏ khóa hộ", "Unlocked household"),
     // --- audit log ---
-    ("audit_user", "Người thực hiện (tên đăng nhập)", "By (username)"),
+    ("audit_user", "Tên đăng nhập", "Username"),
     ("audit_all", "Tất cả", "All"),
     ("audit_global", "Toàn quốc (người dùng, danh mục)", "Nationwide (users, catalogue)"),
     ("audit_from", "Từ ngày", "From"),
