@@ -3,6 +3,8 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use crate::web::forwarded::TrustedProxies;
+
 #[derive(Debug, Clone)]
 pub struct Config {
     pub listen: SocketAddr,
@@ -19,6 +21,10 @@ pub struct Config {
     pub citizen_id_enabled: bool,
     /// Key for hashing citizen IDs so that duplicates can be found without storing them.
     pub secret: String,
+    /// Reverse proxies whose `X-Forwarded-For` / `X-Forwarded-Proto` are believed
+    /// (`DANVAN_TRUSTED_PROXIES`, addresses or networks, comma-separated). None by default:
+    /// then the TCP peer is the client, whatever the headers say.
+    pub trusted_proxies: TrustedProxies,
 }
 
 impl Config {
@@ -34,6 +40,14 @@ impl Config {
                 .map(|v| matches!(v.as_str(), "1" | "true" | "on" | "yes"))
                 .unwrap_or(false)
         };
+        let (trusted_proxies, ignored) =
+            TrustedProxies::parse(&std::env::var("DANVAN_TRUSTED_PROXIES").unwrap_or_default());
+        for entry in ignored {
+            // Safe either way: an entry left out only means its headers are not believed.
+            tracing::warn!(
+                "DANVAN_TRUSTED_PROXIES: \"{entry}\" không phải địa chỉ IP hay dải mạng (vd. 10.0.0.1 hoặc 10.0.0.0/8); đã bỏ qua"
+            );
+        }
         Config {
             listen,
             data_dir,
@@ -43,6 +57,7 @@ impl Config {
             session_absolute_hours: env_i64("DANVAN_SESSION_ABSOLUTE_HOURS", 12),
             citizen_id_enabled: env_bool("DANVAN_CITIZEN_ID"),
             secret: std::env::var("DANVAN_SECRET").unwrap_or_default(),
+            trusted_proxies,
         }
     }
 

@@ -333,3 +333,157 @@ async fn password_reset_ends_sessions_and_tokens(b: Backend) {
     assert_eq!(me(token).await, StatusCode::UNAUTHORIZED);
     assert_eq!(c.get("/").await.status(), StatusCode::SEE_OTHER);
 }
+
+both!(login_next_stays_on_site, login_next_stays_on_site);
+async fn login_next_stays_on_site(b: Backend) {
+    let app = common::spawn(b).await;
+    // Decoded by the form: a tab, a newline, a carriage return, `//`, a backslash, a scheme.
+    for bad in [
+        "/\t/evil.example",
+        "/\n/x",
+        "/\r/x",
+        "//evil",
+        "/\\evil",
+        "https://evil",
+    ] {
+        let http = common::new_http();
+        let res = app
+            .post_login(
+                &http,
+                &[("username", "admin"), ("password", PASSWORD), ("next", bad)],
+                &[],
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{bad:?}");
+        assert_eq!(location(&res), "/", "{bad:?}");
+    }
+    // A refused login with a bad `next` is an ordinary refusal, not a 500.
+    let http = common::new_http();
+    let res = app
+        .post_login(
+            &http,
+            &[
+                ("username", "admin"),
+                ("password", "wrong"),
+                ("next", "/\n/x"),
+            ],
+            &[],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let http = common::new_http();
+    let res = app
+        .post_login(
+            &http,
+            &[
+                ("username", "admin"),
+                ("password", PASSWORD),
+                ("next", "/households?page=2"),
+            ],
+            &[],
+        )
+        .await;
+    assert_eq!(location(&res), "/households?page=2");
+}
+
+/// Fills the per-address window for `ip` (the threshold, without 30 slow password checks).
+async fn lock_out_address(app: &common::TestApp, ip: &str) {
+    for i in 0..danvan::auth::throttle::PER_ADDRESS {
+        app.exec(
+            "INSERT INTO login_failures (id, username, ip, at) VALUES (?, ?, ?, ?)",
+            &[
+                danvan::clock::new_id().into(),
+                format!("someone-{i}").into(),
+                ip.into(),
+                danvan::clock::now().into(),
+            ],
+        )
+        .await;
+    }
+}
+
+async fn login_from(app: &common::TestApp, password: &str, forwarded_for: &str) -> StatusCode {
+    let http = common::new_http();
+    app.post_login(
+        &http,
+        &[("username", "admin"), ("password", password)],
+        &[("x-forwarded-for", forwarded_for)],
+    )
+    .await
+    .status()
+}
+
+both!(
+    forwarded_for_is_not_believed_from_clients,
+    forwarded_for_is_not_believed_from_clients
+);
+async fn forwarded_for_is_not_believed_from_clients(b: Backend) {
+    let app = common::spawn(b).await;
+    lock_out_address(&app, "127.0.0.1").await;
+    // The address is locked; a made-up X-Forwarded-For does not get around it.
+    assert_eq!(
+        login_from(&app, PASSWORD, "1.2.3.4").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+
+    // Failures with a forged header count against the real address, never another one.
+    let app = common::spawn(b).await;
+    assert_eq!(
+        login_from(&app, "wrong", "9.9.9.9").await,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM login_failures WHERE ip = '9.9.9.9'",
+            &[]
+        )
+        .await,
+        0
+    );
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM login_failures WHERE ip = '127.0.0.1'",
+            &[]
+        )
+        .await,
+        1
+    );
+}
+
+both!(
+    forwarded_for_is_believed_from_a_trusted_proxy,
+    forwarded_for_is_believed_from_a_trusted_proxy
+);
+async fn forwarded_for_is_believed_from_a_trusted_proxy(b: Backend) {
+    let app = common::spawn_with(
+        b,
+        common::Options {
+            trusted_proxies: "127.0.0.0/8",
+            ..Default::default()
+        },
+    )
+    .await;
+    // The right-most address the proxy did not write itself is the client.
+    assert_eq!(
+        login_from(&app, "wrong", "6.6.6.6, 203.0.113.9").await,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM login_failures WHERE ip = '203.0.113.9'",
+            &[]
+        )
+        .await,
+        1
+    );
+    lock_out_address(&app, "203.0.113.9").await;
+    assert_eq!(
+        login_from(&app, PASSWORD, "203.0.113.9").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // Another client behind the same proxy is not locked out by it.
+    assert_eq!(
+        login_from(&app, PASSWORD, "203.0.113.10").await,
+        StatusCode::SEE_OTHER
+    );
+}

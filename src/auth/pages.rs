@@ -16,6 +16,7 @@ use crate::state::AppState;
 use crate::web::extract::{CsrfForm, PlainForm, Q};
 use crate::web::i18n::{Lang, LANG_COOKIE};
 use crate::web::layout::{page, page_with_status, Chrome};
+use crate::web::redirect::local_path;
 
 #[derive(Template)]
 #[template(path = "auth/login.html")]
@@ -32,15 +33,6 @@ pub struct NextQuery {
     next: String,
 }
 
-/// Only local paths may be redirect targets (no open redirect).
-fn safe_next(next: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
-        next.to_owned()
-    } else {
-        "/".to_owned()
-    }
-}
-
 pub async fn login_form(
     lang: Lang,
     MaybeSession(s): MaybeSession,
@@ -51,7 +43,7 @@ pub async fn login_form(
     }
     page(&LoginPage {
         c: Chrome::bare(lang, lang.t("login")),
-        next: safe_next(&q.next),
+        next: local_path(&q.next),
         username: String::new(),
         error: String::new(),
     })
@@ -67,17 +59,6 @@ pub struct LoginForm {
     next: String,
 }
 
-pub fn client_ip(headers: &HeaderMap, peer: Option<SocketAddr>) -> String {
-    // Behind a reverse proxy the proxy sets X-Forwarded-For; the last hop is the one it saw.
-    headers
-        .get("x-forwarded-for")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.rsplit(',').next())
-        .map(|s| s.trim().to_owned())
-        .or_else(|| peer.map(|p| p.ip().to_string()))
-        .unwrap_or_default()
-}
-
 pub async fn login(
     State(st): State<AppState>,
     lang: Lang,
@@ -85,14 +66,20 @@ pub async fn login(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     PlainForm(f): PlainForm<LoginForm>,
 ) -> AppResult<Response> {
-    let ip = client_ip(&headers, Some(peer));
+    let ip = st
+        .config
+        .trusted_proxies
+        .client_ip(peer.ip(), &headers)
+        .to_string();
+    // Settled before anything is written: whatever was sent, the answer is a valid redirect.
+    let next = local_path(&f.next);
     let username = f.username.trim().to_lowercase();
     let fail = |status: StatusCode, error: String| {
         page_with_status(
             status,
             &LoginPage {
                 c: Chrome::bare(lang, lang.t("login")),
-                next: safe_next(&f.next),
+                next: next.clone(),
                 username: username.clone(),
                 error,
             },
@@ -186,7 +173,7 @@ pub async fn login(
             })
         })
         .await?;
-    let mut res = Redirect::to(&safe_next(&f.next)).into_response();
+    let mut res = Redirect::to(&next).into_response();
     res.headers_mut().insert(
         header::SET_COOKIE,
         session::set_cookie(&st, &token)
@@ -255,7 +242,7 @@ pub async fn set_lang(
             r.split_once("://")
                 .and_then(|(_, rest)| rest.find('/').map(|i| rest[i..].to_owned()))
         })
-        .map(|p| safe_next(&p))
+        .map(|p| local_path(&p))
         .unwrap_or_else(|| "/".into());
     let mut res = Redirect::to(&back).into_response();
     let cookie = format!("{LANG_COOKIE}={to}; Path=/; Max-Age=31536000; SameSite=Lax");

@@ -86,6 +86,8 @@ pub struct Options {
     pub demo: bool,
     pub idle_minutes: i64,
     pub citizen_id: bool,
+    /// `DANVAN_TRUSTED_PROXIES` (the test client connects from 127.0.0.1).
+    pub trusted_proxies: &'static str,
 }
 
 impl Default for Options {
@@ -94,6 +96,7 @@ impl Default for Options {
             demo: true,
             idle_minutes: 120,
             citizen_id: false,
+            trusted_proxies: "",
         }
     }
 }
@@ -116,6 +119,7 @@ pub async fn spawn_with(backend: Backend, opts: Options) -> TestApp {
     config.session_idle_minutes = opts.idle_minutes;
     config.citizen_id_enabled = opts.citizen_id;
     config.secure_cookies = false;
+    config.trusted_proxies = danvan::web::forwarded::TrustedProxies::parse(opts.trusted_proxies).0;
     let app = Application::build(config).await.expect("build app");
     if opts.demo {
         danvan::demo::seed(&app.state.db, Some(PASSWORD))
@@ -176,16 +180,17 @@ impl TestApp {
         password: &str,
     ) -> Result<Client, reqwest::StatusCode> {
         let http = new_http();
-        let res = http
-            .post(self.url("/login"))
-            .form(&[
-                ("username", username),
-                ("password", password),
-                ("next", "/"),
-            ])
-            .send()
-            .await
-            .expect("login request");
+        let res = self
+            .post_login(
+                &http,
+                &[
+                    ("username", username),
+                    ("password", password),
+                    ("next", "/"),
+                ],
+                &[],
+            )
+            .await;
         if res.status() != reqwest::StatusCode::SEE_OTHER {
             return Err(res.status());
         }
@@ -197,6 +202,21 @@ impl TestApp {
         let page = c.get_text("/account/tokens").await;
         c.csrf = extract_csrf(&page).expect("csrf token on page");
         Ok(c)
+    }
+
+    /// Posts the login form as a browser does, with `http`'s cookie jar, and extra
+    /// headers (e.g. a forged `X-Forwarded-For`).
+    pub async fn post_login(
+        &self,
+        http: &reqwest::Client,
+        fields: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let mut req = http.post(self.url("/login")).form(fields);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        req.send().await.expect("login request")
     }
 
     pub async fn count(&self, sql: &str, args: &[Value]) -> i64 {
