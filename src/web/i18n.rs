@@ -215,6 +215,13 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ("import_reason", "Lý do", "Reason"),
     ("import_another", "Nhập tệp khác", "Import another file"),
     ("export", "Xuất danh sách ra Excel", "Export to Excel"),
+    // --- security and robustness at the door ---
+    ("query_param_invalid", "Tham số “{}” trên địa chỉ trang không hợp lệ. Hãy sửa lại địa chỉ, hoặc quay lại trang trước rồi chọn lại.", "The “{}” parameter in the page address is not valid. Correct the address, or go back and choose again."),
+    ("query_invalid", "Địa chỉ trang có tham số không hợp lệ. Hãy sửa lại địa chỉ, hoặc quay lại trang trước rồi chọn lại.", "The page address has a parameter that is not valid. Correct the address, or go back and choose again."),
+    ("form_field_invalid", "Ô “{}” của biểu mẫu không đúng dạng. Hãy sửa rồi gửi lại.", "The “{}” field of the form is not in the expected form. Correct it and send again."),
+    ("form_invalid", "Không đọc được biểu mẫu gửi lên. Hãy tải lại trang rồi gửi lại.", "The form could not be read. Reload the page and send it again."),
+    ("input_not_utf8", "Dữ liệu gửi lên có ký tự không hợp lệ (không phải Unicode), nên chưa được lưu. Hãy gõ lại bằng bộ gõ tiếng Việt Unicode rồi gửi lại.", "What was sent contains characters that are not valid Unicode, so nothing was saved. Type it again with a Unicode keyboard and send again."),
+    ("request_invalid", "Địa chỉ hoặc dữ liệu gửi lên không hợp lệ. Hãy quay lại trang trước rồi thử lại.", "The address or the data sent is not valid. Go back and try again."),
 ];
 
 #[cfg(test)]
