@@ -477,3 +477,84 @@ async fn references_outside_the_scope_look_missing(b: Backend) {
         "nothing was written"
     );
 }
+
+both!(
+    a_stale_form_is_shown_again_filled_in,
+    a_stale_form_is_shown_again_filled_in
+);
+async fn a_stale_form_is_shown_again_filled_in(b: Backend) {
+    let app = common::spawn(b).await;
+    let c = app.login("bt.bangngang").await;
+    let village = app.village_id("Bằng Ngang").await;
+    // The page was opened, then the user signed in again (another tab): a new session,
+    // a new form token, and the open page still carries the old one.
+    let stale = c.csrf.clone();
+    let relogin = app
+        .post_login(
+            &c.http,
+            &[("username", "bt.bangngang"), ("password", common::PASSWORD)],
+            &[],
+        )
+        .await;
+    assert_eq!(relogin.status(), StatusCode::SEE_OTHER);
+    let before = common::fingerprint(&app).await;
+    let typed = [
+        ("village_id", village.as_str()),
+        ("head_name", "Nguyễn Văn Hết"),
+        ("xom", "Xóm Hạn"),
+    ];
+    let mut fields = typed.to_vec();
+    fields.push(("_csrf", stale.as_str()));
+    let res = c
+        .http
+        .post(c.url("/households"))
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("Biểu mẫu đã hết hạn"), "{page}");
+    assert!(!page.contains("không có quyền"), "{page}");
+    assert!(
+        page.contains("value=\"Nguyễn Văn Hết\"") && page.contains("value=\"Xóm Hạn\""),
+        "what was typed is kept: {page}"
+    );
+    assert_eq!(
+        before,
+        common::fingerprint(&app).await,
+        "nothing was written"
+    );
+    // Sent again from that page, with its token: saved.
+    let fresh = common::extract_csrf(&page).unwrap();
+    assert_ne!(fresh, stale);
+    let mut fields = typed.to_vec();
+    fields.push(("_csrf", fresh.as_str()));
+    let res = c
+        .http
+        .post(c.url("/households"))
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM households WHERE head_name = 'Nguyễn Văn Hết'",
+            &[]
+        )
+        .await,
+        1
+    );
+    // A form that cannot be shown again says the same, not "no permission".
+    let res = c
+        .http
+        .post(c.url("/account/tokens"))
+        .form(&[("name", "Máy cũ"), ("_csrf", stale.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("Biểu mẫu đã hết hạn"), "{page}");
+}

@@ -71,7 +71,10 @@ pub async fn render(req: Request, next: Next) -> Response {
     let page = ErrorPage {
         c: Chrome::bare(lang, lang.t("error")),
         status: err.status().as_u16(),
-        message: err.public_message(),
+        message: match err {
+            AppError::FormExpired => lang.t("form_expired_page").to_owned(),
+            _ => err.public_message(),
+        },
         fields: err.fields().to_vec(),
     };
     match page.render() {

@@ -115,21 +115,57 @@ pub struct CsrfForm<T> {
     pub form: T,
 }
 
+/// The session, the body, and whether the body carries the session's form token.
+async fn signed_in_form(
+    req: Request,
+    state: &AppState,
+) -> Result<(Session, Bytes, Lang, bool), AppError> {
+    let (mut parts, body_stream) = req.into_parts();
+    let session = Session::from_request_parts(&mut parts, state).await?;
+    let lang = lang_of(&parts.headers);
+    let bytes = body(Request::from_parts(parts, body_stream), state).await?;
+    let token: CsrfField = serde_html_form::from_bytes(&bytes)
+        .map_err(|_| AppError::BadRequest(lang.t("form_invalid").into()))?;
+    let fresh = !session.csrf.is_empty() && token.csrf == session.csrf;
+    Ok((session, bytes, lang, fresh))
+}
+
 impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
     type Rejection = AppError;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
-        let (mut parts, body_stream) = req.into_parts();
-        let session = Session::from_request_parts(&mut parts, state).await?;
-        let lang = lang_of(&parts.headers);
-        let bytes = body(Request::from_parts(parts, body_stream), state).await?;
-        let token: CsrfField = serde_html_form::from_bytes(&bytes)
-            .map_err(|_| AppError::BadRequest(lang.t("form_invalid").into()))?;
-        if session.csrf.is_empty() || token.csrf != session.csrf {
-            return Err(AppError::Forbidden);
+        let (session, bytes, lang, fresh) = signed_in_form(req, state).await?;
+        if !fresh {
+            return Err(AppError::FormExpired);
         }
         let form = decode_form(&bytes, lang)?;
         Ok(CsrfForm { session, form })
+    }
+}
+
+/// A form that can be shown again as it was typed: a stale token (the page was opened
+/// before the user signed in again) is not a refusal to be read as "no permission", but a
+/// form to be checked and sent again with the session's current token. The handler must
+/// treat [`Submission::Expired`] as such and change nothing.
+pub enum Submission<T> {
+    Fresh(CsrfForm<T>),
+    Expired(CsrfForm<T>),
+}
+
+impl<T: DeserializeOwned> FromRequest<AppState> for Submission<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (session, bytes, lang, fresh) = signed_in_form(req, state).await?;
+        let form = CsrfForm {
+            form: decode_form(&bytes, lang)?,
+            session,
+        };
+        Ok(if fresh {
+            Submission::Fresh(form)
+        } else {
+            Submission::Expired(form)
+        })
     }
 }
 
@@ -236,7 +272,7 @@ impl FromRequest<AppState> for CsrfMultipart {
             files,
         };
         if form.session.csrf.is_empty() || form.field("_csrf") != form.session.csrf {
-            return Err(AppError::Forbidden);
+            return Err(AppError::FormExpired);
         }
         Ok(form)
     }
