@@ -223,6 +223,7 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ("input_not_utf8", "Dữ liệu gửi lên có ký tự không hợp lệ (không phải Unicode), nên chưa được lưu. Hãy gõ lại bằng bộ gõ tiếng Việt Unicode rồi gửi lại.", "What was sent contains characters that are not valid Unicode, so nothing was saved. Type it again with a Unicode keyboard and send again."),
     ("form_expired", "Biểu mẫu đã hết hạn (trang được mở trước lần đăng nhập gần nhất), nên chưa được lưu. Những gì bạn đã nhập vẫn còn dưới đây: hãy kiểm tra rồi gửi lại.", "The form had expired (the page was opened before your latest sign-in), so nothing was saved. What you typed is still below: check it and send it again."),
     ("form_expired_page", "Biểu mẫu đã hết hạn (trang được mở trước lần đăng nhập gần nhất), nên chưa được lưu. Hãy quay lại trang trước, tải lại trang rồi làm lại.", "The form had expired (the page was opened before your latest sign-in), so nothing was saved. Go back, reload the page and do it again."),
+    ("login_form_expired", "Trang đăng nhập đã hết hạn hoặc không được mở từ trang này. Hãy nhập lại mật khẩu rồi bấm Đăng nhập.", "The sign-in page had expired or was not opened from this site. Type your password again and sign in."),
     ("request_invalid", "Địa chỉ hoặc dữ liệu gửi lên không hợp lệ. Hãy quay lại trang trước rồi thử lại.", "The address or the data sent is not valid. Go back and try again."),
 ];
 

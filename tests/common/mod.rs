@@ -212,7 +212,12 @@ impl TestApp {
         fields: &[(&str, &str)],
         headers: &[(&str, &str)],
     ) -> reqwest::Response {
-        let mut req = http.post(self.url("/login")).form(fields);
+        let token = form_token(http, &self.base).await;
+        let mut all = fields.to_vec();
+        if !all.iter().any(|(k, _)| *k == "_csrf") {
+            all.push(("_csrf", &token));
+        }
+        let mut req = http.post(self.url("/login")).form(&all);
         for (k, v) in headers {
             req = req.header(*k, *v);
         }
@@ -283,6 +288,26 @@ impl IntoText for Value {
     }
 }
 
+/// The form token a browser with `http`'s cookies would find on its pages: the login
+/// page's (a visitor's, bound to the cookie that page sets) or, when signed in, the
+/// session's.
+pub async fn form_token(http: &reqwest::Client, base: &str) -> String {
+    for path in ["/login", "/"] {
+        let page = http
+            .get(format!("{base}{path}"))
+            .send()
+            .await
+            .expect("GET for a form token")
+            .text()
+            .await
+            .expect("body");
+        if let Some(t) = extract_csrf(&page) {
+            return t;
+        }
+    }
+    panic!("no form token on /login nor on /")
+}
+
 pub fn extract_csrf(html: &str) -> Option<String> {
     let i = html.find("name=\"_csrf\" value=\"")?;
     let rest = &html[i + 20..];
@@ -302,10 +327,20 @@ impl Client {
         self.get(path).await.text().await.expect("body")
     }
 
-    /// Posts a form with this session's CSRF token added.
+    /// The token to send with a form: the session's, or a visitor's from the login page.
+    pub async fn form_token(&self) -> String {
+        if self.csrf.is_empty() {
+            form_token(&self.http, &self.base).await
+        } else {
+            self.csrf.clone()
+        }
+    }
+
+    /// Posts a form with this session's CSRF token added (a visitor's when signed out).
     pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let token = self.form_token().await;
         let mut all: Vec<(&str, &str)> = fields.to_vec();
-        all.push(("_csrf", &self.csrf));
+        all.push(("_csrf", &token));
         self.http
             .post(self.url(path))
             .form(&all)
