@@ -148,12 +148,36 @@ fn setup_client() -> reqwest::Client {
 }
 
 async fn login(http: &reqwest::Client, base: &str, username: &str) -> Result<Session, String> {
+    // The login form carries a token bound to the cookie its page sets.
+    let page = http
+        .get(format!("{base}/login"))
+        .send()
+        .await
+        .map_err(|e| format!("login page: {e}"))?;
+    let form_cookie = page
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.contains("danvan_form="))
+        .and_then(|v| v.split(';').next())
+        .ok_or("login page: no form cookie")?
+        .to_owned();
+    let html = page.text().await.map_err(|e| format!("login page: {e}"))?;
+    let token = html
+        .split("name=\"_csrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .ok_or("login page: no form token")?
+        .to_owned();
     let res = http
         .post(format!("{base}/login"))
+        .header("cookie", form_cookie)
         .form(&[
             ("username", username),
             ("password", PASSWORD),
             ("next", "/"),
+            ("_csrf", &token),
         ])
         .send()
         .await

@@ -549,7 +549,10 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(web::idempotency::bind_key))
         .layer(middleware::from_fn(web::security::refuse_oversized))
         .layer(middleware::from_fn(web::errors::render))
-        .layer(middleware::from_fn(web::security::reject_cross_origin))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            web::security::reject_cross_origin,
+        ))
         .layer(middleware::from_fn(web::security::headers))
         .layer(DefaultBodyLimit::max(web::extract::BODY_LIMIT))
         .layer(CompressionLayer::new())

@@ -3,6 +3,8 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use crate::web::forwarded::TrustedProxies;
+
 #[derive(Debug, Clone)]
 pub struct Config {
     pub listen: SocketAddr,
@@ -31,6 +33,10 @@ pub struct Config {
     pub audit_checkpoint_dir: Option<PathBuf>,
     /// How often the server writes one (`DANVAN_AUDIT_CHECKPOINT_MINUTES`, default 10).
     pub audit_checkpoint_minutes: i64,
+    /// Reverse proxies whose `X-Forwarded-For` / `X-Forwarded-Proto` are believed
+    /// (`DANVAN_TRUSTED_PROXIES`, addresses or networks, comma-separated). None by default:
+    /// then the TCP peer is the client, whatever the headers say.
+    pub trusted_proxies: TrustedProxies,
 }
 
 impl Config {
@@ -47,6 +53,14 @@ impl Config {
                 .unwrap_or(false)
         };
         let env_str = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+        let (trusted_proxies, ignored) =
+            TrustedProxies::parse(&std::env::var("DANVAN_TRUSTED_PROXIES").unwrap_or_default());
+        for entry in ignored {
+            // Safe either way: an entry left out only means its headers are not believed.
+            tracing::warn!(
+                "DANVAN_TRUSTED_PROXIES: \"{entry}\" không phải địa chỉ IP hay dải mạng (vd. 10.0.0.1 hoặc 10.0.0.0/8); đã bỏ qua"
+            );
+        }
         Config {
             listen,
             data_dir,
@@ -62,6 +76,7 @@ impl Config {
             audit_key_file: env_str("DANVAN_AUDIT_KEY_FILE").map(PathBuf::from),
             audit_checkpoint_dir: env_str("DANVAN_AUDIT_CHECKPOINT_DIR").map(PathBuf::from),
             audit_checkpoint_minutes: env_i64("DANVAN_AUDIT_CHECKPOINT_MINUTES", 10).max(1),
+            trusted_proxies,
         }
     }
 

@@ -33,6 +33,10 @@ pub enum AppError {
     Unauthorized,
     #[error("Bạn không có quyền thực hiện thao tác này")]
     Forbidden,
+    /// The form's token is not the session's (the page was opened before a new sign-in):
+    /// nothing is wrong with the person's rights, only with the page they had open.
+    #[error("Biểu mẫu đã hết hạn nên chưa được lưu. Hãy quay lại trang trước, tải lại trang rồi gửi lại.")]
+    FormExpired,
     #[error("Không tìm thấy")]
     NotFound,
     #[error("{0}")]
@@ -61,7 +65,7 @@ impl AppError {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::Forbidden | AppError::FormExpired => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
@@ -78,6 +82,7 @@ impl AppError {
             AppError::Validation(_) => "validation",
             AppError::Unauthorized => "unauthorized",
             AppError::Forbidden => "forbidden",
+            AppError::FormExpired => "form_expired",
             AppError::NotFound => "not_found",
             AppError::Conflict(_) => "conflict",
             AppError::TooManyRequests(_) => "too_many_requests",

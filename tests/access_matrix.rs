@@ -766,7 +766,7 @@ async fn send(client: &Client, method: &Method, req: &Req) -> (StatusCode, Strin
         .header("x-csrf-token", &client.csrf);
     if let Some(f) = &req.form {
         let mut fields = f.clone();
-        fields.push(("_csrf".into(), client.csrf.clone()));
+        fields.push(("_csrf".into(), client.form_token().await));
         r = r.form(&fields);
     }
     if let Some(j) = &req.json {

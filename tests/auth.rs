@@ -34,23 +34,17 @@ both!(session_rotates_at_login, session_rotates_at_login);
 async fn session_rotates_at_login(b: Backend) {
     let app = common::spawn(b).await;
     let http = common::new_http();
-    let first = http
-        .post(app.url("/login"))
-        .form(&[("username", "admin"), ("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
+    let first = app
+        .post_login(&http, &[("username", "admin"), ("password", PASSWORD)], &[])
+        .await;
     let cookie1 = first.headers()["set-cookie"].to_str().unwrap().to_owned();
     assert!(
         cookie1.contains("HttpOnly") && cookie1.contains("SameSite=Lax"),
         "{cookie1}"
     );
-    let second = http
-        .post(app.url("/login"))
-        .form(&[("username", "admin"), ("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
+    let second = app
+        .post_login(&http, &[("username", "admin"), ("password", PASSWORD)], &[])
+        .await;
     let cookie2 = second.headers()["set-cookie"].to_str().unwrap().to_owned();
     assert_ne!(cookie1, cookie2);
     // The first session was dropped when the second began.
@@ -127,13 +121,12 @@ async fn throttling_after_failures(b: Backend) {
     }
     // Locked now, even with the right password; the message says what to do.
     let res = app
-        .anonymous()
-        .http
-        .post(app.url("/login"))
-        .form(&[("username", "bt.luonghoi"), ("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
+        .post_login(
+            &common::new_http(),
+            &[("username", "bt.luonghoi"), ("password", PASSWORD)],
+            &[],
+        )
+        .await;
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(res.text().await.unwrap().contains("Vui lòng đợi 15 phút"));
     // Other accounts are not locked by it.
@@ -290,7 +283,7 @@ async fn language_switch(b: Backend) {
         .http
         .post(c.url("/lang"))
         .header("referer", c.url("/households"))
-        .form(&[("to", "en")])
+        .form(&[("to", "en"), ("_csrf", c.csrf.as_str())])
         .send()
         .await
         .unwrap();
@@ -332,4 +325,262 @@ async fn password_reset_ends_sessions_and_tokens(b: Backend) {
     assert!(String::from_utf8_lossy(&out.stdout).contains("khóa API"));
     assert_eq!(me(token).await, StatusCode::UNAUTHORIZED);
     assert_eq!(c.get("/").await.status(), StatusCode::SEE_OTHER);
+}
+
+both!(login_next_stays_on_site, login_next_stays_on_site);
+async fn login_next_stays_on_site(b: Backend) {
+    let app = common::spawn(b).await;
+    // Decoded by the form: a tab, a newline, a carriage return, `//`, a backslash, a scheme.
+    for bad in [
+        "/\t/evil.example",
+        "/\n/x",
+        "/\r/x",
+        "//evil",
+        "/\\evil",
+        "https://evil",
+    ] {
+        let http = common::new_http();
+        let res = app
+            .post_login(
+                &http,
+                &[("username", "admin"), ("password", PASSWORD), ("next", bad)],
+                &[],
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{bad:?}");
+        assert_eq!(location(&res), "/", "{bad:?}");
+    }
+    // A refused login with a bad `next` is an ordinary refusal, not a 500.
+    let http = common::new_http();
+    let res = app
+        .post_login(
+            &http,
+            &[
+                ("username", "admin"),
+                ("password", "wrong"),
+                ("next", "/\n/x"),
+            ],
+            &[],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let http = common::new_http();
+    let res = app
+        .post_login(
+            &http,
+            &[
+                ("username", "admin"),
+                ("password", PASSWORD),
+                ("next", "/households?page=2"),
+            ],
+            &[],
+        )
+        .await;
+    assert_eq!(location(&res), "/households?page=2");
+}
+
+/// Fills the per-address window for `ip` (the threshold, without 30 slow password checks).
+async fn lock_out_address(app: &common::TestApp, ip: &str) {
+    for i in 0..danvan::auth::throttle::PER_ADDRESS {
+        app.exec(
+            "INSERT INTO login_failures (id, username, ip, at) VALUES (?, ?, ?, ?)",
+            &[
+                danvan::clock::new_id().into(),
+                format!("someone-{i}").into(),
+                ip.into(),
+                danvan::clock::now().into(),
+            ],
+        )
+        .await;
+    }
+}
+
+async fn login_from(app: &common::TestApp, password: &str, forwarded_for: &str) -> StatusCode {
+    let http = common::new_http();
+    app.post_login(
+        &http,
+        &[("username", "admin"), ("password", password)],
+        &[("x-forwarded-for", forwarded_for)],
+    )
+    .await
+    .status()
+}
+
+both!(
+    forwarded_for_is_not_believed_from_clients,
+    forwarded_for_is_not_believed_from_clients
+);
+async fn forwarded_for_is_not_believed_from_clients(b: Backend) {
+    let app = common::spawn(b).await;
+    lock_out_address(&app, "127.0.0.1").await;
+    // The address is locked; a made-up X-Forwarded-For does not get around it.
+    assert_eq!(
+        login_from(&app, PASSWORD, "1.2.3.4").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+
+    // Failures with a forged header count against the real address, never another one.
+    let app = common::spawn(b).await;
+    assert_eq!(
+        login_from(&app, "wrong", "9.9.9.9").await,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM login_failures WHERE ip = '9.9.9.9'",
+            &[]
+        )
+        .await,
+        0
+    );
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM login_failures WHERE ip = '127.0.0.1'",
+            &[]
+        )
+        .await,
+        1
+    );
+}
+
+both!(
+    forwarded_for_is_believed_from_a_trusted_proxy,
+    forwarded_for_is_believed_from_a_trusted_proxy
+);
+async fn forwarded_for_is_believed_from_a_trusted_proxy(b: Backend) {
+    let app = common::spawn_with(
+        b,
+        common::Options {
+            trusted_proxies: "127.0.0.0/8",
+            ..Default::default()
+        },
+    )
+    .await;
+    // The right-most address the proxy did not write itself is the client.
+    assert_eq!(
+        login_from(&app, "wrong", "6.6.6.6, 203.0.113.9").await,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM login_failures WHERE ip = '203.0.113.9'",
+            &[]
+        )
+        .await,
+        1
+    );
+    lock_out_address(&app, "203.0.113.9").await;
+    assert_eq!(
+        login_from(&app, PASSWORD, "203.0.113.9").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // Another client behind the same proxy is not locked out by it.
+    assert_eq!(
+        login_from(&app, PASSWORD, "203.0.113.10").await,
+        StatusCode::SEE_OTHER
+    );
+}
+
+both!(origin_scheme_is_compared, origin_scheme_is_compared);
+async fn origin_scheme_is_compared(b: Backend) {
+    let app = common::spawn(b).await;
+    let c = app.login("bt.bangngang").await;
+    let village = app.village_id("Bằng Ngang").await;
+    let before = common::fingerprint(&app).await;
+    // The same host and port over another scheme is another origin.
+    let other_scheme = app.base.replacen("http://", "https://", 1);
+    let res = c
+        .http
+        .post(c.url("/households"))
+        .header("origin", other_scheme)
+        .form(&[
+            ("village_id", village.as_str()),
+            ("head_name", "Nguyễn Văn Giả"),
+            ("_csrf", c.csrf.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_eq!(before, common::fingerprint(&app).await);
+}
+
+both!(
+    login_and_language_need_the_form_token,
+    login_and_language_need_the_form_token
+);
+async fn login_and_language_need_the_form_token(b: Backend) {
+    let app = common::spawn(b).await;
+    // A form posted from elsewhere, with neither Origin nor Sec-Fetch-Site (old phone
+    // browsers send neither): no token, no session, no failure counted.
+    let http = common::new_http();
+    let res = http
+        .post(app.url("/login"))
+        .form(&[("username", "admin"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("Trang đăng nhập đã hết hạn"), "{page}");
+    assert_eq!(app.count("SELECT COUNT(*) FROM sessions", &[]).await, 0);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM login_failures", &[]).await,
+        0
+    );
+    // A token from another browser (its own cookie) does not fit this one.
+    let elsewhere = common::form_token(&common::new_http(), &app.base).await;
+    let res = http
+        .post(app.url("/login"))
+        .form(&[
+            ("username", "admin"),
+            ("password", PASSWORD),
+            ("_csrf", elsewhere.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    // That refusal page is a working login form: its token signs in.
+    let token = common::extract_csrf(&res.text().await.unwrap()).unwrap();
+    let res = http
+        .post(app.url("/login"))
+        .form(&[
+            ("username", "admin"),
+            ("password", PASSWORD),
+            ("_csrf", token.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+
+    // The language switch: refused without a token, done with the page's.
+    let visitor = common::new_http();
+    let res = visitor
+        .post(app.url("/lang"))
+        .form(&[("to", "en")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert!(res.headers().get("set-cookie").is_none());
+    assert!(res.text().await.unwrap().contains("Biểu mẫu đã hết hạn"));
+    let token = common::form_token(&visitor, &app.base).await;
+    let res = visitor
+        .post(app.url("/lang"))
+        .form(&[("to", "en"), ("_csrf", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let page = visitor
+        .get(app.url("/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("<h1>Sign in</h1>"), "{page}");
 }

@@ -382,3 +382,179 @@ async fn idempotent_api_creates(b: Backend) {
         1
     );
 }
+
+both!(
+    references_outside_the_scope_look_missing,
+    references_outside_the_scope_look_missing
+);
+async fn references_outside_the_scope_look_missing(b: Backend) {
+    let app = common::spawn(b).await;
+    let c = app.login("bt.bangngang").await;
+    let mine = app.village_id("Bằng Ngang").await;
+    let other = app.village_id("Đồng Lý").await;
+    let other_cell = app
+        .one_str(
+            "SELECT id FROM cells WHERE village_id = ?",
+            &[other.clone().into()],
+        )
+        .await;
+    let other_household = app
+        .one_str(
+            "SELECT id FROM households WHERE village_id = ? ORDER BY id LIMIT 1",
+            &[other.clone().into()],
+        )
+        .await;
+    let member = app
+        .one_str(
+            "SELECT id FROM members WHERE village_id = ? ORDER BY id LIMIT 1",
+            &[mine.clone().into()],
+        )
+        .await;
+    let before = common::fingerprint(&app).await;
+    // The same answer, byte for byte, for a record of Đồng Lý and for no record at all.
+    for (field, theirs) in [
+        ("cell_id", other_cell.as_str()),
+        ("household_id", other_household.as_str()),
+        ("village_id", other.as_str()),
+    ] {
+        let nothing = danvan::clock::new_id();
+        let mut answers = Vec::new();
+        for id in [theirs, nothing.as_str()] {
+            let mut body = json!({ "village_id": mine, "full_name": "Phạm Văn Khách" });
+            body[field] = json!(id);
+            let res = c.json(Method::POST, "/api/v1/members", Some(body)).await;
+            let created = (res.status(), res.text().await.unwrap());
+            let res = c
+                .json(
+                    Method::PATCH,
+                    &format!("/api/v1/members/{member}"),
+                    Some(json!({ field: id })),
+                )
+                .await;
+            let updated = (res.status(), res.text().await.unwrap());
+            let mut form = vec![
+                ("village_id", mine.as_str()),
+                ("full_name", "Phạm Văn Khách"),
+            ];
+            form.retain(|(k, _)| *k != field);
+            form.push((field, id));
+            let res = c.post_form("/members", &form).await;
+            // The page shows back what was typed; apart from that it is the same page.
+            let page = (res.status(), res.text().await.unwrap().replace(id, "ID"));
+            answers.push((created, updated, page));
+        }
+        assert_eq!(
+            answers[0].0 .0,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{field}: {:?}",
+            answers[0].0
+        );
+        assert_eq!(answers[0], answers[1], "{field}");
+    }
+    // Households and cells name a village the same way.
+    for (path, name_field) in [
+        ("/api/v1/households", "head_name"),
+        ("/api/v1/cells", "name"),
+    ] {
+        let nothing = danvan::clock::new_id();
+        let mut answers = Vec::new();
+        for id in [other.as_str(), nothing.as_str()] {
+            let res = c
+                .json(
+                    Method::POST,
+                    path,
+                    Some(json!({ "village_id": id, name_field: "Chi bộ Phạm Văn Khách" })),
+                )
+                .await;
+            answers.push((res.status(), res.text().await.unwrap()));
+        }
+        assert_eq!(answers[0].0, StatusCode::UNPROCESSABLE_ENTITY, "{path}");
+        assert_eq!(answers[0], answers[1], "{path}");
+    }
+    assert_eq!(
+        before,
+        common::fingerprint(&app).await,
+        "nothing was written"
+    );
+}
+
+both!(
+    a_stale_form_is_shown_again_filled_in,
+    a_stale_form_is_shown_again_filled_in
+);
+async fn a_stale_form_is_shown_again_filled_in(b: Backend) {
+    let app = common::spawn(b).await;
+    let c = app.login("bt.bangngang").await;
+    let village = app.village_id("Bằng Ngang").await;
+    // The page was opened, then the user signed in again (another tab): a new session,
+    // a new form token, and the open page still carries the old one.
+    let stale = c.csrf.clone();
+    let relogin = app
+        .post_login(
+            &c.http,
+            &[("username", "bt.bangngang"), ("password", common::PASSWORD)],
+            &[],
+        )
+        .await;
+    assert_eq!(relogin.status(), StatusCode::SEE_OTHER);
+    let before = common::fingerprint(&app).await;
+    let typed = [
+        ("village_id", village.as_str()),
+        ("head_name", "Nguyễn Văn Hết"),
+        ("xom", "Xóm Hạn"),
+    ];
+    let mut fields = typed.to_vec();
+    fields.push(("_csrf", stale.as_str()));
+    let res = c
+        .http
+        .post(c.url("/households"))
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("Biểu mẫu đã hết hạn"), "{page}");
+    assert!(!page.contains("không có quyền"), "{page}");
+    assert!(
+        page.contains("value=\"Nguyễn Văn Hết\"") && page.contains("value=\"Xóm Hạn\""),
+        "what was typed is kept: {page}"
+    );
+    assert_eq!(
+        before,
+        common::fingerprint(&app).await,
+        "nothing was written"
+    );
+    // Sent again from that page, with its token: saved.
+    let fresh = common::extract_csrf(&page).unwrap();
+    assert_ne!(fresh, stale);
+    let mut fields = typed.to_vec();
+    fields.push(("_csrf", fresh.as_str()));
+    let res = c
+        .http
+        .post(c.url("/households"))
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM households WHERE head_name = 'Nguyễn Văn Hết'",
+            &[]
+        )
+        .await,
+        1
+    );
+    // A form that cannot be shown again says the same, not "no permission".
+    let res = c
+        .http
+        .post(c.url("/account/tokens"))
+        .form(&[("name", "Máy cũ"), ("_csrf", stale.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("Biểu mẫu đã hết hạn"), "{page}");
+}

@@ -317,12 +317,14 @@ fn create_body(village: &str, a: &Attempt) -> serde_json::Value {
 /// A login over HTTP against a child process (the harness's `login` wants a `TestApp`).
 async fn login_child(base: &str, username: &str) -> Client {
     let http = common::new_http();
+    let token = common::form_token(&http, base).await;
     let res = http
         .post(format!("{base}/login"))
         .form(&[
             ("username", username),
             ("password", PASSWORD),
             ("next", "/"),
+            ("_csrf", &token),
         ])
         .send()
         .await

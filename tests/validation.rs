@@ -214,3 +214,93 @@ async fn citizen_id_is_masked_when_collected(b: Backend) {
         .await
         .contains("0330******45\""));
 }
+
+both!(
+    invalid_utf8_in_forms_is_refused,
+    invalid_utf8_in_forms_is_refused
+);
+async fn invalid_utf8_in_forms_is_refused(b: Backend) {
+    let app = common::spawn(b).await;
+    let c = app.login("bt.bangngang").await;
+    let village = app.village_id("Bằng Ngang").await;
+    let before = common::fingerprint(&app).await;
+    for (path, body) in [
+        ("/cells", format!("village_id={village}&name=%FF%FE")),
+        (
+            "/households",
+            format!("village_id={village}&head_name=L%C3%AA+V%C4%83n+M%E1%BB%99t&xom=%FF"),
+        ),
+    ] {
+        let res = c
+            .http
+            .post(c.url(path))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(format!("_csrf={}&{body}", c.csrf))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{path}");
+        let page = res.text().await.unwrap();
+        assert!(page.contains("không phải Unicode"), "{path}: {page}");
+    }
+    assert_eq!(
+        before,
+        common::fingerprint(&app).await,
+        "nothing was written"
+    );
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM households WHERE head_name = 'Lê Văn Một'",
+            &[]
+        )
+        .await,
+        0
+    );
+}
+
+both!(bad_parameters_are_explained, bad_parameters_are_explained);
+async fn bad_parameters_are_explained(b: Backend) {
+    let app = common::spawn(b).await;
+    let c = app.login("bt.bangngang").await;
+    let res = c.get("/households?page=abc").await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let page = res.text().await.unwrap();
+    assert!(
+        page.contains("Tham số “page” trên địa chỉ trang không hợp lệ"),
+        "{page}"
+    );
+    assert!(!page.contains("invalid digit"), "{page}");
+    let res = c
+        .json(Method::GET, "/api/v1/members?per_page=x", None)
+        .await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("“per_page”"),
+        "{body}"
+    );
+    // A path segment that is not UTF-8: the framework's own refusal, in Vietnamese too.
+    let res = c.get("/households/%FF").await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let page = res.text().await.unwrap();
+    assert!(
+        page.contains("không hợp lệ") && !page.contains("Invalid"),
+        "{page}"
+    );
+    // In English for those who chose English.
+    c.http
+        .post(c.url("/lang"))
+        .header("referer", c.url("/"))
+        .form(&[("to", "en"), ("_csrf", c.csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    let page = c.get_text("/members?page=abc").await;
+    assert!(
+        page.contains("The “page” parameter in the page address is not valid"),
+        "{page}"
+    );
+}

@@ -8,6 +8,7 @@ pub mod scope;
 pub mod session;
 pub mod store;
 pub mod throttle;
+pub mod visitor;
 
 pub use roles::Role;
 pub use scope::Scope;

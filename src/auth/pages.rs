@@ -16,6 +16,7 @@ use crate::state::AppState;
 use crate::web::extract::{CsrfForm, PlainForm, Q};
 use crate::web::i18n::{Lang, LANG_COOKIE};
 use crate::web::layout::{page, page_with_status, Chrome};
+use crate::web::redirect::local_path;
 
 #[derive(Template)]
 #[template(path = "auth/login.html")]
@@ -32,29 +33,65 @@ pub struct NextQuery {
     next: String,
 }
 
-/// Only local paths may be redirect targets (no open redirect).
-fn safe_next(next: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
-        next.to_owned()
-    } else {
-        "/".to_owned()
+/// The login page, with the visitor's form token (and its cookie when there is none yet).
+fn login_page(
+    st: &AppState,
+    headers: &HeaderMap,
+    lang: Lang,
+    status: StatusCode,
+    next: String,
+    username: String,
+    error: String,
+) -> AppResult<Response> {
+    let (token, set_cookie) = super::visitor::token(st, headers);
+    let mut c = Chrome::bare(lang, lang.t("login"));
+    c.csrf = token;
+    let mut res = page_with_status(
+        status,
+        &LoginPage {
+            c,
+            next,
+            username,
+            error,
+        },
+    )?;
+    if let Some(cookie) = set_cookie {
+        res.headers_mut().insert(
+            header::SET_COOKIE,
+            cookie.parse().map_err(|_| AppError::internal("cookie"))?,
+        );
     }
+    Ok(res)
 }
 
 pub async fn login_form(
+    State(st): State<AppState>,
     lang: Lang,
+    headers: HeaderMap,
     MaybeSession(s): MaybeSession,
     Q(q): Q<NextQuery>,
 ) -> AppResult<Response> {
     if s.is_some() {
         return Ok(Redirect::to("/").into_response());
     }
-    page(&LoginPage {
-        c: Chrome::bare(lang, lang.t("login")),
-        next: safe_next(&q.next),
-        username: String::new(),
-        error: String::new(),
-    })
+    login_page(
+        &st,
+        &headers,
+        lang,
+        StatusCode::OK,
+        local_path(&q.next),
+        String::new(),
+        String::new(),
+    )
+}
+
+/// A visitor's form (login, language) carries the token of the login page's cookie; a
+/// signed-in user's may carry their session's token instead.
+fn visitor_form_ok(st: &AppState, headers: &HeaderMap, s: &Option<Session>, sent: &str) -> bool {
+    let by_session = s
+        .as_ref()
+        .is_some_and(|s| !s.csrf.is_empty() && s.csrf == sent);
+    by_session || super::visitor::is_valid(st, headers, sent)
 }
 
 #[derive(Deserialize)]
@@ -65,17 +102,8 @@ pub struct LoginForm {
     password: String,
     #[serde(default)]
     next: String,
-}
-
-pub fn client_ip(headers: &HeaderMap, peer: Option<SocketAddr>) -> String {
-    // Behind a reverse proxy the proxy sets X-Forwarded-For; the last hop is the one it saw.
-    headers
-        .get("x-forwarded-for")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.rsplit(',').next())
-        .map(|s| s.trim().to_owned())
-        .or_else(|| peer.map(|p| p.ip().to_string()))
-        .unwrap_or_default()
+    #[serde(rename = "_csrf", default)]
+    csrf: String,
 }
 
 pub async fn login(
@@ -83,21 +111,32 @@ pub async fn login(
     lang: Lang,
     headers: HeaderMap,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    MaybeSession(s): MaybeSession,
     PlainForm(f): PlainForm<LoginForm>,
 ) -> AppResult<Response> {
-    let ip = client_ip(&headers, Some(peer));
+    let ip = st
+        .config
+        .trusted_proxies
+        .client_ip(peer.ip(), &headers)
+        .to_string();
+    // Settled before anything is written: whatever was sent, the answer is a valid redirect.
+    let next = local_path(&f.next);
     let username = f.username.trim().to_lowercase();
     let fail = |status: StatusCode, error: String| {
-        page_with_status(
+        login_page(
+            &st,
+            &headers,
+            lang,
             status,
-            &LoginPage {
-                c: Chrome::bare(lang, lang.t("login")),
-                next: safe_next(&f.next),
-                username: username.clone(),
-                error,
-            },
+            next.clone(),
+            username.clone(),
+            error,
         )
     };
+    // Checked before the password: a forged form signs nobody in and counts no failure.
+    if !visitor_form_ok(&st, &headers, &s, &f.csrf) {
+        return fail(StatusCode::FORBIDDEN, lang.t("login_form_expired").into());
+    }
     if username.is_empty()
         || f.password.is_empty()
         || username.len() > 100
@@ -186,7 +225,7 @@ pub async fn login(
             })
         })
         .await?;
-    let mut res = Redirect::to(&safe_next(&f.next)).into_response();
+    let mut res = Redirect::to(&next).into_response();
     res.headers_mut().insert(
         header::SET_COOKIE,
         session::set_cookie(&st, &token)
@@ -240,13 +279,20 @@ pub async fn logout(
 pub struct LangForm {
     #[serde(default)]
     to: String,
+    #[serde(rename = "_csrf", default)]
+    csrf: String,
 }
 
 /// Switches the interface language (a preference cookie, no personal data).
 pub async fn set_lang(
+    State(st): State<AppState>,
     headers: HeaderMap,
+    MaybeSession(s): MaybeSession,
     PlainForm(f): PlainForm<LangForm>,
 ) -> AppResult<Response> {
+    if !visitor_form_ok(&st, &headers, &s, &f.csrf) {
+        return Err(AppError::FormExpired);
+    }
     let to = if f.to == "en" { "en" } else { "vi" };
     let back = headers
         .get(header::REFERER)
@@ -255,7 +301,7 @@ pub async fn set_lang(
             r.split_once("://")
                 .and_then(|(_, rest)| rest.find('/').map(|i| rest[i..].to_owned()))
         })
-        .map(|p| safe_next(&p))
+        .map(|p| local_path(&p))
         .unwrap_or_else(|| "/".into());
     let mut res = Redirect::to(&back).into_response();
     let cookie = format!("{LANG_COOKIE}={to}; Path=/; Max-Age=31536000; SameSite=Lax");

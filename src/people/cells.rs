@@ -59,11 +59,18 @@ pub async fn list(tx: &mut Tx, scope: &Scope) -> AppResult<Vec<Cell>> {
 }
 
 pub async fn create(tx: &mut WriteTx, scope: &Scope, f: &CellForm) -> AppResult<Cell> {
+    // Outside the scope is answered as "no such village": the answer tells nothing more.
+    let no_village = || {
+        AppError::invalid(
+            "village_id",
+            "Cần chọn thôn của chi bộ, trong các thôn bạn quản lý",
+        )
+    };
     let village = units::get(tx, f.village_id.trim())
         .await
-        .map_err(|_| AppError::invalid("village_id", "Cần chọn thôn của chi bộ"))?;
+        .map_err(|_| no_village())?;
     if village.kind != "village" || !scope.can_keep_registry_at(&village.path) {
-        return Err(AppError::Forbidden);
+        return Err(no_village());
     }
     let name = validate::short_text(&f.name, 100, "Tên chi bộ")
         .map_err(|m| AppError::invalid("name", m))?;

@@ -412,17 +412,17 @@ async fn village_for_write(
     if village_id.trim().is_empty() {
         return Err(AppError::invalid("village_id", "Cần chọn thôn"));
     }
-    let village = units::get(tx, village_id)
-        .await
-        .map_err(|_| AppError::invalid("village_id", "Thôn không tồn tại"))?;
+    // Outside the scope is answered as "no such village": the answer tells nothing more.
+    let no_village = || AppError::invalid("village_id", "Cần chọn một thôn bạn quản lý");
+    let village = units::get(tx, village_id).await.map_err(|_| no_village())?;
+    if !scope.can_keep_registry_at(&village.path) {
+        return Err(no_village());
+    }
     if village.kind != "village" || !village.is_current() {
         return Err(AppError::invalid(
             "village_id",
             "Cần chọn một thôn đang có hiệu lực",
         ));
-    }
-    if !scope.can_keep_registry_at(&village.path) {
-        return Err(AppError::Forbidden);
     }
     // Codes are given out as "the village's highest + 1": concurrent creates in one
     // village take turns on its row (PostgreSQL; on SQLite the writer is alone).

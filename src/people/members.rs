@@ -282,37 +282,42 @@ pub async fn get(tx: &mut Tx, scope: &Scope, id: &str) -> AppResult<Member> {
     Ok(m)
 }
 
-/// Checks the village, the cell and the member's own household all belong to the
-/// scope and to one commune. Returns (village, cell id, household id).
+/// Checks the village, the cell and the member's own household all lie in the scope and in
+/// one commune. Returns (village, cell id, household id). A reference outside the scope gets
+/// the very answer a reference to nothing gets, so that the answer says nothing of records
+/// the user may not see.
 async fn places(
     tx: &mut Tx,
     scope: &Scope,
     f: &MemberForm,
 ) -> AppResult<(units::Unit, Option<String>, Option<String>)> {
+    let no_village = || {
+        AppError::invalid(
+            "village_id",
+            "Cần chọn thôn nơi đảng viên cư trú, trong các thôn bạn quản lý",
+        )
+    };
     let village = units::get(tx, f.village_id.trim())
         .await
-        .map_err(|_| AppError::invalid("village_id", "Cần chọn thôn nơi đảng viên cư trú"))?;
+        .map_err(|_| no_village())?;
+    if !scope.can_keep_registry_at(&village.path) {
+        return Err(no_village());
+    }
     if village.kind != "village" || !village.is_current() {
         return Err(AppError::invalid(
             "village_id",
             "Cần chọn một thôn đang có hiệu lực",
         ));
     }
-    if !scope.can_keep_registry_at(&village.path) {
-        return Err(AppError::Forbidden);
-    }
     let commune = village.commune_id.clone().unwrap_or_default();
     let cell = match f.cell_id.trim() {
         "" => None,
         id => {
-            let n = tx
-                .scalar_i64(
-                    "SELECT COUNT(*) FROM cells WHERE id = ? AND commune_id = ?",
-                    &[id.into(), commune.clone().into()],
-                )
-                .await?;
-            if n == 0 {
-                return Err(AppError::invalid("cell_id", "Chi bộ không thuộc xã này"));
+            if !in_scope(tx, scope, "cells", id, &commune).await? {
+                return Err(AppError::invalid(
+                    "cell_id",
+                    "Không tìm thấy chi bộ này trong xã, ở các thôn bạn quản lý",
+                ));
             }
             Some(id.to_owned())
         }
@@ -320,22 +325,36 @@ async fn places(
     let household = match f.household_id.trim() {
         "" => None,
         id => {
-            let n = tx
-                .scalar_i64(
-                    "SELECT COUNT(*) FROM households WHERE id = ? AND commune_id = ?",
-                    &[id.into(), commune.into()],
-                )
-                .await?;
-            if n == 0 {
+            if !in_scope(tx, scope, "households", id, &commune).await? {
                 return Err(AppError::invalid(
                     "household_id",
-                    "Hộ gia đình không thuộc xã này",
+                    "Không tìm thấy hộ gia đình này trong xã, ở các thôn bạn quản lý",
                 ));
             }
             Some(id.to_owned())
         }
     };
     Ok((village, cell, household))
+}
+
+/// Whether row `id` of `table` (cells or households) lies in `commune` and in a village
+/// where the scope keeps the registry.
+async fn in_scope(
+    tx: &mut Tx,
+    scope: &Scope,
+    table: &'static str,
+    id: &str,
+    commune: &str,
+) -> AppResult<bool> {
+    let mut w = Where::registry_scope(scope, "village_id");
+    w.and("id = ? AND commune_id = ?", [id.into(), commune.into()]);
+    let n = tx
+        .scalar_i64(
+            &format!("SELECT COUNT(*) FROM {table} WHERE {}", w.sql),
+            &w.args,
+        )
+        .await?;
+    Ok(n > 0)
 }
 
 pub async fn create(

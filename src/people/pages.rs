@@ -14,7 +14,7 @@ use crate::auth::Session;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::state::AppState;
 use crate::units::store::{self as units, Unit};
-use crate::web::extract::{CsrfForm, Q};
+use crate::web::extract::{CsrfForm, Submission, Q};
 use crate::web::i18n::Lang;
 use crate::web::layout::{page, page_with_status, Chrome};
 
@@ -37,6 +37,19 @@ fn pager_query(q: &ListQuery, page: i64) -> String {
         ("page", &page.to_string()),
     ])
     .unwrap_or_default()
+}
+
+/// The notice on a form shown again because its token had gone stale.
+fn expired_notice(lang: Lang) -> Vec<FieldError> {
+    vec![FieldError::new("_csrf", lang.t("form_expired"))]
+}
+
+/// A stale form, shown again as typed with the session's current token: nothing was saved,
+/// which the status says too.
+fn expired(page: AppResult<Response>) -> AppResult<Response> {
+    let mut page = page?;
+    *page.status_mut() = StatusCode::FORBIDDEN;
+    Ok(page)
 }
 
 // ---------- households ----------
@@ -157,12 +170,22 @@ pub async fn household_new(
 pub async fn household_create(
     State(st): State<AppState>,
     lang: Lang,
-    form: CsrfForm<HouseholdForm>,
+    form: Submission<HouseholdForm>,
 ) -> AppResult<Response> {
     let CsrfForm {
         session: s,
         form: f,
-    } = form;
+    } = match form {
+        Submission::Fresh(form) => form,
+        Submission::Expired(CsrfForm {
+            session: s,
+            form: f,
+        }) => {
+            return expired(
+                household_form(&st, &s, lang, "/households".into(), f, expired_notice(lang)).await,
+            )
+        }
+    };
     let (scope, form, secret, cid_on) = (
         s.scope.clone(),
         f.clone(),
@@ -247,12 +270,30 @@ pub async fn household_update(
     State(st): State<AppState>,
     lang: Lang,
     Path(id): Path<String>,
-    form: CsrfForm<HouseholdForm>,
+    form: Submission<HouseholdForm>,
 ) -> AppResult<Response> {
     let CsrfForm {
         session: s,
         form: f,
-    } = form;
+    } = match form {
+        Submission::Fresh(form) => form,
+        Submission::Expired(CsrfForm {
+            session: s,
+            form: f,
+        }) => {
+            return expired(
+                household_form(
+                    &st,
+                    &s,
+                    lang,
+                    format!("/households/{id}"),
+                    f,
+                    expired_notice(lang),
+                )
+                .await,
+            )
+        }
+    };
     let (scope, hid, form, secret, cid_on) = (
         s.scope.clone(),
         id.clone(),
@@ -427,12 +468,22 @@ pub async fn member_new(State(st): State<AppState>, s: Session, lang: Lang) -> A
 pub async fn member_create(
     State(st): State<AppState>,
     lang: Lang,
-    form: CsrfForm<MemberForm>,
+    form: Submission<MemberForm>,
 ) -> AppResult<Response> {
     let CsrfForm {
         session: s,
         form: f,
-    } = form;
+    } = match form {
+        Submission::Fresh(form) => form,
+        Submission::Expired(CsrfForm {
+            session: s,
+            form: f,
+        }) => {
+            return expired(
+                member_form(&st, &s, lang, "/members".into(), f, expired_notice(lang)).await,
+            )
+        }
+    };
     let (scope, form, secret, cid_on) = (
         s.scope.clone(),
         f.clone(),
@@ -510,12 +561,30 @@ pub async fn member_update(
     State(st): State<AppState>,
     lang: Lang,
     Path(id): Path<String>,
-    form: CsrfForm<MemberForm>,
+    form: Submission<MemberForm>,
 ) -> AppResult<Response> {
     let CsrfForm {
         session: s,
         form: f,
-    } = form;
+    } = match form {
+        Submission::Fresh(form) => form,
+        Submission::Expired(CsrfForm {
+            session: s,
+            form: f,
+        }) => {
+            return expired(
+                member_form(
+                    &st,
+                    &s,
+                    lang,
+                    format!("/members/{id}"),
+                    f,
+                    expired_notice(lang),
+                )
+                .await,
+            )
+        }
+    };
     let (scope, mid, form, secret, cid_on) = (
         s.scope.clone(),
         id.clone(),
@@ -615,12 +684,18 @@ pub async fn cells_list(State(st): State<AppState>, s: Session, lang: Lang) -> A
 pub async fn cell_create(
     State(st): State<AppState>,
     lang: Lang,
-    form: CsrfForm<CellForm>,
+    form: Submission<CellForm>,
 ) -> AppResult<Response> {
     let CsrfForm {
         session: s,
         form: f,
-    } = form;
+    } = match form {
+        Submission::Fresh(form) => form,
+        Submission::Expired(CsrfForm {
+            session: s,
+            form: f,
+        }) => return expired(cells_page(&st, &s, lang, f, expired_notice(lang)).await),
+    };
     let (scope, form) = (s.scope.clone(), f.clone());
     let created = st
         .db

@@ -44,6 +44,14 @@ pub async fn render(req: Request, next: Next) -> Response {
         None if status == StatusCode::METHOD_NOT_ALLOWED => {
             AppError::BadRequest("Thao tác này không dùng được ở địa chỉ này".into())
         }
+        // The framework's own extractors (a path segment that is not UTF-8, …) answer in
+        // English programmer's words: say it in the reader's language instead.
+        None if (status == StatusCode::BAD_REQUEST
+            || status == StatusCode::UNSUPPORTED_MEDIA_TYPE)
+            && !is_html(&res) =>
+        {
+            AppError::BadRequest(lang.t("request_invalid").into())
+        }
         None => return res,
     };
     if is_api {
@@ -63,13 +71,23 @@ pub async fn render(req: Request, next: Next) -> Response {
     let page = ErrorPage {
         c: Chrome::bare(lang, lang.t("error")),
         status: err.status().as_u16(),
-        message: err.public_message(),
+        message: match err {
+            AppError::FormExpired => lang.t("form_expired_page").to_owned(),
+            _ => err.public_message(),
+        },
         fields: err.fields().to_vec(),
     };
     match page.render() {
         Ok(html) => (err.status(), Html(html)).into_response(),
         Err(_) => (err.status(), err.public_message()).into_response(),
     }
+}
+
+fn is_html(res: &Response) -> bool {
+    res.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"))
 }
 
 pub fn urlencode(s: &str) -> String {

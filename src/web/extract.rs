@@ -6,6 +6,7 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
+use super::i18n::Lang;
 use crate::auth::Session;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -58,6 +59,49 @@ fn json_error_vi(e: &serde_json::Error) -> String {
     msg
 }
 
+/// The language of the person sending the request (its preference cookie), for the
+/// rejections below: they are read by people, not by programmers.
+fn lang_of(headers: &axum::http::HeaderMap) -> Lang {
+    match crate::auth::session::cookie_value_str(headers, super::i18n::LANG_COOKIE) {
+        Some("en") => Lang::En,
+        _ => Lang::Vi,
+    }
+}
+
+/// Whether every name and value of an urlencoded body or query is UTF-8 once
+/// percent-decoded. The decoders below would silently turn other bytes into "�".
+fn urlencoded_is_utf8(input: &[u8]) -> bool {
+    input.split(|b| *b == b'&').all(|pair| {
+        pair.split(|b| *b == b'=')
+            .all(|part| percent_encoding::percent_decode(part).decode_utf8().is_ok())
+    })
+}
+
+/// A form body decoded into `T`, or a message naming the field that is wrong.
+fn decode_form<T: DeserializeOwned>(bytes: &[u8], lang: Lang) -> Result<T, AppError> {
+    if !urlencoded_is_utf8(bytes) {
+        return Err(AppError::BadRequest(lang.t("input_not_utf8").into()));
+    }
+    let de = serde_html_form::Deserializer::from_bytes(bytes);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        AppError::BadRequest(naming_field(
+            lang,
+            &e.path().to_string(),
+            "form_field_invalid",
+            "form_invalid",
+        ))
+    })
+}
+
+/// `field_key` with the field's name put in, or `whole_key` when no field is known.
+fn naming_field(lang: Lang, path: &str, field_key: &str, whole_key: &str) -> String {
+    if path.is_empty() || path == "." || path == "?" {
+        lang.t(whole_key).to_owned()
+    } else {
+        lang.t(field_key).replace("{}", path)
+    }
+}
+
 #[derive(serde::Deserialize)]
 struct CsrfField {
     #[serde(rename = "_csrf", default)]
@@ -71,21 +115,57 @@ pub struct CsrfForm<T> {
     pub form: T,
 }
 
+/// The session, the body, and whether the body carries the session's form token.
+async fn signed_in_form(
+    req: Request,
+    state: &AppState,
+) -> Result<(Session, Bytes, Lang, bool), AppError> {
+    let (mut parts, body_stream) = req.into_parts();
+    let session = Session::from_request_parts(&mut parts, state).await?;
+    let lang = lang_of(&parts.headers);
+    let bytes = body(Request::from_parts(parts, body_stream), state).await?;
+    let token: CsrfField = serde_html_form::from_bytes(&bytes)
+        .map_err(|_| AppError::BadRequest(lang.t("form_invalid").into()))?;
+    let fresh = !session.csrf.is_empty() && token.csrf == session.csrf;
+    Ok((session, bytes, lang, fresh))
+}
+
 impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
     type Rejection = AppError;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
-        let (mut parts, body_stream) = req.into_parts();
-        let session = Session::from_request_parts(&mut parts, state).await?;
-        let bytes = body(Request::from_parts(parts, body_stream), state).await?;
-        let token: CsrfField = serde_html_form::from_bytes(&bytes)
-            .map_err(|_| AppError::BadRequest("Biểu mẫu gửi lên không đọc được".into()))?;
-        if session.csrf.is_empty() || token.csrf != session.csrf {
-            return Err(AppError::Forbidden);
+        let (session, bytes, lang, fresh) = signed_in_form(req, state).await?;
+        if !fresh {
+            return Err(AppError::FormExpired);
         }
-        let form = serde_html_form::from_bytes(&bytes)
-            .map_err(|e| AppError::BadRequest(format!("Biểu mẫu chưa đúng: {e}")))?;
+        let form = decode_form(&bytes, lang)?;
         Ok(CsrfForm { session, form })
+    }
+}
+
+/// A form that can be shown again as it was typed: a stale token (the page was opened
+/// before the user signed in again) is not a refusal to be read as "no permission", but a
+/// form to be checked and sent again with the session's current token. The handler must
+/// treat [`Submission::Expired`] as such and change nothing.
+pub enum Submission<T> {
+    Fresh(CsrfForm<T>),
+    Expired(CsrfForm<T>),
+}
+
+impl<T: DeserializeOwned> FromRequest<AppState> for Submission<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (session, bytes, lang, fresh) = signed_in_form(req, state).await?;
+        let form = CsrfForm {
+            form: decode_form(&bytes, lang)?,
+            session,
+        };
+        Ok(if fresh {
+            Submission::Fresh(form)
+        } else {
+            Submission::Expired(form)
+        })
     }
 }
 
@@ -96,10 +176,9 @@ impl<T: DeserializeOwned> FromRequest<AppState> for PlainForm<T> {
     type Rejection = AppError;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let lang = lang_of(req.headers());
         let bytes = body(req, state).await?;
-        serde_html_form::from_bytes(&bytes)
-            .map(PlainForm)
-            .map_err(|e| AppError::BadRequest(format!("Biểu mẫu chưa đúng: {e}")))
+        decode_form(&bytes, lang).map(PlainForm)
     }
 }
 
@@ -110,9 +189,20 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Q<T> {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        serde_urlencoded::from_str(parts.uri.query().unwrap_or(""))
-            .map(Q)
-            .map_err(|e| AppError::BadRequest(format!("Tham số trên địa chỉ chưa đúng: {e}")))
+        let lang = lang_of(&parts.headers);
+        let query = parts.uri.query().unwrap_or("").as_bytes();
+        if !urlencoded_is_utf8(query) {
+            return Err(AppError::BadRequest(lang.t("query_invalid").into()));
+        }
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query));
+        serde_path_to_error::deserialize(de).map(Q).map_err(|e| {
+            AppError::BadRequest(naming_field(
+                lang,
+                &e.path().to_string(),
+                "query_param_invalid",
+                "query_invalid",
+            ))
+        })
     }
 }
 
@@ -142,6 +232,7 @@ impl FromRequest<AppState> for CsrfMultipart {
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         let (mut parts, body_stream) = req.into_parts();
         let session = Session::from_request_parts(&mut parts, state).await?;
+        let headers = parts.headers.clone();
         let req = Request::from_parts(parts, body_stream);
         let mut multipart = axum::extract::Multipart::from_request(req, state)
             .await
@@ -167,7 +258,10 @@ impl FromRequest<AppState> for CsrfMultipart {
                     files.push((name, file_name, bytes));
                 }
                 None => {
-                    let text = field.text().await.map_err(too_large_or_bad)?;
+                    let bytes = field.bytes().await.map_err(too_large_or_bad)?;
+                    let text = String::from_utf8(bytes.to_vec()).map_err(|_| {
+                        AppError::BadRequest(lang_of(&headers).t("input_not_utf8").into())
+                    })?;
                     fields.push((name, text));
                 }
             }
@@ -178,7 +272,7 @@ impl FromRequest<AppState> for CsrfMultipart {
             files,
         };
         if form.session.csrf.is_empty() || form.field("_csrf") != form.session.csrf {
-            return Err(AppError::Forbidden);
+            return Err(AppError::FormExpired);
         }
         Ok(form)
     }

@@ -280,6 +280,16 @@ pub static TABLE: &[(&str, &str, &str)] = &[
         "Chưa có khóa nào. Khóa truy cập cho phép một chương trình khác (vd. bảng tính của văn phòng) đọc dữ liệu qua API thay cho bạn; tạo khóa ở dưới khi cần.",
         "No keys yet. An access key lets another program (e.g. the office spreadsheet) read data through the API on your behalf; create one below when you need it.",
     ),
+    // --- security and robustness at the door ---
+    ("query_param_invalid", "Tham số “{}” trên địa chỉ trang không hợp lệ. Hãy sửa lại địa chỉ, hoặc quay lại trang trước rồi chọn lại.", "The “{}” parameter in the page address is not valid. Correct the address, or go back and choose again."),
+    ("query_invalid", "Địa chỉ trang có tham số không hợp lệ. Hãy sửa lại địa chỉ, hoặc quay lại trang trước rồi chọn lại.", "The page address has a parameter that is not valid. Correct the address, or go back and choose again."),
+    ("form_field_invalid", "Ô “{}” của biểu mẫu không đúng dạng. Hãy sửa rồi gửi lại.", "The “{}” field of the form is not in the expected form. Correct it and send again."),
+    ("form_invalid", "Không đọc được biểu mẫu gửi lên. Hãy tải lại trang rồi gửi lại.", "The form could not be read. Reload the page and send it again."),
+    ("input_not_utf8", "Dữ liệu gửi lên có ký tự không hợp lệ (không phải Unicode), nên chưa được lưu. Hãy gõ lại bằng bộ gõ tiếng Việt Unicode rồi gửi lại.", "What was sent contains characters that are not valid Unicode, so nothing was saved. Type it again with a Unicode keyboard and send again."),
+    ("form_expired", "Biểu mẫu đã hết hạn (trang được mở trước lần đăng nhập gần nhất), nên chưa được lưu. Những gì bạn đã nhập vẫn còn dưới đây: hãy kiểm tra rồi gửi lại.", "The form had expired (the page was opened before your latest sign-in), so nothing was saved. What you typed is still below: check it and send it again."),
+    ("form_expired_page", "Biểu mẫu đã hết hạn (trang được mở trước lần đăng nhập gần nhất), nên chưa được lưu. Hãy quay lại trang trước, tải lại trang rồi làm lại.", "The form had expired (the page was opened before your latest sign-in), so nothing was saved. Go back, reload the page and do it again."),
+    ("login_form_expired", "Trang đăng nhập đã hết hạn hoặc không được mở từ trang này. Hãy nhập lại mật khẩu rồi bấm Đăng nhập.", "The sign-in page had expired or was not opened from this site. Type your password again and sign in."),
+    ("request_invalid", "Địa chỉ hoặc dữ liệu gửi lên không hợp lệ. Hãy quay lại trang trước rồi thử lại.", "The address or the data sent is not valid. Go back and try again."),
 ];
 
 #[cfg(test)]

@@ -3,9 +3,11 @@
 pub mod errors;
 pub mod extract;
 pub mod format;
+pub mod forwarded;
 pub mod i18n;
 pub mod idempotency;
 pub mod layout;
+pub mod redirect;
 pub mod security;
 
 use axum::http::header;

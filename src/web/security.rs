@@ -1,18 +1,24 @@
 //! Headers on every response and the cross-origin check on every state change.
 
-use axum::extract::Request;
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::error::AppError;
+use crate::state::AppState;
 
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
                    object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /// Refuses state changes that a browser says come from another site. Browsers send
 /// `Sec-Fetch-Site` and `Origin` on such requests; a form token checks the rest.
-pub async fn reject_cross_origin(req: Request, next: Next) -> Response {
+/// The Origin must be this site's own: same scheme, host and port. The scheme is HTTPS
+/// when the site is served so (`DANVAN_SECURE_COOKIES`, or a trusted proxy's
+/// `X-Forwarded-Proto`), plain HTTP otherwise.
+pub async fn reject_cross_origin(State(st): State<AppState>, req: Request, next: Next) -> Response {
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if !safe {
         let h = req.headers();
@@ -25,8 +31,14 @@ pub async fn reject_cross_origin(req: Request, next: Next) -> Response {
                 .get(header::HOST)
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or("");
-            let origin_host = origin.split("://").nth(1).unwrap_or("");
-            if origin == "null" || origin_host != host {
+            let peer = req
+                .extensions()
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0.ip());
+            let https = st.config.secure_cookies
+                || peer.is_some_and(|p| st.config.trusted_proxies.forwarded_https(p, h));
+            let scheme = if https { "https" } else { "http" };
+            if !origin.eq_ignore_ascii_case(&format!("{scheme}://{host}")) {
                 return AppError::Forbidden.into_response();
             }
         }

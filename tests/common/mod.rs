@@ -88,6 +88,8 @@ pub struct Options {
     pub citizen_id: bool,
     /// `DANVAN_AUDIT_KEY` and `DANVAN_AUDIT_CHECKPOINT_DIR` for the server.
     pub audit_checkpoints: Option<(String, PathBuf)>,
+    /// `DANVAN_TRUSTED_PROXIES` (the test client connects from 127.0.0.1).
+    pub trusted_proxies: &'static str,
 }
 
 impl Default for Options {
@@ -97,6 +99,7 @@ impl Default for Options {
             idle_minutes: 120,
             citizen_id: false,
             audit_checkpoints: None,
+            trusted_proxies: "",
         }
     }
 }
@@ -122,6 +125,7 @@ pub async fn spawn_with(backend: Backend, opts: Options) -> TestApp {
     config.audit_key = opts.audit_checkpoints.as_ref().map(|(k, _)| k.clone());
     config.audit_key_file = None;
     config.audit_checkpoint_dir = opts.audit_checkpoints.map(|(_, d)| d);
+    config.trusted_proxies = danvan::web::forwarded::TrustedProxies::parse(opts.trusted_proxies).0;
     let app = Application::build(config).await.expect("build app");
     if opts.demo {
         danvan::demo::seed(&app.state.db, Some(PASSWORD))
@@ -182,16 +186,17 @@ impl TestApp {
         password: &str,
     ) -> Result<Client, reqwest::StatusCode> {
         let http = new_http();
-        let res = http
-            .post(self.url("/login"))
-            .form(&[
-                ("username", username),
-                ("password", password),
-                ("next", "/"),
-            ])
-            .send()
-            .await
-            .expect("login request");
+        let res = self
+            .post_login(
+                &http,
+                &[
+                    ("username", username),
+                    ("password", password),
+                    ("next", "/"),
+                ],
+                &[],
+            )
+            .await;
         if res.status() != reqwest::StatusCode::SEE_OTHER {
             return Err(res.status());
         }
@@ -203,6 +208,26 @@ impl TestApp {
         let page = c.get_text("/account/tokens").await;
         c.csrf = extract_csrf(&page).expect("csrf token on page");
         Ok(c)
+    }
+
+    /// Posts the login form as a browser does, with `http`'s cookie jar, and extra
+    /// headers (e.g. a forged `X-Forwarded-For`).
+    pub async fn post_login(
+        &self,
+        http: &reqwest::Client,
+        fields: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let token = form_token(http, &self.base).await;
+        let mut all = fields.to_vec();
+        if !all.iter().any(|(k, _)| *k == "_csrf") {
+            all.push(("_csrf", &token));
+        }
+        let mut req = http.post(self.url("/login")).form(&all);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        req.send().await.expect("login request")
     }
 
     pub async fn count(&self, sql: &str, args: &[Value]) -> i64 {
@@ -277,6 +302,26 @@ impl IntoText for Value {
     }
 }
 
+/// The form token a browser with `http`'s cookies would find on its pages: the login
+/// page's (a visitor's, bound to the cookie that page sets) or, when signed in, the
+/// session's.
+pub async fn form_token(http: &reqwest::Client, base: &str) -> String {
+    for path in ["/login", "/"] {
+        let page = http
+            .get(format!("{base}{path}"))
+            .send()
+            .await
+            .expect("GET for a form token")
+            .text()
+            .await
+            .expect("body");
+        if let Some(t) = extract_csrf(&page) {
+            return t;
+        }
+    }
+    panic!("no form token on /login nor on /")
+}
+
 pub fn extract_csrf(html: &str) -> Option<String> {
     let i = html.find("name=\"_csrf\" value=\"")?;
     let rest = &html[i + 20..];
@@ -296,10 +341,20 @@ impl Client {
         self.get(path).await.text().await.expect("body")
     }
 
-    /// Posts a form with this session's CSRF token added.
+    /// The token to send with a form: the session's, or a visitor's from the login page.
+    pub async fn form_token(&self) -> String {
+        if self.csrf.is_empty() {
+            form_token(&self.http, &self.base).await
+        } else {
+            self.csrf.clone()
+        }
+    }
+
+    /// Posts a form with this session's CSRF token added (a visitor's when signed out).
     pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let token = self.form_token().await;
         let mut all: Vec<(&str, &str)> = fields.to_vec();
-        all.push(("_csrf", &self.csrf));
+        all.push(("_csrf", &token));
         self.http
             .post(self.url(path))
             .form(&all)
