@@ -16,6 +16,7 @@ use crate::auth::Scope;
 use crate::clock;
 use crate::db::{Row, Tx, Value, WriteTx};
 use crate::error::{AppError, AppResult};
+use crate::people::address;
 use crate::text;
 use crate::units::store::{self as units, Unit};
 
@@ -262,16 +263,6 @@ impl ExistingHousehold {
     }
 }
 
-fn household_key(name: &str, xom: &str, ngo: &str, house_no: &str) -> String {
-    format!(
-        "{}|{}|{}|{}",
-        text::fold(name),
-        text::fold(xom),
-        text::fold(ngo),
-        text::fold(house_no)
-    )
-}
-
 /// Four-digit codes not yet used in the village, as the registry's own form makes them.
 fn fresh_code(
     used: &mut HashSet<(String, String)>,
@@ -314,6 +305,7 @@ const HOUSEHOLD_COLUMNS: &[&str] = &[
     "head_given",
     "head_name",
     "name_folded",
+    "search_folded",
     "xom",
     "ngo",
     "house_no",
@@ -365,7 +357,7 @@ async fn households_run(
         by_key
             .entry((
                 h.village_id.clone(),
-                household_key(&h.head_name, &h.xom, &h.ngo, &h.house_no),
+                address::same_household_key(&h.head_name, &h.house_no, &h.ngo, &h.xom),
             ))
             .or_default()
             .push(i);
@@ -401,7 +393,7 @@ async fn households_run(
             }
         };
         let vid = village.id.clone();
-        let key = household_key(&d.head_name, &d.xom, &d.ngo, &d.house_no);
+        let key = address::same_household_key(&d.head_name, &d.house_no, &d.ngo, &d.xom);
         if !d.code.is_empty() {
             if let Some(first) = seen_code.insert((vid.clone(), d.code.clone()), r.row) {
                 rejected.push(reject(
@@ -451,12 +443,13 @@ async fn households_run(
                 clock::new_id().into(),
                 target.commune_id.clone().into(),
                 vid.into(),
-                code.into(),
+                code.clone().into(),
                 d.parts.family.clone().into(),
                 d.parts.middle.clone().into(),
                 d.parts.given.clone().into(),
                 d.head_name.clone().into(),
                 text::fold(&d.head_name).into(),
+                d.search_key(&code).into(),
                 d.xom.clone().into(),
                 d.ngo.clone().into(),
                 d.house_no.clone().into(),
@@ -517,12 +510,13 @@ async fn households_run(
         }
         let (cid_masked, cid_hash) = d.citizen_id.clone().unzip();
         updates.push(vec![
-            code.into(),
+            code.clone().into(),
             d.parts.family.clone().into(),
             d.parts.middle.clone().into(),
             d.parts.given.clone().into(),
             d.head_name.clone().into(),
             text::fold(&d.head_name).into(),
+            address::household_search(&code, &d.head_name, &house_no, &ngo, &xom).into(),
             xom.into(),
             ngo.into(),
             house_no.into(),
@@ -546,7 +540,7 @@ async fn households_run(
         for u in &updates {
             tx.execute(
                 "UPDATE households SET code = ?, head_family = ?, head_middle = ?, head_given = ?, head_name = ?, name_folded = ?, \
-                 xom = ?, ngo = ?, house_no = ?, latitude = ?, longitude = ?, phone = ?, size = ?, support_categories = ?, \
+                 search_folded = ?, xom = ?, ngo = ?, house_no = ?, latitude = ?, longitude = ?, phone = ?, size = ?, support_categories = ?, \
                  citizen_id_masked = COALESCE(?, citizen_id_masked), citizen_id_hash = COALESCE(?, citizen_id_hash), updated_at = ? WHERE id = ?",
                 u,
             )

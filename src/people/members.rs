@@ -228,7 +228,7 @@ pub async fn list(tx: &mut Tx, scope: &Scope, q: &ListQuery) -> AppResult<Page> 
         q.status = "all".into();
         w.and("m.status IN ('active', 'exempt')", []);
     }
-    w.filters(&q, "m.", "active", STATUSES);
+    w.filters(&q, "m.", "active", STATUSES, ("name_folded", text::fold));
     let total = tx
         .scalar_i64(
             &format!("SELECT COUNT(*) FROM members m WHERE {}", w.sql),
