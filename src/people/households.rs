@@ -36,6 +36,15 @@ pub const SUPPORT_CATEGORIES: &[(&str, &str, &str)] = &[
 
 pub const STATUSES: &[&str] = &["active", "moved", "dissolved"];
 
+/// The translation key of a status: the words every page and the export use.
+pub fn status_key(status: &str) -> &'static str {
+    match status {
+        "moved" => "status_moved",
+        "dissolved" => "status_dissolved",
+        _ => "status_active",
+    }
+}
+
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Household {
     pub id: String,
@@ -98,11 +107,7 @@ impl Household {
 
     /// The translation key of the status, for badges.
     pub fn status_key(&self) -> &'static str {
-        match self.status.as_str() {
-            "moved" => "status_moved",
-            "dissolved" => "status_dissolved",
-            _ => "status_active",
-        }
+        status_key(&self.status)
     }
 
     pub fn support_labels(&self) -> String {
