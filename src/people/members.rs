@@ -218,6 +218,9 @@ fn order_by(sort: &str) -> &'static str {
 pub struct Page {
     pub items: Vec<Member>,
     pub total: i64,
+    /// How many of every status the same search finds, in [`STATUSES`] order: the
+    /// default list (active + exempt) says what its count is made of.
+    pub by_status: Vec<(&'static str, i64)>,
 }
 
 pub async fn list(tx: &mut Tx, scope: &Scope, q: &ListQuery) -> AppResult<Page> {
@@ -235,6 +238,37 @@ pub async fn list(tx: &mut Tx, scope: &Scope, q: &ListQuery) -> AppResult<Page> 
             &w.args,
         )
         .await?;
+    let mut every = Where::registry_scope(scope, "m.village_id");
+    let any_status = ListQuery {
+        status: "all".into(),
+        ..q.clone()
+    };
+    every.filters(
+        &any_status,
+        "m.",
+        "active",
+        STATUSES,
+        ("name_folded", text::fold),
+    );
+    let counted = tx
+        .fetch_all(
+            &format!(
+                "SELECT m.status, COUNT(*) AS n FROM members m WHERE {} GROUP BY m.status",
+                every.sql
+            ),
+            &every.args,
+        )
+        .await?;
+    let mut by_status = Vec::new();
+    for st in STATUSES {
+        let mut n = 0;
+        for r in &counted {
+            if r.str("status")? == *st {
+                n = r.i64("n")?;
+            }
+        }
+        by_status.push((*st, n));
+    }
     let mut args = w.args.clone();
     args.push(q.limit().into());
     args.push(q.offset().into());
@@ -261,7 +295,11 @@ pub async fn list(tx: &mut Tx, scope: &Scope, q: &ListQuery) -> AppResult<Page> 
             [m.id.as_str()],
         );
     }
-    Ok(Page { items, total })
+    Ok(Page {
+        items,
+        total,
+        by_status,
+    })
 }
 
 pub async fn get(tx: &mut Tx, scope: &Scope, id: &str) -> AppResult<Member> {

@@ -310,6 +310,8 @@ struct MembersPage {
     villages: Vec<Unit>,
     items: Vec<Member>,
     total: i64,
+    /// "40 đang sinh hoạt · 6 miễn sinh hoạt · 3 đã chuyển đi"
+    breakdown: String,
     page: i64,
     last: i64,
     prev_link: String,
@@ -339,8 +341,22 @@ pub async fn members_list(
         })
         .await?;
     let (page_no, last) = pages(result.total, &q);
+    let breakdown = result
+        .by_status
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(st, n)| {
+            format!(
+                "{} {}",
+                crate::web::format::number(*n),
+                members::status_label(st, lang == Lang::En).to_lowercase()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" · ");
     page(&MembersPage {
         c: Chrome::new(lang, &s, lang.t("members")),
+        breakdown,
         prev_link: pager_query(&q, page_no - 1),
         next_link: pager_query(&q, page_no + 1),
         q,

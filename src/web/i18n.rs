@@ -215,6 +215,9 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ("import_reason", "Lý do", "Reason"),
     ("import_another", "Nhập tệp khác", "Import another file"),
     ("export", "Xuất danh sách ra Excel", "Export to Excel"),
+    // --- registry and imports ---
+    ("members_all_statuses", "Tất cả", "All"),
+    ("members_default_note", "Danh sách mặc định gồm người đang sinh hoạt và miễn sinh hoạt; trang chủ và chi bộ chỉ đếm người đang sinh hoạt", "The default list holds active and exempt members; the home page and the cells count active members only"),
 ];
 
 #[cfg(test)]
