@@ -595,14 +595,17 @@ async fn request(
         ),
         ("POST", "/households/{id}/status") => form(
             format!("/households/{household}/status"),
-            &[(
-                "status",
-                if n.is_multiple_of(2) {
-                    "moved"
-                } else {
-                    "active"
-                },
-            )],
+            &[
+                ("confirm", "1"),
+                (
+                    "status",
+                    if n.is_multiple_of(2) {
+                        "moved"
+                    } else {
+                        "active"
+                    },
+                ),
+            ],
         ),
         ("POST", "/members") => form(
             path.into(),

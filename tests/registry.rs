@@ -80,12 +80,53 @@ async fn create_edit_and_show_household(b: Backend) {
     );
 
     // Deactivate: gone from the active list, still there with status=all, never deleted.
+    // First a confirmation page that changes nothing, then the change.
+    let ask = c
+        .post_form(&format!("/households/{id}/status"), &[("status", "moved")])
+        .await;
+    assert_eq!(ask.status(), StatusCode::OK);
+    let ask = ask.text().await.unwrap();
+    assert!(
+        ask.contains("Xác nhận đổi trạng thái")
+            && ask.contains("name=\"confirm\" value=\"1\"")
+            && ask.contains("Đã chuyển đi"),
+        "{ask}"
+    );
     assert_eq!(
-        c.post_form(&format!("/households/{id}/status"), &[("status", "moved")])
-            .await
-            .status(),
+        app.one_str(
+            "SELECT status FROM households WHERE id = ?",
+            &[id.clone().into()]
+        )
+        .await,
+        "active"
+    );
+    assert_eq!(
+        c.post_form(
+            &format!("/households/{id}/status"),
+            &[("status", "moved"), ("confirm", "1")]
+        )
+        .await
+        .status(),
         StatusCode::SEE_OTHER
     );
+    assert_eq!(
+        app.one_str(
+            "SELECT status FROM households WHERE id = ?",
+            &[id.clone().into()]
+        )
+        .await,
+        "moved"
+    );
+    // The list's status filter offers every status and finds the moved household.
+    let list = c.get_text("/households?q=tran+thi+anh&status=moved").await;
+    assert!(list.contains(&id), "{list}");
+    for option in [
+        "<option value=\"moved\" selected>Đã chuyển đi</option>",
+        "<option value=\"dissolved\">Không còn hộ</option>",
+        "<option value=\"all\">Tất cả</option>",
+    ] {
+        assert!(list.contains(option), "{option}");
+    }
     assert!(!c.get_text("/households?q=tran+thi+anh").await.contains(&id));
     assert!(c
         .get_text("/households?q=tran+thi+anh&status=all")

@@ -282,16 +282,51 @@ pub struct StatusForm {
     status: String,
 }
 
+#[derive(Deserialize)]
+pub struct HouseholdStatusForm {
+    status: String,
+    /// "1" once the person has seen what the change means and confirmed it.
+    #[serde(default)]
+    confirm: String,
+}
+
+#[derive(Template)]
+#[template(path = "people/household_status_confirm.html")]
+struct HouseholdStatusConfirm {
+    c: Chrome,
+    h: Household,
+    status: String,
+    status_key: &'static str,
+}
+
+/// A status change is asked for first and applied only once confirmed: a household
+/// that moves or is dissolved leaves the default list and the 1+10 plans.
 pub async fn household_status(
     State(st): State<AppState>,
+    lang: Lang,
     Path(id): Path<String>,
-    form: CsrfForm<StatusForm>,
+    form: CsrfForm<HouseholdStatusForm>,
 ) -> AppResult<Response> {
     let CsrfForm {
         session: s,
         form: f,
     } = form;
     let (scope, hid) = (s.scope.clone(), id.clone());
+    if f.confirm != "1" && households::STATUSES.contains(&f.status.as_str()) {
+        let h = st
+            .db
+            .read(move |tx| Box::pin(async move { households::get(tx, &scope, &hid).await }))
+            .await?;
+        if h.status != f.status {
+            return page(&HouseholdStatusConfirm {
+                c: Chrome::new(lang, &s, lang.t("household_status_confirm_title")),
+                status_key: households::status_key(&f.status),
+                status: f.status,
+                h,
+            });
+        }
+        return Ok(Redirect::to(&format!("/households/{id}")).into_response());
+    }
     st.db
         .write(move |tx| {
             Box::pin(async move { households::set_status(tx, &scope, &hid, &f.status).await })

@@ -216,7 +216,11 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ("import_another", "Nhập tệp khác", "Import another file"),
     ("export", "Xuất danh sách ra Excel", "Export to Excel"),
     // --- registry and imports ---
-    ("members_all_statuses", "Tất cả", "All"),
+    ("all_statuses", "Tất cả", "All"),
+    ("household_status_confirm_title", "Xác nhận đổi trạng thái hộ", "Confirm the household's new status"),
+    ("household_status_confirm_note", "Hộ sẽ không còn trong danh sách mặc định và trong các lần phân công sau; vẫn xem được khi lọc theo trạng thái.", "The household leaves the default list and future assignments; it can still be found by filtering on its status."),
+    ("household_status_confirm_button", "Xác nhận đổi trạng thái", "Confirm the change"),
+    ("households_status_filter", "Tình trạng", "Status"),
     ("members_default_note", "Danh sách mặc định gồm người đang sinh hoạt và miễn sinh hoạt; trang chủ và chi bộ chỉ đếm người đang sinh hoạt", "The default list holds active and exempt members; the home page and the cells count active members only"),
 ];
 
