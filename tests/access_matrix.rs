@@ -583,7 +583,11 @@ async fn request(
         ("GET", "/api/v1/members") => get(format!("/api/v1/members?village={village}&status=all")),
         ("POST", "/households") => form(
             path.into(),
-            &[("village_id", &village), ("head_name", "Hộ Mới Thử")],
+            &[
+                ("village_id", &village),
+                ("head_name", "Hộ Mới Thử"),
+                ("confirm_duplicate", "1"),
+            ],
         ),
         ("POST", "/households/{id}") => form(
             format!("/households/{household}"),

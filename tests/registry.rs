@@ -564,3 +564,72 @@ async fn members_count_says_what_it_holds(b: Backend) {
     let home = c.get_text("/").await;
     assert!(home.contains(&active.to_string()), "{home}");
 }
+
+both!(
+    manual_add_warns_of_a_duplicate,
+    manual_add_warns_of_a_duplicate
+);
+async fn manual_add_warns_of_a_duplicate(b: Backend) {
+    let app = common::spawn(b).await;
+    let c = app.login("bt.bangngang").await;
+    let village = app.village_id("Bằng Ngang").await;
+    let add = |fields: Vec<(&'static str, String)>| {
+        let (c, village) = (&c, village.clone());
+        async move {
+            let mut all: Vec<(&str, &str)> = vec![("village_id", &village)];
+            all.extend(fields.iter().map(|(k, v)| (*k, v.as_str())));
+            c.post_form("/households", &all).await
+        }
+    };
+    let first = add(vec![
+        ("head_name", "Lê Văn Trùng".into()),
+        ("ngo", "4".into()),
+        ("house_no", "39".into()),
+        ("xom", "Chùa".into()),
+    ])
+    .await;
+    assert_eq!(first.status(), StatusCode::SEE_OTHER);
+    let count = || {
+        let (app, village) = (&app, village.clone());
+        async move {
+            app.count(
+                "SELECT COUNT(*) FROM households WHERE name_folded = 'le van trung' AND search_folded LIKE '%so 39 ngo 4 xom chua' AND village_id = ?",
+                &[village.into()],
+            )
+            .await
+        }
+    };
+    // Same head and address, typed another way: a warning, nothing added.
+    let again = vec![
+        ("head_name", "lê văn trùng".to_owned()),
+        ("ngo", "ngõ 4".to_owned()),
+        ("house_no", "Số 39".to_owned()),
+        ("xom", "xóm Chùa".to_owned()),
+    ];
+    let res = add(again.clone()).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = res.text().await.unwrap();
+    assert!(
+        page.contains("id=\"duplicate-warning\"")
+            && page.contains("cùng tên chủ hộ và địa chỉ")
+            && page.contains("name=\"confirm_duplicate\" value=\"1\">Vẫn thêm</button>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("value=\"lê văn trùng\""),
+        "what was typed is kept"
+    );
+    assert_eq!(count().await, 1);
+    // Confirmed: added.
+    let mut confirmed = again;
+    confirmed.push(("confirm_duplicate", "1".to_owned()));
+    assert_eq!(add(confirmed).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(count().await, 2);
+    // Another address is no duplicate.
+    let other = add(vec![
+        ("head_name", "Lê Văn Trùng".into()),
+        ("ngo", "5".into()),
+    ])
+    .await;
+    assert_eq!(other.status(), StatusCode::SEE_OTHER);
+}

@@ -137,6 +137,7 @@ impl Household {
             size: self.size.map(|v| v.to_string()).unwrap_or_default(),
             support: self.support_categories.clone(),
             citizen_id: String::new(),
+            confirm_duplicate: String::new(),
         }
     }
 }
@@ -157,6 +158,9 @@ pub struct HouseholdForm {
     pub size: String,
     pub support: Vec<String>,
     pub citizen_id: String,
+    /// "1": the person saw that the village already has this head at this address and
+    /// adds the household all the same ("Vẫn thêm").
+    pub confirm_duplicate: String,
 }
 
 /// A household as the API receives it. Omitted fields keep their value on update.
@@ -507,6 +511,34 @@ async fn ensure_code_free(
     Ok(())
 }
 
+/// The import's rule for "the same household" (one head, one address), asked on a
+/// manual add: refused with field `duplicate` until the person confirms.
+async fn warn_if_duplicate(tx: &mut Tx, village_id: &str, d: &Draft) -> AppResult<()> {
+    let rows = tx
+        .fetch_all(
+            "SELECT code, head_name, house_no, ngo, xom FROM households WHERE village_id = ? AND name_folded = ? ORDER BY code",
+            &[village_id.into(), text::fold(&d.head_name).into()],
+        )
+        .await?;
+    let key = address::same_household_key(&d.head_name, &d.house_no, &d.ngo, &d.xom);
+    for r in &rows {
+        let (house_no, ngo, xom) = (r.str("house_no")?, r.str("ngo")?, r.str("xom")?);
+        if address::same_household_key(&r.str("head_name")?, &house_no, &ngo, &xom) == key {
+            let shown = address::display(&house_no, &ngo, &xom);
+            return Err(AppError::invalid(
+                "duplicate",
+                format!(
+                    "Thôn đã có hộ {} (mã {}{}) cùng tên chủ hộ và địa chỉ. Nếu đây đúng là một hộ khác, bấm \"Vẫn thêm\"",
+                    r.str("head_name")?,
+                    r.str("code")?,
+                    if shown.is_empty() { String::new() } else { format!(", {shown}") }
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 pub async fn create(
     tx: &mut WriteTx,
     scope: &Scope,
@@ -518,6 +550,9 @@ pub async fn create(
     let mut d = form
         .validate(secret, cid_on)
         .map_err(AppError::Validation)?;
+    if form.confirm_duplicate != "1" {
+        warn_if_duplicate(tx, &village.id, &d).await?;
+    }
     if d.code.is_empty() {
         d.code = next_code(tx, &village.id).await?;
     }

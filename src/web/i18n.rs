@@ -221,6 +221,7 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ("household_status_confirm_note", "Hộ sẽ không còn trong danh sách mặc định và trong các lần phân công sau; vẫn xem được khi lọc theo trạng thái.", "The household leaves the default list and future assignments; it can still be found by filtering on its status."),
     ("household_status_confirm_button", "Xác nhận đổi trạng thái", "Confirm the change"),
     ("households_status_filter", "Tình trạng", "Status"),
+    ("household_add_anyway", "Vẫn thêm", "Add it anyway"),
     ("members_default_note", "Danh sách mặc định gồm người đang sinh hoạt và miễn sinh hoạt; trang chủ và chi bộ chỉ đếm người đang sinh hoạt", "The default list holds active and exempt members; the home page and the cells count active members only"),
 ];
 
