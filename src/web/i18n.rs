@@ -222,6 +222,9 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ("household_status_confirm_button", "Xác nhận đổi trạng thái", "Confirm the change"),
     ("households_status_filter", "Tình trạng", "Status"),
     ("household_add_anyway", "Vẫn thêm", "Add it anyway"),
+    ("household_history_from", "Từ ngày", "From"),
+    ("household_history_to", "Đến ngày", "Until"),
+    ("household_history_now", "nay", "now"),
     ("members_default_note", "Danh sách mặc định gồm người đang sinh hoạt và miễn sinh hoạt; trang chủ và chi bộ chỉ đếm người đang sinh hoạt", "The default list holds active and exempt members; the home page and the cells count active members only"),
 ];
 
