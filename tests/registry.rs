@@ -633,3 +633,77 @@ async fn manual_add_warns_of_a_duplicate(b: Backend) {
     .await;
     assert_eq!(other.status(), StatusCode::SEE_OTHER);
 }
+
+both!(member_form_picks_a_household, member_form_picks_a_household);
+async fn member_form_picks_a_household(b: Backend) {
+    let app = common::spawn(b).await;
+    let c = app.login("bt.bangngang").await;
+    let village = app.village_id("Bằng Ngang").await;
+    let form = c.get_text("/members/new").await;
+    assert!(!form.contains("(id)"), "no raw id to type");
+    let (hid, head) = {
+        let rows = app
+            .rows(
+                "SELECT id, head_name FROM households WHERE code = 'BN0039'",
+                &[],
+            )
+            .await;
+        let v = rows[0].values();
+        (v[0].clone(), v[1].clone())
+    };
+    let (hid, head) = match (hid, head) {
+        (danvan::db::Value::Text(a), danvan::db::Value::Text(b)) => (a, b),
+        other => panic!("{other:?}"),
+    };
+    let members_before = app.count("SELECT COUNT(*) FROM members", &[]).await;
+    // The search step: the form comes back, filled in, with the matches to choose from.
+    let res = c
+        .post_form(
+            "/members",
+            &[
+                ("village_id", &village),
+                ("full_name", "Đảng Viên Chọn Hộ"),
+                ("household_q", "bn0039"),
+                ("find_household", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let page = res.text().await.unwrap();
+    assert!(
+        page.contains(&format!("name=\"household_id\" value=\"{hid}\"")),
+        "{page}"
+    );
+    assert!(page.contains(&format!("{head} · BN0039")), "{page}");
+    assert!(
+        page.contains("value=\"Đảng Viên Chọn Hộ\""),
+        "typed data kept"
+    );
+    assert!(page.len() < 30_000);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM members", &[]).await,
+        members_before
+    );
+    // Chosen and saved: the member page names the household by its head and code.
+    let res = c
+        .post_form(
+            "/members",
+            &[
+                ("village_id", &village),
+                ("full_name", "Đảng Viên Chọn Hộ"),
+                ("household_id", &hid),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let show = c.get_text(&location(&res)).await;
+    assert!(
+        show.contains(&format!(
+            "<a href=\"/households/{hid}\">{head} · BN0039</a>"
+        )),
+        "{show}"
+    );
+    // Editing shows the current household as the checked choice.
+    let edit = c.get_text(&format!("{}/edit", location(&res))).await;
+    assert!(edit.contains(&format!("value=\"{hid}\" checked")), "{edit}");
+}

@@ -47,6 +47,8 @@ pub struct Member {
     pub phone: Option<String>,
     pub status: String,
     pub household_id: Option<String>,
+    /// "Nguyễn Văn An · BN0039": the member's own household as people know it.
+    pub household_label: Option<String>,
     pub citizen_id_masked: Option<String>,
     pub updated_at: String,
 }
@@ -69,6 +71,10 @@ impl Member {
             phone: r.opt_str("phone")?,
             status: r.str("status")?,
             household_id: r.opt_str("household_id")?,
+            household_label: match (r.opt_str("household_head")?, r.opt_str("household_code")?) {
+                (Some(head), Some(code)) => Some(format!("{head} · {code}")),
+                _ => None,
+            },
             citizen_id_masked: r.opt_str("citizen_id_masked")?,
             updated_at: r.str("updated_at")?,
         })
@@ -85,6 +91,7 @@ impl Member {
             status: self.status.clone(),
             household_id: self.household_id.clone().unwrap_or_default(),
             citizen_id: String::new(),
+            ..MemberForm::default()
         }
     }
 }
@@ -101,6 +108,10 @@ pub struct MemberForm {
     pub status: String,
     pub household_id: String,
     pub citizen_id: String,
+    /// The household picker's search text (code or head's name) and its button: the
+    /// form comes back with the matches of the member's village to choose from.
+    pub household_q: String,
+    pub find_household: String,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -204,8 +215,10 @@ impl MemberForm {
     }
 }
 
-const SELECT: &str = "SELECT m.*, v.name AS village_name, c.name AS cell_name FROM members m \
-                      JOIN units v ON v.id = m.village_id LEFT JOIN cells c ON c.id = m.cell_id";
+const SELECT: &str = "SELECT m.*, v.name AS village_name, c.name AS cell_name, \
+                      hh.head_name AS household_head, hh.code AS household_code FROM members m \
+                      JOIN units v ON v.id = m.village_id LEFT JOIN cells c ON c.id = m.cell_id \
+                      LEFT JOIN households hh ON hh.id = m.household_id";
 
 fn order_by(sort: &str) -> &'static str {
     match sort {

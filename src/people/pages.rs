@@ -409,6 +409,10 @@ struct MemberFormPage {
     c: Chrome,
     action: String,
     f: MemberForm,
+    /// The household picker: the current choice's label, and the matches of a search.
+    household_label: String,
+    candidates: Vec<Household>,
+    searched: bool,
     villages: Vec<Unit>,
     cells: Vec<Cell>,
     errors: Vec<FieldError>,
@@ -425,6 +429,9 @@ impl MemberFormPage {
     }
 }
 
+/// How many households the picker lists: a village holds 400+, the page stays small.
+const PICKER_MAX: i64 = 20;
+
 async fn member_form(
     st: &AppState,
     s: &Session,
@@ -433,13 +440,33 @@ async fn member_form(
     f: MemberForm,
     errors: Vec<FieldError>,
 ) -> AppResult<Response> {
-    let scope = s.scope.clone();
-    let (villages, cells) = st
+    let (scope, form) = (s.scope.clone(), f.clone());
+    let searched = f.find_household == "1";
+    let (villages, cells, household_label, candidates) = st
         .db
         .read(move |tx| {
             Box::pin(async move {
                 let villages = units::villages_in_scope(tx, &scope).await?;
-                Ok((villages, cells::list(tx, &scope).await?))
+                let cells = cells::list(tx, &scope).await?;
+                let label = match form.household_id.trim() {
+                    "" => String::new(),
+                    id => match households::get(tx, &scope, id).await {
+                        Ok(h) => format!("{} · {} · {}", h.head_name, h.code, h.address()),
+                        Err(_) => String::new(),
+                    },
+                };
+                let candidates = if form.find_household == "1" {
+                    let q = ListQuery {
+                        q: form.household_q.clone(),
+                        village: form.village_id.clone(),
+                        per_page: PICKER_MAX,
+                        ..ListQuery::default()
+                    };
+                    households::list(tx, &scope, &q).await?.items
+                } else {
+                    Vec::new()
+                };
+                Ok((villages, cells, label, candidates))
             })
         })
         .await?;
@@ -454,6 +481,9 @@ async fn member_form(
             c: Chrome::new(lang, s, lang.t("members")),
             action,
             f,
+            household_label,
+            candidates,
+            searched,
             villages,
             cells,
             errors,
@@ -484,6 +514,9 @@ pub async fn member_create(
         session: s,
         form: f,
     } = form;
+    if f.find_household == "1" {
+        return member_form(&st, &s, lang, "/members".into(), f, Vec::new()).await;
+    }
     let (scope, form, secret, cid_on) = (
         s.scope.clone(),
         f.clone(),
@@ -567,6 +600,9 @@ pub async fn member_update(
         session: s,
         form: f,
     } = form;
+    if f.find_household == "1" {
+        return member_form(&st, &s, lang, format!("/members/{id}"), f, Vec::new()).await;
+    }
     let (scope, mid, form, secret, cid_on) = (
         s.scope.clone(),
         id.clone(),

@@ -225,6 +225,11 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ("household_history_from", "Từ ngày", "From"),
     ("household_history_to", "Đến ngày", "Until"),
     ("household_history_now", "nay", "now"),
+    ("member_household_none", "Chưa chọn hộ", "No household"),
+    ("member_household_chosen", "Hộ đã chọn", "The chosen household"),
+    ("member_household_search", "Tìm hộ theo mã hoặc tên chủ hộ", "Find a household by code or head's name"),
+    ("member_household_find", "Tìm hộ", "Find"),
+    ("member_household_hint", "Tìm trong thôn đã chọn ở trên (tối đa 20 hộ); những gì đã nhập được giữ lại.", "Searches the village chosen above (at most 20 households); what you typed is kept."),
     ("members_default_note", "Danh sách mặc định gồm người đang sinh hoạt và miễn sinh hoạt; trang chủ và chi bộ chỉ đếm người đang sinh hoạt", "The default list holds active and exempt members; the home page and the cells count active members only"),
 ];
 
