@@ -790,3 +790,42 @@ fn xlsx_sheet(bytes: &[u8]) -> Vec<Vec<String>> {
         })
         .collect()
 }
+
+both!(
+    imported_households_get_the_village_code_prefix,
+    import_code_prefix
+);
+async fn import_code_prefix(b: Backend) {
+    let app = common::spawn(b).await;
+    let v = app
+        .db
+        .read(|tx| Box::pin(async move { units::resolve(tx, "12280/Bằng Ngang").await }))
+        .await
+        .expect("village");
+    let before = app
+        .count(
+            "SELECT COUNT(*) FROM households WHERE village_id = ?",
+            &[v.id.clone().into()],
+        )
+        .await;
+    let csv = "Họ và tên chủ hộ,Xóm\nNguyễn Văn Tân Thử,Đông\nTrần Thị Tân Thử,Tây\n";
+    let out = import(&app, &v, Kind::Households, csv.as_bytes(), true).await;
+    assert_eq!(counts(&out).0, 2, "{:#?}", out.rejected);
+    let codes: Vec<String> = app
+        .rows(
+            "SELECT code FROM households WHERE village_id = ? AND head_name LIKE '%Tân Thử' ORDER BY code",
+            &[v.id.clone().into()],
+        )
+        .await
+        .iter()
+        .map(|r| r.str("code").unwrap())
+        .collect();
+    // The demo's Bằng Ngang numbers its households BN0001…; new ones continue it.
+    assert_eq!(
+        codes,
+        [
+            format!("BN{:04}", before + 1),
+            format!("BN{:04}", before + 2)
+        ]
+    );
+}

@@ -263,20 +263,55 @@ impl ExistingHousehold {
     }
 }
 
-/// Four-digit codes not yet used in the village, as the registry's own form makes them.
+/// Codes not yet used in the village, in the village's own pattern ("BN0413" after
+/// "BN0412"), as the registry's form makes them; four digits where it has none.
 fn fresh_code(
     used: &mut HashSet<(String, String)>,
-    counters: &mut HashMap<String, u64>,
+    patterns: &mut HashMap<String, (String, usize, u64)>,
     village: &str,
 ) -> String {
-    let n = counters.entry(village.to_owned()).or_insert(0);
+    let (prefix, width, n) = patterns
+        .entry(village.to_owned())
+        .or_insert((String::new(), 4, 0));
     loop {
         *n += 1;
-        let code = format!("{n:04}");
+        let code = format!("{prefix}{:0width$}", *n, width = *width);
         if used.insert((village.to_owned(), code.clone())) {
             return code;
         }
     }
+}
+
+/// A code's prefix and digit count: ("BN", 4) for "BN0412".
+type Pattern = (String, usize);
+
+/// Each village's code pattern: its most common prefix, that prefix's digit count and
+/// highest number.
+fn code_patterns<'a>(
+    codes: impl Iterator<Item = (&'a str, &'a str)>,
+) -> HashMap<String, (String, usize, u64)> {
+    let mut seen: HashMap<String, HashMap<Pattern, (usize, u64)>> = HashMap::new();
+    for (village, code) in codes {
+        let digits = code.len() - code.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+        if digits == 0 {
+            continue;
+        }
+        let (prefix, number) = code.split_at(code.len() - digits);
+        let e = seen
+            .entry(village.to_owned())
+            .or_default()
+            .entry((prefix.to_owned(), digits))
+            .or_insert((0, 0));
+        e.0 += 1;
+        e.1 = e.1.max(number.parse().unwrap_or(0));
+    }
+    seen.into_iter()
+        .filter_map(|(v, by)| {
+            by.into_iter()
+                .max_by(|a, b| a.1 .0.cmp(&b.1 .0).then_with(|| b.0.cmp(&a.0)))
+                .map(|((prefix, width), (_, max))| (v, (prefix, width, max)))
+        })
+        .collect()
 }
 
 fn keep<T: Clone>(present: bool, new: Option<T>, old: &Option<T>) -> Option<T> {
@@ -350,7 +385,11 @@ async fn households_run(
     let mut used: HashSet<(String, String)> = HashSet::new();
     let mut by_code: HashMap<(String, String), usize> = HashMap::new();
     let mut by_key: HashMap<(String, String), Vec<usize>> = HashMap::new();
-    let mut counters: HashMap<String, u64> = HashMap::new();
+    let mut patterns = code_patterns(
+        existing
+            .iter()
+            .map(|h| (h.village_id.as_str(), h.code.as_str())),
+    );
     for (i, h) in existing.iter().enumerate() {
         used.insert((h.village_id.clone(), h.code.clone()));
         by_code.insert((h.village_id.clone(), h.code.clone()), i);
@@ -361,7 +400,6 @@ async fn households_run(
             ))
             .or_default()
             .push(i);
-        *counters.entry(h.village_id.clone()).or_insert(0) += 1;
     }
     // Codes the file itself names are taken before any code is generated.
     for r in &rows {
@@ -434,7 +472,7 @@ async fn households_run(
         };
         let Some(i) = found else {
             let code = if d.code.is_empty() {
-                fresh_code(&mut used, &mut counters, &vid)
+                fresh_code(&mut used, &mut patterns, &vid)
             } else {
                 d.code.clone()
             };
@@ -797,4 +835,24 @@ async fn members_run(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod code_pattern_tests {
+    #[test]
+    fn new_codes_follow_the_village() {
+        let mut p = super::code_patterns(
+            [
+                ("v", "BN0412"),
+                ("v", "BN0007"),
+                ("v", "X1"),
+                ("w", "Nhà ông Ba"),
+            ]
+            .into_iter(),
+        );
+        let mut used = Default::default();
+        assert_eq!(super::fresh_code(&mut used, &mut p, "v"), "BN0413");
+        assert_eq!(super::fresh_code(&mut used, &mut p, "v"), "BN0414");
+        assert_eq!(super::fresh_code(&mut used, &mut p, "w"), "0001");
+    }
 }
