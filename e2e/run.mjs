@@ -446,6 +446,25 @@ test('3 add a household with support categories and comma-decimal coordinates', 
   check(problems.length === 0, `problems:\n    ${problems.join('\n    ')}`);
 });
 
+test('3b household page on a phone: the responsible-member table keeps its column labels', async (browser, env) => {
+  const { page, problems } = await newPage(browser, env);
+  await login(page, 'bt.bangngang');
+  await page.goto('/households');
+  await page.locator('main table a[href^="/households/"]').first().click();
+  await page.waitForURL(/\/households\/[0-9a-f-]{36}$/);
+  const history = page.locator('main table.stack').first();
+  await history.waitFor();
+  // Stacked cells on a 360px screen: each one says which column it is.
+  const labels = await history.locator('tbody tr').first().locator('td').evaluateAll((tds) =>
+    tds.map((td) => getComputedStyle(td, '::before').content));
+  for (const want of ['Đảng viên phụ trách', 'Từ ngày', 'Đến ngày']) {
+    check(labels.some((l) => l.includes(want)), `stacked cell labelled "${want}": ${labels.join(' | ')}`);
+  }
+  await history.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(SHOTS, 'household-history-phone.png') });
+  check(problems.length === 0, `problems:\n    ${problems.join('\n    ')}`);
+});
+
 test('4 language switch to English and back keeps the page', async (browser, env) => {
   const { page, problems } = await newPage(browser, env);
   await login(page, 'bt.bangngang');

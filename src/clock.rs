@@ -33,6 +33,20 @@ pub fn ago(d: Duration) -> String {
     stamp(OffsetDateTime::now_utc() - d)
 }
 
+/// The calendar date in Vietnam at `t`: from 00:00 to 07:00 it is a day ahead of UTC's.
+pub fn vietnam_date(t: OffsetDateTime) -> time::Date {
+    t.to_offset(VIETNAM).date()
+}
+
+/// The Vietnam date of a stored time; a bare `yyyy-mm-dd` is already a date.
+pub fn stored_vietnam_date(s: &str) -> Option<time::Date> {
+    if let Some(t) = parse(s) {
+        return Some(vietnam_date(t));
+    }
+    let f = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(s.get(..10)?, &f).ok()
+}
+
 pub fn parse(s: &str) -> Option<OffsetDateTime> {
     OffsetDateTime::parse(s, &Rfc3339).ok()
 }
@@ -44,6 +58,15 @@ pub fn new_id() -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn vietnam_dates_run_seven_hours_ahead() {
+        let d = super::stored_vietnam_date("2026-03-01T17:30:00.000Z").unwrap();
+        assert_eq!((d.year(), u8::from(d.month()), d.day()), (2026, 3, 2));
+        let d = super::stored_vietnam_date("2026-03-01T16:59:59.000Z").unwrap();
+        assert_eq!(d.day(), 1);
+        assert_eq!(super::stored_vietnam_date("2026-03-01").unwrap().day(), 1);
+    }
+
     #[test]
     fn stamps_parse_back() {
         let s = super::now();

@@ -14,6 +14,7 @@ pub async fn ensure_ready(db: &Db, config: &Config) -> anyhow::Result<String> {
                 if units == 0 {
                     crate::units::catalogue::load(tx).await?;
                 }
+                crate::people::households::fill_search(tx).await?;
                 if !configured.is_empty() {
                     return Ok(configured);
                 }

@@ -583,7 +583,11 @@ async fn request(
         ("GET", "/api/v1/members") => get(format!("/api/v1/members?village={village}&status=all")),
         ("POST", "/households") => form(
             path.into(),
-            &[("village_id", &village), ("head_name", "Hộ Mới Thử")],
+            &[
+                ("village_id", &village),
+                ("head_name", "Hộ Mới Thử"),
+                ("confirm_duplicate", "1"),
+            ],
         ),
         ("POST", "/households/{id}") => form(
             format!("/households/{household}"),
@@ -595,14 +599,17 @@ async fn request(
         ),
         ("POST", "/households/{id}/status") => form(
             format!("/households/{household}/status"),
-            &[(
-                "status",
-                if n.is_multiple_of(2) {
-                    "moved"
-                } else {
-                    "active"
-                },
-            )],
+            &[
+                ("confirm", "1"),
+                (
+                    "status",
+                    if n.is_multiple_of(2) {
+                        "moved"
+                    } else {
+                        "active"
+                    },
+                ),
+            ],
         ),
         ("POST", "/members") => form(
             path.into(),

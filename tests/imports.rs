@@ -10,6 +10,10 @@ use danvan::units::store as units;
 use crate::both;
 use crate::common::{self, Backend, TestApp};
 
+fn now() -> time::OffsetDateTime {
+    time::OffsetDateTime::now_utc()
+}
+
 fn fixture(name: &str) -> Vec<u8> {
     let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
@@ -388,8 +392,8 @@ async fn round_trip(b: Backend) {
         .db
         .read(move |tx| {
             Box::pin(async move {
-                let (name, bytes) = imports::export::households(tx, &sc, &cc).await?;
-                let (_, members) = imports::export::members(tx, &sc, &cc).await?;
+                let (name, bytes) = imports::export::households(tx, &sc, &cc, now()).await?;
+                let (_, members) = imports::export::members(tx, &sc, &cc, now()).await?;
                 Ok((name, bytes, members))
             })
         })
@@ -445,7 +449,9 @@ async fn export_text_cells(b: Backend) {
     let (_, bytes) = app
         .db
         .read(move |tx| {
-            Box::pin(async move { imports::export::households(tx, &committee(&vv), &vv).await })
+            Box::pin(
+                async move { imports::export::households(tx, &committee(&vv), &vv, now()).await },
+            )
         })
         .await
         .expect("export");
@@ -709,4 +715,117 @@ async fn web_flow(b: Backend) {
         .count("SELECT COUNT(*) FROM audit_log WHERE action = 'read' AND entity = 'household' AND entity_id = '*'", &[])
         .await;
     assert!(reads >= 1, "exports are audit-logged as reads");
+}
+
+both!(export_is_dated_by_vietnam_time, export_vietnam_date);
+async fn export_vietnam_date(b: Backend) {
+    let app = common::spawn(b).await;
+    let v = fresh_village(&app, "Thử Nghiệm").await;
+    import(
+        &app,
+        &v,
+        Kind::Households,
+        &fixture("template_households.xlsx"),
+        true,
+    )
+    .await;
+    // 00:30 on 2 March in Vietnam is still 1 March in UTC.
+    app.exec(
+        "UPDATE households SET updated_at = '2026-03-01T17:30:00.000Z', status = 'active' WHERE village_id = ?",
+        &[v.id.clone().into()],
+    )
+    .await;
+    let at = time::macros::datetime!(2026-03-01 17:30 UTC);
+    let vv = v.clone();
+    let (name, bytes) = app
+        .db
+        .read(move |tx| {
+            Box::pin(async move { imports::export::households(tx, &committee(&vv), &vv, at).await })
+        })
+        .await
+        .expect("export");
+    assert_eq!(name, "ho-gia-dinh-thu-nghiem-2026-03-02.xlsx");
+    let sheet = xlsx_sheet(&bytes);
+    assert!(sheet[0][0].ends_with("ngày 02/03/2026"), "{:?}", sheet[0]);
+    let header = sheet
+        .iter()
+        .position(|r| r.iter().any(|c| c == "Ngày cập nhật"))
+        .expect("header row");
+    let col = |label: &str| {
+        sheet[header]
+            .iter()
+            .position(|c| c == label)
+            .unwrap_or_else(|| panic!("{label}"))
+    };
+    let (updated, status) = (col("Ngày cập nhật"), col("Tình trạng"));
+    let rows = &sheet[header + 1..];
+    assert_eq!(rows.len(), 5);
+    for r in rows {
+        assert_eq!(r[updated], "2026-03-02");
+        // The pages' word for an active household.
+        assert_eq!(r[status], "Đang theo dõi");
+    }
+}
+
+/// The first sheet as text; dates as yyyy-mm-dd.
+fn xlsx_sheet(bytes: &[u8]) -> Vec<Vec<String>> {
+    use calamine::{Data, Reader};
+    let mut wb = calamine::Xlsx::new(std::io::Cursor::new(bytes.to_vec())).expect("xlsx");
+    let range = wb
+        .worksheet_range_at(0)
+        .expect("a sheet")
+        .expect("readable");
+    range
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|c| match c {
+                    // Excel's day 25569 is 1 January 1970.
+                    Data::DateTime(d) => (time::macros::date!(1970 - 01 - 01)
+                        + time::Duration::days(d.as_f64() as i64 - 25569))
+                    .to_string(),
+                    _ => c.to_string(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+both!(
+    imported_households_get_the_village_code_prefix,
+    import_code_prefix
+);
+async fn import_code_prefix(b: Backend) {
+    let app = common::spawn(b).await;
+    let v = app
+        .db
+        .read(|tx| Box::pin(async move { units::resolve(tx, "12280/Bằng Ngang").await }))
+        .await
+        .expect("village");
+    let before = app
+        .count(
+            "SELECT COUNT(*) FROM households WHERE village_id = ?",
+            &[v.id.clone().into()],
+        )
+        .await;
+    let csv = "Họ và tên chủ hộ,Xóm\nNguyễn Văn Tân Thử,Đông\nTrần Thị Tân Thử,Tây\n";
+    let out = import(&app, &v, Kind::Households, csv.as_bytes(), true).await;
+    assert_eq!(counts(&out).0, 2, "{:#?}", out.rejected);
+    let codes: Vec<String> = app
+        .rows(
+            "SELECT code FROM households WHERE village_id = ? AND head_name LIKE '%Tân Thử' ORDER BY code",
+            &[v.id.clone().into()],
+        )
+        .await
+        .iter()
+        .map(|r| r.str("code").unwrap())
+        .collect();
+    // The demo's Bằng Ngang numbers its households BN0001…; new ones continue it.
+    assert_eq!(
+        codes,
+        [
+            format!("BN{:04}", before + 1),
+            format!("BN{:04}", before + 2)
+        ]
+    );
 }

@@ -80,12 +80,53 @@ async fn create_edit_and_show_household(b: Backend) {
     );
 
     // Deactivate: gone from the active list, still there with status=all, never deleted.
+    // First a confirmation page that changes nothing, then the change.
+    let ask = c
+        .post_form(&format!("/households/{id}/status"), &[("status", "moved")])
+        .await;
+    assert_eq!(ask.status(), StatusCode::OK);
+    let ask = ask.text().await.unwrap();
+    assert!(
+        ask.contains("Xác nhận đổi trạng thái")
+            && ask.contains("name=\"confirm\" value=\"1\"")
+            && ask.contains("Đã chuyển đi"),
+        "{ask}"
+    );
     assert_eq!(
-        c.post_form(&format!("/households/{id}/status"), &[("status", "moved")])
-            .await
-            .status(),
+        app.one_str(
+            "SELECT status FROM households WHERE id = ?",
+            &[id.clone().into()]
+        )
+        .await,
+        "active"
+    );
+    assert_eq!(
+        c.post_form(
+            &format!("/households/{id}/status"),
+            &[("status", "moved"), ("confirm", "1")]
+        )
+        .await
+        .status(),
         StatusCode::SEE_OTHER
     );
+    assert_eq!(
+        app.one_str(
+            "SELECT status FROM households WHERE id = ?",
+            &[id.clone().into()]
+        )
+        .await,
+        "moved"
+    );
+    // The list's status filter offers every status and finds the moved household.
+    let list = c.get_text("/households?q=tran+thi+anh&status=moved").await;
+    assert!(list.contains(&id), "{list}");
+    for option in [
+        "<option value=\"moved\" selected>Đã chuyển đi</option>",
+        "<option value=\"dissolved\">Không còn hộ</option>",
+        "<option value=\"all\">Tất cả</option>",
+    ] {
+        assert!(list.contains(option), "{option}");
+    }
     assert!(!c.get_text("/households?q=tran+thi+anh").await.contains(&id));
     assert!(c
         .get_text("/households?q=tran+thi+anh&status=all")
@@ -557,4 +598,288 @@ async fn a_stale_form_is_shown_again_filled_in(b: Backend) {
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     let page = res.text().await.unwrap();
     assert!(page.contains("Biểu mẫu đã hết hạn"), "{page}");
+}
+
+both!(
+    search_finds_codes_and_addresses,
+    search_finds_codes_and_addresses
+);
+async fn search_finds_codes_and_addresses(b: Backend) {
+    let app = common::spawn(b).await;
+    let c = app.login("bt.bangngang").await;
+    let village = app.village_id("Bằng Ngang").await;
+    // The address typed with the words the page itself shows.
+    let res = c
+        .post_form(
+            "/households",
+            &[
+                ("village_id", &village),
+                ("head_name", "Lê Văn Tìm"),
+                ("xom", "Chùa"),
+                ("ngo", "ngõ 4"),
+                ("house_no", "39"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let id = location(&res).trim_start_matches("/households/").to_owned();
+    let page = c.get_text(&format!("/households/{id}")).await;
+    assert!(page.contains("Số 39, ngõ 4, xóm Chùa"), "{page}");
+    let found = |q: &'static str| {
+        let c = &c;
+        async move {
+            let v: serde_json::Value = c
+                .json(
+                    Method::GET,
+                    &format!("/api/v1/households?q={q}&per_page=200"),
+                    None,
+                )
+                .await
+                .json()
+                .await
+                .unwrap();
+            assert!(
+                v["total"].as_i64().unwrap() <= 200,
+                "{q}: one page holds them"
+            );
+            v["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|h| h["id"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    for q in [
+        "xom+chua",
+        "S%E1%BB%91+39%2C+ng%C3%B5+4",
+        "so+39+ngo+4",
+        "X%C3%93M%20CH%C3%99A",
+    ] {
+        assert!(found(q).await.contains(&id), "q={q} finds the household");
+    }
+    // The page searches the same way.
+    let page = c
+        .get_text("/households?q=S%E1%BB%91+39%2C+ng%C3%B5+4")
+        .await;
+    assert!(page.contains(&id), "{page}");
+    // Codes, in any case; the demo's 39th household of Bằng Ngang is BN0039.
+    let bn39 = app
+        .one_str("SELECT id FROM households WHERE code = 'BN0039'", &[])
+        .await;
+    for q in ["BN0039", "bn0039"] {
+        let page = c.get_text(&format!("/households?q={q}")).await;
+        assert!(page.contains(&bn39), "q={q}");
+    }
+    // A query does not match across two fields (the code's end and the name's start).
+    let name_start = app
+        .one_str(
+            "SELECT head_name FROM households WHERE id = ?",
+            &[bn39.clone().into()],
+        )
+        .await;
+    let across = format!("0039 {}", name_start.split(' ').next().unwrap_or(""));
+    let v: serde_json::Value = c
+        .json(
+            Method::GET,
+            &format!("/api/v1/households?q={}", across.replace(' ', "%20")),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["total"], 0, "{across}: {v}");
+
+    // Rows stored before the search column existed are filled in at start-up.
+    app.exec(
+        "UPDATE households SET search_folded = '' WHERE id = ?",
+        &[bn39.clone().into()],
+    )
+    .await;
+    assert!(!c.get_text("/households?q=BN0039").await.contains(&bn39));
+    let out = app.cli(&["migrate"]);
+    assert!(out.status.success(), "{out:?}");
+    assert!(c.get_text("/households?q=BN0039").await.contains(&bn39));
+}
+
+both!(
+    members_count_says_what_it_holds,
+    members_count_says_what_it_holds
+);
+async fn members_count_says_what_it_holds(b: Backend) {
+    let app = common::spawn(b).await;
+    let c = app.login("xa.luongbang").await;
+    let count = |st: &'static str| {
+        let app = &app;
+        async move {
+            app.count(
+                "SELECT COUNT(*) FROM members WHERE commune_id = 'c-12280' AND status = ?",
+                &[st.into()],
+            )
+            .await
+        }
+    };
+    let (active, exempt) = (count("active").await, count("exempt").await);
+    assert!(active > 0 && exempt > 0, "the demo has both");
+    let page = c.get_text("/members").await;
+    assert!(!page.contains(">*<"), "the all-statuses option has a name");
+    assert!(page.contains(">Tất cả</option>"), "{page}");
+    // The default count (active + exempt) is broken down, so it can be told from the
+    // home page's and the cell's (active only).
+    assert!(
+        page.contains(&format!("<span class=\"badge\">{}</span>", active + exempt)),
+        "{page}"
+    );
+    assert!(
+        page.contains(&format!(
+            "{active} đang sinh hoạt · {exempt} miễn sinh hoạt"
+        )),
+        "{page}"
+    );
+    let home = c.get_text("/").await;
+    assert!(home.contains(&active.to_string()), "{home}");
+}
+
+both!(
+    manual_add_warns_of_a_duplicate,
+    manual_add_warns_of_a_duplicate
+);
+async fn manual_add_warns_of_a_duplicate(b: Backend) {
+    let app = common::spawn(b).await;
+    let c = app.login("bt.bangngang").await;
+    let village = app.village_id("Bằng Ngang").await;
+    let add = |fields: Vec<(&'static str, String)>| {
+        let (c, village) = (&c, village.clone());
+        async move {
+            let mut all: Vec<(&str, &str)> = vec![("village_id", &village)];
+            all.extend(fields.iter().map(|(k, v)| (*k, v.as_str())));
+            c.post_form("/households", &all).await
+        }
+    };
+    let first = add(vec![
+        ("head_name", "Lê Văn Trùng".into()),
+        ("ngo", "4".into()),
+        ("house_no", "39".into()),
+        ("xom", "Chùa".into()),
+    ])
+    .await;
+    assert_eq!(first.status(), StatusCode::SEE_OTHER);
+    let count = || {
+        let (app, village) = (&app, village.clone());
+        async move {
+            app.count(
+                "SELECT COUNT(*) FROM households WHERE name_folded = 'le van trung' AND search_folded LIKE '%so 39 ngo 4 xom chua' AND village_id = ?",
+                &[village.into()],
+            )
+            .await
+        }
+    };
+    // Same head and address, typed another way: a warning, nothing added.
+    let again = vec![
+        ("head_name", "lê văn trùng".to_owned()),
+        ("ngo", "ngõ 4".to_owned()),
+        ("house_no", "Số 39".to_owned()),
+        ("xom", "xóm Chùa".to_owned()),
+    ];
+    let res = add(again.clone()).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = res.text().await.unwrap();
+    assert!(
+        page.contains("id=\"duplicate-warning\"")
+            && page.contains("cùng tên chủ hộ và địa chỉ")
+            && page.contains("name=\"confirm_duplicate\" value=\"1\">Vẫn thêm</button>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("value=\"lê văn trùng\""),
+        "what was typed is kept"
+    );
+    assert_eq!(count().await, 1);
+    // Confirmed: added.
+    let mut confirmed = again;
+    confirmed.push(("confirm_duplicate", "1".to_owned()));
+    assert_eq!(add(confirmed).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(count().await, 2);
+    // Another address is no duplicate.
+    let other = add(vec![
+        ("head_name", "Lê Văn Trùng".into()),
+        ("ngo", "5".into()),
+    ])
+    .await;
+    assert_eq!(other.status(), StatusCode::SEE_OTHER);
+}
+
+both!(member_form_picks_a_household, member_form_picks_a_household);
+async fn member_form_picks_a_household(b: Backend) {
+    let app = common::spawn(b).await;
+    let c = app.login("bt.bangngang").await;
+    let village = app.village_id("Bằng Ngang").await;
+    let form = c.get_text("/members/new").await;
+    assert!(!form.contains("(id)"), "no raw id to type");
+    let (hid, head) = {
+        let rows = app
+            .rows(
+                "SELECT id, head_name FROM households WHERE code = 'BN0039'",
+                &[],
+            )
+            .await;
+        let v = rows[0].values();
+        (v[0].clone(), v[1].clone())
+    };
+    let (hid, head) = match (hid, head) {
+        (danvan::db::Value::Text(a), danvan::db::Value::Text(b)) => (a, b),
+        other => panic!("{other:?}"),
+    };
+    let members_before = app.count("SELECT COUNT(*) FROM members", &[]).await;
+    // The search step: the form comes back, filled in, with the matches to choose from.
+    let res = c
+        .post_form(
+            "/members",
+            &[
+                ("village_id", &village),
+                ("full_name", "Đảng Viên Chọn Hộ"),
+                ("household_q", "bn0039"),
+                ("find_household", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let page = res.text().await.unwrap();
+    assert!(
+        page.contains(&format!("name=\"household_id\" value=\"{hid}\"")),
+        "{page}"
+    );
+    assert!(page.contains(&format!("{head} · BN0039")), "{page}");
+    assert!(
+        page.contains("value=\"Đảng Viên Chọn Hộ\""),
+        "typed data kept"
+    );
+    assert!(page.len() < 30_000);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM members", &[]).await,
+        members_before
+    );
+    // Chosen and saved: the member page names the household by its head and code.
+    let res = c
+        .post_form(
+            "/members",
+            &[
+                ("village_id", &village),
+                ("full_name", "Đảng Viên Chọn Hộ"),
+                ("household_id", &hid),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let show = c.get_text(&location(&res)).await;
+    assert!(
+        show.contains(&format!(
+            "<a href=\"/households/{hid}\">{head} · BN0039</a>"
+        )),
+        "{show}"
+    );
+    // Editing shows the current household as the checked choice.
+    let edit = c.get_text(&format!("{}/edit", location(&res))).await;
+    assert!(edit.contains(&format!("value=\"{hid}\" checked")), "{edit}");
 }

@@ -131,3 +131,22 @@ async fn villages_and_history(b: Backend) {
     let old = committee.get_text("/units/lc-12280").await;
     assert!(old.contains("Xã Lương Bằng") && old.contains("sáp nhập"));
 }
+
+both!(units_are_named_by_their_own_kind, units_named_by_kind);
+async fn units_named_by_kind(b: Backend) {
+    let app = common::spawn(b).await;
+    let admin = app.login("admin").await;
+    // A ward is a "Phường", the former township a "Thị trấn", not a generic "Xã".
+    let ward = admin.get_text("/units/c-12133").await;
+    assert!(ward.contains("Phường · 12133"), "{ward}");
+    assert!(!ward.contains("Xã · 12133"), "{ward}");
+    let town = admin.get_text("/units/lc-12280").await;
+    assert!(town.contains("Thị trấn · 12280"), "{town}");
+    assert!(!town.contains("Xã · 12280"), "{town}");
+    // The import page's selectors name each unit once with its kind.
+    let c = app.login("xa.luongbang").await;
+    let page = c.get_text("/imports").await;
+    assert!(page.contains(">Xã Lương Bằng<"), "{page}");
+    assert!(page.contains("Thôn Bằng Ngang"), "{page}");
+    assert!(!page.contains("Xã Xã"), "{page}");
+}

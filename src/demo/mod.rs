@@ -11,6 +11,7 @@ use crate::auth::{store as users, Role};
 use crate::clock;
 use crate::db::{Db, Value, WriteTx};
 use crate::error::AppResult;
+use crate::people::address::household_search;
 use crate::text;
 
 pub const PILOT_COMMUNE: &str = "c-12280";
@@ -153,19 +154,24 @@ pub async fn populate_village(
         } else {
             None
         };
+        let code = format!("{}{:04}", v.code_prefix, i + 1);
+        let ngo = format!("{}", 1 + r.below(12));
+        let house_no = format!("{}", 1 + r.below(60));
+        let search = household_search(&code, &full, &house_no, &ngo, XOM[x]);
         hh_rows.push(vec![
             Value::from(&id),
             v.commune_id.into(),
             v.village_id.into(),
-            format!("{}{:04}", v.code_prefix, i + 1).into(),
+            code.into(),
             head.family.into(),
             head.middle.into(),
             head.given.into(),
             full.clone().into(),
             text::fold(&full).into(),
+            search.into(),
             XOM[x].into(),
-            format!("{}", 1 + r.below(12)).into(),
-            format!("{}", 1 + r.below(60)).into(),
+            ngo.into(),
+            house_no.into(),
             if has_coords {
                 Value::from(lat)
             } else {
@@ -228,6 +234,7 @@ pub async fn populate_village(
             "head_given",
             "head_name",
             "name_folded",
+            "search_folded",
             "xom",
             "ngo",
             "house_no",

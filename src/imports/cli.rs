@@ -67,9 +67,8 @@ pub async fn run(
                         "xã (--commune)"
                     };
                     return Ok(Err(format!(
-                        "\"{unit_ref}\" là {} {}, không phải {want}",
-                        unit.kind_label(false),
-                        unit.name
+                        "\"{unit_ref}\" là {}, không phải {want}",
+                        unit.display_name()
                     )));
                 }
                 let scope = console_scope(&unit);

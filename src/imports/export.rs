@@ -9,10 +9,12 @@ use crate::audit;
 use crate::auth::Scope;
 use crate::db::{Tx, Value};
 use crate::error::{AppError, AppResult};
-use crate::people::households::SUPPORT_CATEGORIES;
+use crate::people::households::{status_key, SUPPORT_CATEGORIES};
 use crate::people::list::Where;
 use crate::people::members::status_label;
 use crate::units::store::Unit;
+use crate::web::i18n::Lang;
+use time::OffsetDateTime;
 
 pub const HOUSEHOLD_HEADERS: &[&str] = &[
     "Mã hộ",
@@ -41,20 +43,11 @@ pub const MEMBER_HEADERS: &[&str] = &[
     "Ngày cập nhật",
 ];
 
-/// "2026-11-30T…" → (2026, 11, 30).
+/// A stored time → its date in Vietnam, as a date cell.
 fn ymd(ts: &str) -> Out {
-    let mut it = ts
-        .get(..10)
-        .unwrap_or("")
-        .split('-')
-        .map(|p| p.parse::<u16>().ok());
-    match (
-        it.next().flatten(),
-        it.next().flatten(),
-        it.next().flatten(),
-    ) {
-        (Some(y), Some(m), Some(d)) => Out::Date(y, m as u8, d as u8),
-        _ => Out::Blank,
+    match crate::clock::stored_vietnam_date(ts) {
+        Some(d) => Out::Date(d.year() as u16, u8::from(d.month()), d.day()),
+        None => Out::Blank,
     }
 }
 
@@ -66,12 +59,10 @@ fn text(s: String) -> Out {
     }
 }
 
-fn today_vi() -> String {
-    let now = crate::clock::now();
-    match (now.get(0..4), now.get(5..7), now.get(8..10)) {
-        (Some(y), Some(m), Some(d)) => format!("{d}/{m}/{y}"),
-        _ => String::new(),
-    }
+/// "02/03/2026": the export is dated by Vietnam's calendar, not UTC's.
+fn today_vi(now: OffsetDateTime) -> String {
+    let d = crate::clock::vietnam_date(now);
+    format!("{:02}/{:02}/{}", d.day(), u8::from(d.month()), d.year())
 }
 
 fn scoped(scope: &Scope, unit: &Unit, village_col: &str) -> AppResult<Where> {
@@ -94,19 +85,28 @@ fn scoped(scope: &Scope, unit: &Unit, village_col: &str) -> AppResult<Where> {
     Ok(w)
 }
 
-fn file_name(kind: &str, unit: &Unit) -> String {
+fn file_name(kind: &str, unit: &Unit, now: OffsetDateTime) -> String {
     let slug: String = crate::text::fold(&unit.name)
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
         .collect();
+    let d = crate::clock::vietnam_date(now);
     format!(
-        "{kind}-{slug}-{}.xlsx",
-        crate::clock::now().get(..10).unwrap_or("")
+        "{kind}-{slug}-{}-{:02}-{:02}.xlsx",
+        d.year(),
+        u8::from(d.month()),
+        d.day()
     )
 }
 
 /// (file name, bytes).
-pub async fn households(tx: &mut Tx, scope: &Scope, unit: &Unit) -> AppResult<(String, Vec<u8>)> {
+/// `now` dates the title and the file name (the handler passes the clock's time).
+pub async fn households(
+    tx: &mut Tx,
+    scope: &Scope,
+    unit: &Unit,
+    now: OffsetDateTime,
+) -> AppResult<(String, Vec<u8>)> {
     let w = scoped(scope, unit, "h.village_id")?;
     let rows = tx
         .fetch_all(
@@ -148,14 +148,8 @@ pub async fn households(tx: &mut Tx, scope: &Scope, unit: &Unit) -> AppResult<(S
             text(support),
             r.opt_f64("latitude")?.map_or(Out::Blank, Out::Number),
             r.opt_f64("longitude")?.map_or(Out::Blank, Out::Number),
-            text(
-                match r.str("status")?.as_str() {
-                    "active" => "Đang ở",
-                    "moved" => "Đã chuyển đi",
-                    _ => "Đã giải thể",
-                }
-                .to_owned(),
-            ),
+            // The words the pages use for the status.
+            text(Lang::Vi.t(status_key(&r.str("status")?)).to_owned()),
             ymd(&r.str("updated_at")?),
         ]);
     }
@@ -170,13 +164,18 @@ pub async fn households(tx: &mut Tx, scope: &Scope, unit: &Unit) -> AppResult<(S
     let title = format!(
         "DANH SÁCH HỘ GIA ĐÌNH — {} — ngày {}",
         unit.name,
-        today_vi()
+        today_vi(now)
     );
     let bytes = xlsx::write("Hộ gia đình", &title, HOUSEHOLD_HEADERS, &out)?;
-    Ok((file_name("ho-gia-dinh", unit), bytes))
+    Ok((file_name("ho-gia-dinh", unit, now), bytes))
 }
 
-pub async fn members(tx: &mut Tx, scope: &Scope, unit: &Unit) -> AppResult<(String, Vec<u8>)> {
+pub async fn members(
+    tx: &mut Tx,
+    scope: &Scope,
+    unit: &Unit,
+    now: OffsetDateTime,
+) -> AppResult<(String, Vec<u8>)> {
     let w = scoped(scope, unit, "m.village_id")?;
     let rows = tx
         .fetch_all(
@@ -221,7 +220,11 @@ pub async fn members(tx: &mut Tx, scope: &Scope, unit: &Unit) -> AppResult<(Stri
         commune.as_deref(),
         ids.iter().map(String::as_str),
     );
-    let title = format!("DANH SÁCH ĐẢNG VIÊN — {} — ngày {}", unit.name, today_vi());
+    let title = format!(
+        "DANH SÁCH ĐẢNG VIÊN — {} — ngày {}",
+        unit.name,
+        today_vi(now)
+    );
     let bytes = xlsx::write("Đảng viên", &title, MEMBER_HEADERS, &out)?;
-    Ok((file_name("dang-vien", unit), bytes))
+    Ok((file_name("dang-vien", unit, now), bytes))
 }

@@ -189,6 +189,7 @@ pub fn rows(p: &Parsed, secret: &str, citizen_id_enabled: bool) -> (Vec<Row>, Ve
             size: t(Field::Size),
             support,
             // With citizen IDs switched off (the default) the column is not read at all.
+            confirm_duplicate: String::new(),
             citizen_id: if citizen_id_enabled {
                 t(Field::CitizenId)
             } else {

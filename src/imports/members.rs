@@ -123,6 +123,7 @@ pub fn rows(
             } else {
                 String::new()
             },
+            ..MemberForm::default()
         };
         match form.validate(secret, citizen_id_enabled) {
             Ok(draft) => ok.push(Row {

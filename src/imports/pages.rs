@@ -23,6 +23,7 @@ use crate::units::store::{self as units, Unit};
 use crate::web::extract::{CsrfForm, CsrfMultipart, Q};
 use crate::web::i18n::Lang;
 use crate::web::layout::{page, page_with_status, Chrome};
+use time::OffsetDateTime;
 
 /// The upload route's own body limit: the largest file plus the form around it.
 pub const UPLOAD_LIMIT: usize = 20 * 1024 * 1024 + 64 * 1024;
@@ -422,7 +423,7 @@ pub async fn export_households(
         .read(move |tx| {
             Box::pin(async move {
                 let unit = export_unit(tx, &s.scope, &q).await?;
-                export::households(tx, &s.scope, &unit).await
+                export::households(tx, &s.scope, &unit, OffsetDateTime::now_utc()).await
             })
         })
         .await?;
@@ -439,7 +440,7 @@ pub async fn export_members(
         .read(move |tx| {
             Box::pin(async move {
                 let unit = export_unit(tx, &s.scope, &q).await?;
-                export::members(tx, &s.scope, &unit).await
+                export::members(tx, &s.scope, &unit, OffsetDateTime::now_utc()).await
             })
         })
         .await?;

@@ -16,6 +16,7 @@ use crate::auth::Scope;
 use crate::clock;
 use crate::db::{Row, Tx, Value, WriteTx};
 use crate::error::{AppError, AppResult};
+use crate::people::address;
 use crate::text;
 use crate::units::store::{self as units, Unit};
 
@@ -262,30 +263,55 @@ impl ExistingHousehold {
     }
 }
 
-fn household_key(name: &str, xom: &str, ngo: &str, house_no: &str) -> String {
-    format!(
-        "{}|{}|{}|{}",
-        text::fold(name),
-        text::fold(xom),
-        text::fold(ngo),
-        text::fold(house_no)
-    )
-}
-
-/// Four-digit codes not yet used in the village, as the registry's own form makes them.
+/// Codes not yet used in the village, in the village's own pattern ("BN0413" after
+/// "BN0412"), as the registry's form makes them; four digits where it has none.
 fn fresh_code(
     used: &mut HashSet<(String, String)>,
-    counters: &mut HashMap<String, u64>,
+    patterns: &mut HashMap<String, (String, usize, u64)>,
     village: &str,
 ) -> String {
-    let n = counters.entry(village.to_owned()).or_insert(0);
+    let (prefix, width, n) = patterns
+        .entry(village.to_owned())
+        .or_insert((String::new(), 4, 0));
     loop {
         *n += 1;
-        let code = format!("{n:04}");
+        let code = format!("{prefix}{:0width$}", *n, width = *width);
         if used.insert((village.to_owned(), code.clone())) {
             return code;
         }
     }
+}
+
+/// A code's prefix and digit count: ("BN", 4) for "BN0412".
+type Pattern = (String, usize);
+
+/// Each village's code pattern: its most common prefix, that prefix's digit count and
+/// highest number.
+fn code_patterns<'a>(
+    codes: impl Iterator<Item = (&'a str, &'a str)>,
+) -> HashMap<String, (String, usize, u64)> {
+    let mut seen: HashMap<String, HashMap<Pattern, (usize, u64)>> = HashMap::new();
+    for (village, code) in codes {
+        let digits = code.len() - code.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+        if digits == 0 {
+            continue;
+        }
+        let (prefix, number) = code.split_at(code.len() - digits);
+        let e = seen
+            .entry(village.to_owned())
+            .or_default()
+            .entry((prefix.to_owned(), digits))
+            .or_insert((0, 0));
+        e.0 += 1;
+        e.1 = e.1.max(number.parse().unwrap_or(0));
+    }
+    seen.into_iter()
+        .filter_map(|(v, by)| {
+            by.into_iter()
+                .max_by(|a, b| a.1 .0.cmp(&b.1 .0).then_with(|| b.0.cmp(&a.0)))
+                .map(|((prefix, width), (_, max))| (v, (prefix, width, max)))
+        })
+        .collect()
 }
 
 fn keep<T: Clone>(present: bool, new: Option<T>, old: &Option<T>) -> Option<T> {
@@ -314,6 +340,7 @@ const HOUSEHOLD_COLUMNS: &[&str] = &[
     "head_given",
     "head_name",
     "name_folded",
+    "search_folded",
     "xom",
     "ngo",
     "house_no",
@@ -358,18 +385,21 @@ async fn households_run(
     let mut used: HashSet<(String, String)> = HashSet::new();
     let mut by_code: HashMap<(String, String), usize> = HashMap::new();
     let mut by_key: HashMap<(String, String), Vec<usize>> = HashMap::new();
-    let mut counters: HashMap<String, u64> = HashMap::new();
+    let mut patterns = code_patterns(
+        existing
+            .iter()
+            .map(|h| (h.village_id.as_str(), h.code.as_str())),
+    );
     for (i, h) in existing.iter().enumerate() {
         used.insert((h.village_id.clone(), h.code.clone()));
         by_code.insert((h.village_id.clone(), h.code.clone()), i);
         by_key
             .entry((
                 h.village_id.clone(),
-                household_key(&h.head_name, &h.xom, &h.ngo, &h.house_no),
+                address::same_household_key(&h.head_name, &h.house_no, &h.ngo, &h.xom),
             ))
             .or_default()
             .push(i);
-        *counters.entry(h.village_id.clone()).or_insert(0) += 1;
     }
     // Codes the file itself names are taken before any code is generated.
     for r in &rows {
@@ -401,7 +431,7 @@ async fn households_run(
             }
         };
         let vid = village.id.clone();
-        let key = household_key(&d.head_name, &d.xom, &d.ngo, &d.house_no);
+        let key = address::same_household_key(&d.head_name, &d.house_no, &d.ngo, &d.xom);
         if !d.code.is_empty() {
             if let Some(first) = seen_code.insert((vid.clone(), d.code.clone()), r.row) {
                 rejected.push(reject(
@@ -442,7 +472,7 @@ async fn households_run(
         };
         let Some(i) = found else {
             let code = if d.code.is_empty() {
-                fresh_code(&mut used, &mut counters, &vid)
+                fresh_code(&mut used, &mut patterns, &vid)
             } else {
                 d.code.clone()
             };
@@ -451,12 +481,13 @@ async fn households_run(
                 clock::new_id().into(),
                 target.commune_id.clone().into(),
                 vid.into(),
-                code.into(),
+                code.clone().into(),
                 d.parts.family.clone().into(),
                 d.parts.middle.clone().into(),
                 d.parts.given.clone().into(),
                 d.head_name.clone().into(),
                 text::fold(&d.head_name).into(),
+                d.search_key(&code).into(),
                 d.xom.clone().into(),
                 d.ngo.clone().into(),
                 d.house_no.clone().into(),
@@ -517,12 +548,13 @@ async fn households_run(
         }
         let (cid_masked, cid_hash) = d.citizen_id.clone().unzip();
         updates.push(vec![
-            code.into(),
+            code.clone().into(),
             d.parts.family.clone().into(),
             d.parts.middle.clone().into(),
             d.parts.given.clone().into(),
             d.head_name.clone().into(),
             text::fold(&d.head_name).into(),
+            address::household_search(&code, &d.head_name, &house_no, &ngo, &xom).into(),
             xom.into(),
             ngo.into(),
             house_no.into(),
@@ -546,7 +578,7 @@ async fn households_run(
         for u in &updates {
             tx.execute(
                 "UPDATE households SET code = ?, head_family = ?, head_middle = ?, head_given = ?, head_name = ?, name_folded = ?, \
-                 xom = ?, ngo = ?, house_no = ?, latitude = ?, longitude = ?, phone = ?, size = ?, support_categories = ?, \
+                 search_folded = ?, xom = ?, ngo = ?, house_no = ?, latitude = ?, longitude = ?, phone = ?, size = ?, support_categories = ?, \
                  citizen_id_masked = COALESCE(?, citizen_id_masked), citizen_id_hash = COALESCE(?, citizen_id_hash), updated_at = ? WHERE id = ?",
                 u,
             )
@@ -803,4 +835,24 @@ async fn members_run(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod code_pattern_tests {
+    #[test]
+    fn new_codes_follow_the_village() {
+        let mut p = super::code_patterns(
+            [
+                ("v", "BN0412"),
+                ("v", "BN0007"),
+                ("v", "X1"),
+                ("w", "Nhà ông Ba"),
+            ]
+            .into_iter(),
+        );
+        let mut used = Default::default();
+        assert_eq!(super::fresh_code(&mut used, &mut p, "v"), "BN0413");
+        assert_eq!(super::fresh_code(&mut used, &mut p, "v"), "BN0414");
+        assert_eq!(super::fresh_code(&mut used, &mut p, "w"), "0001");
+    }
 }

@@ -69,6 +69,9 @@ pub async fn create_household(
 ) -> AppResult<Response> {
     let mut form = HouseholdForm::default();
     input.apply(&mut form);
+    // A script has no one to ask "add it anyway?"; it retries safely with an
+    // Idempotency-Key instead. The duplicate warning is the page's.
+    form.confirm_duplicate = "1".into();
     let (secret, cid_on) = (st.secret.clone(), st.config.citizen_id_enabled);
     let scope = s.scope.clone();
     idempotency::once(

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::address;
 use super::list::{ListQuery, Where};
 use super::validate;
 use crate::audit;
@@ -34,6 +35,15 @@ pub const SUPPORT_CATEGORIES: &[(&str, &str, &str)] = &[
 ];
 
 pub const STATUSES: &[&str] = &["active", "moved", "dissolved"];
+
+/// The translation key of a status: the words every page and the export use.
+pub fn status_key(status: &str) -> &'static str {
+    match status {
+        "moved" => "status_moved",
+        "dissolved" => "status_dissolved",
+        _ => "status_active",
+    }
+}
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Household {
@@ -92,31 +102,12 @@ impl Household {
     }
 
     pub fn address(&self) -> String {
-        let mut parts = Vec::new();
-        if !self.house_no.is_empty() {
-            parts.push(format!("Số {}", self.house_no));
-        }
-        if !self.ngo.is_empty() {
-            parts.push(format!("ngõ {}", self.ngo));
-        }
-        if !self.xom.is_empty() {
-            // Registers write either "Đông" or "Xóm Đông"; never say "xóm Xóm".
-            if crate::text::fold(&self.xom).starts_with("xom") {
-                parts.push(self.xom.clone());
-            } else {
-                parts.push(format!("xóm {}", self.xom));
-            }
-        }
-        parts.join(", ")
+        address::display(&self.house_no, &self.ngo, &self.xom)
     }
 
     /// The translation key of the status, for badges.
     pub fn status_key(&self) -> &'static str {
-        match self.status.as_str() {
-            "moved" => "status_moved",
-            "dissolved" => "status_dissolved",
-            _ => "status_active",
-        }
+        status_key(&self.status)
     }
 
     pub fn support_labels(&self) -> String {
@@ -146,6 +137,7 @@ impl Household {
             size: self.size.map(|v| v.to_string()).unwrap_or_default(),
             support: self.support_categories.clone(),
             citizen_id: String::new(),
+            confirm_duplicate: String::new(),
         }
     }
 }
@@ -166,6 +158,9 @@ pub struct HouseholdForm {
     pub size: String,
     pub support: Vec<String>,
     pub citizen_id: String,
+    /// "1": the person saw that the village already has this head at this address and
+    /// adds the household all the same ("Vẫn thêm").
+    pub confirm_duplicate: String,
 }
 
 /// A household as the API receives it. Omitted fields keep their value on update.
@@ -224,6 +219,13 @@ pub struct Draft {
     pub(crate) size: Option<i64>,
     pub(crate) support: String,
     pub(crate) citizen_id: Option<(String, String)>,
+}
+
+impl Draft {
+    /// The household's `search_folded` once stored under `code`.
+    pub fn search_key(&self, code: &str) -> String {
+        address::household_search(code, &self.head_name, &self.house_no, &self.ngo, &self.xom)
+    }
 }
 
 impl HouseholdForm {
@@ -290,9 +292,10 @@ impl HouseholdForm {
             code: code.unwrap_or_default(),
             parts: text::split_name(&head_name),
             head_name,
+            // "Xóm Đông" stays as registers write it; the display never doubles it.
             xom: xom.unwrap_or_default(),
-            ngo: ngo.unwrap_or_default(),
-            house_no: house_no.unwrap_or_default(),
+            ngo: address::clean_ngo(&ngo.unwrap_or_default()),
+            house_no: address::clean_house_no(&house_no.unwrap_or_default()),
             latitude,
             longitude,
             phone,
@@ -323,7 +326,14 @@ pub struct Page {
 /// One page of the households the scope may see; the read is audit-logged.
 pub async fn list(tx: &mut Tx, scope: &Scope, q: &ListQuery) -> AppResult<Page> {
     let mut w = Where::registry_scope(scope, "h.village_id");
-    w.filters(q, "h.", "active", STATUSES);
+    // Code, head's name and address as the page shows them, so "BN0039" and "xom chua" match.
+    w.filters(
+        q,
+        "h.",
+        "active",
+        STATUSES,
+        ("search_folded", address::search_key),
+    );
     let total = tx
         .scalar_i64(
             &format!("SELECT COUNT(*) FROM households h WHERE {}", w.sql),
@@ -501,6 +511,34 @@ async fn ensure_code_free(
     Ok(())
 }
 
+/// The import's rule for "the same household" (one head, one address), asked on a
+/// manual add: refused with field `duplicate` until the person confirms.
+async fn warn_if_duplicate(tx: &mut Tx, village_id: &str, d: &Draft) -> AppResult<()> {
+    let rows = tx
+        .fetch_all(
+            "SELECT code, head_name, house_no, ngo, xom FROM households WHERE village_id = ? AND name_folded = ? ORDER BY code",
+            &[village_id.into(), text::fold(&d.head_name).into()],
+        )
+        .await?;
+    let key = address::same_household_key(&d.head_name, &d.house_no, &d.ngo, &d.xom);
+    for r in &rows {
+        let (house_no, ngo, xom) = (r.str("house_no")?, r.str("ngo")?, r.str("xom")?);
+        if address::same_household_key(&r.str("head_name")?, &house_no, &ngo, &xom) == key {
+            let shown = address::display(&house_no, &ngo, &xom);
+            return Err(AppError::invalid(
+                "duplicate",
+                format!(
+                    "Thôn đã có hộ {} (mã {}{}) cùng tên chủ hộ và địa chỉ. Nếu đây đúng là một hộ khác, bấm \"Vẫn thêm\"",
+                    r.str("head_name")?,
+                    r.str("code")?,
+                    if shown.is_empty() { String::new() } else { format!(", {shown}") }
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 pub async fn create(
     tx: &mut WriteTx,
     scope: &Scope,
@@ -512,6 +550,9 @@ pub async fn create(
     let mut d = form
         .validate(secret, cid_on)
         .map_err(AppError::Validation)?;
+    if form.confirm_duplicate != "1" {
+        warn_if_duplicate(tx, &village.id, &d).await?;
+    }
     if d.code.is_empty() {
         d.code = next_code(tx, &village.id).await?;
     }
@@ -522,8 +563,8 @@ pub async fn create(
     let (cid_masked, cid_hash) = d.citizen_id.clone().unzip();
     tx.execute(
         "INSERT INTO households (id, commune_id, village_id, code, head_family, head_middle, head_given, head_name, name_folded, \
-         xom, ngo, house_no, latitude, longitude, phone, size, support_categories, citizen_id_masked, citizen_id_hash, status, created_at, updated_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)",
+         search_folded, xom, ngo, house_no, latitude, longitude, phone, size, support_categories, citizen_id_masked, citizen_id_hash, status, created_at, updated_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)",
         &[
             id.clone().into(),
             commune_id.clone().into(),
@@ -534,6 +575,7 @@ pub async fn create(
             d.parts.given.clone().into(),
             d.head_name.clone().into(),
             text::fold(&d.head_name).into(),
+            d.search_key(&d.code).into(),
             d.xom.into(),
             d.ngo.into(),
             d.house_no.into(),
@@ -614,9 +656,10 @@ pub async fn update(
     }
     // A blank citizen ID on edit keeps the stored one (it is never shown to re-submit).
     let (cid_masked, cid_hash) = d.citizen_id.clone().unzip();
+    let search = d.search_key(&code);
     tx.execute(
         "UPDATE households SET village_id = ?, code = ?, head_family = ?, head_middle = ?, head_given = ?, head_name = ?, name_folded = ?, \
-         xom = ?, ngo = ?, house_no = ?, latitude = ?, longitude = ?, phone = ?, size = ?, support_categories = ?, \
+         search_folded = ?, xom = ?, ngo = ?, house_no = ?, latitude = ?, longitude = ?, phone = ?, size = ?, support_categories = ?, \
          citizen_id_masked = COALESCE(?, citizen_id_masked), citizen_id_hash = COALESCE(?, citizen_id_hash), updated_at = ? WHERE id = ?",
         &[
             village.id.clone().into(),
@@ -626,6 +669,7 @@ pub async fn update(
             d.parts.given.clone().into(),
             d.head_name.clone().into(),
             text::fold(&d.head_name).into(),
+            search.into(),
             d.xom.into(),
             d.ngo.into(),
             d.house_no.into(),
@@ -685,6 +729,31 @@ pub async fn set_status(
         serde_json::json!({ "status": status }),
     );
     get(tx, scope, id).await
+}
+
+/// Fills `search_folded` for rows stored before it existed (start-up, after migrations).
+pub async fn fill_search(tx: &mut WriteTx) -> AppResult<usize> {
+    let rows = tx
+        .fetch_all(
+            "SELECT id, code, head_name, house_no, ngo, xom FROM households WHERE search_folded = ''",
+            &[],
+        )
+        .await?;
+    for r in &rows {
+        let key = address::household_search(
+            &r.str("code")?,
+            &r.str("head_name")?,
+            &r.str("house_no")?,
+            &r.str("ngo")?,
+            &r.str("xom")?,
+        );
+        tx.execute(
+            "UPDATE households SET search_folded = ? WHERE id = ?",
+            &[key.into(), r.str("id")?.into()],
+        )
+        .await?;
+    }
+    Ok(rows.len())
 }
 
 #[cfg(test)]

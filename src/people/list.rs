@@ -6,7 +6,6 @@ use serde::Deserialize;
 use crate::auth::scope::unit_filter;
 use crate::auth::Scope;
 use crate::db::{like_escape, Value};
-use crate::text;
 
 pub const PAGE_SIZE: i64 = 50;
 
@@ -64,8 +63,16 @@ impl Where {
         self.args.extend(args);
     }
 
-    /// Common filters: village, status (with `active_status` as the default), search.
-    pub fn filters(&mut self, q: &ListQuery, prefix: &str, active_status: &str, statuses: &[&str]) {
+    /// Common filters: village, status (with `active_status` as the default), and the
+    /// search text, made into `search_col`'s form by `key`.
+    pub fn filters(
+        &mut self,
+        q: &ListQuery,
+        prefix: &str,
+        active_status: &str,
+        statuses: &[&str],
+        (search_col, key): (&str, fn(&str) -> String),
+    ) {
         if !q.village.is_empty() {
             self.and(
                 &format!("{prefix}village_id = ?"),
@@ -79,11 +86,14 @@ impl Where {
             }
             _ => self.and(&format!("{prefix}status = ?"), [Value::from(active_status)]),
         }
-        let needle = text::fold(&q.q);
-        if !needle.is_empty() {
+        let needle = key(&q.q);
+        if needle.is_empty() && !q.q.trim().is_empty() {
+            // Only punctuation ("%", "+84"): nothing to look for but a phone number.
+            self.and(&format!("{prefix}phone = ?"), [Value::from(q.q.trim())]);
+        } else if !needle.is_empty() {
             let like = format!("%{}%", like_escape(&needle));
             self.and(
-                &format!("({prefix}name_folded LIKE ? ESCAPE '\\' OR {prefix}phone = ?)"),
+                &format!("({prefix}{search_col} LIKE ? ESCAPE '\\' OR {prefix}phone = ?)"),
                 [Value::from(like), Value::from(q.q.trim())],
             );
         }

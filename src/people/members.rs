@@ -47,6 +47,8 @@ pub struct Member {
     pub phone: Option<String>,
     pub status: String,
     pub household_id: Option<String>,
+    /// "Nguyễn Văn An · BN0039": the member's own household as people know it.
+    pub household_label: Option<String>,
     pub citizen_id_masked: Option<String>,
     pub updated_at: String,
 }
@@ -69,6 +71,10 @@ impl Member {
             phone: r.opt_str("phone")?,
             status: r.str("status")?,
             household_id: r.opt_str("household_id")?,
+            household_label: match (r.opt_str("household_head")?, r.opt_str("household_code")?) {
+                (Some(head), Some(code)) => Some(format!("{head} · {code}")),
+                _ => None,
+            },
             citizen_id_masked: r.opt_str("citizen_id_masked")?,
             updated_at: r.str("updated_at")?,
         })
@@ -85,6 +91,7 @@ impl Member {
             status: self.status.clone(),
             household_id: self.household_id.clone().unwrap_or_default(),
             citizen_id: String::new(),
+            ..MemberForm::default()
         }
     }
 }
@@ -101,6 +108,10 @@ pub struct MemberForm {
     pub status: String,
     pub household_id: String,
     pub citizen_id: String,
+    /// The household picker's search text (code or head's name) and its button: the
+    /// form comes back with the matches of the member's village to choose from.
+    pub household_q: String,
+    pub find_household: String,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -204,8 +215,10 @@ impl MemberForm {
     }
 }
 
-const SELECT: &str = "SELECT m.*, v.name AS village_name, c.name AS cell_name FROM members m \
-                      JOIN units v ON v.id = m.village_id LEFT JOIN cells c ON c.id = m.cell_id";
+const SELECT: &str = "SELECT m.*, v.name AS village_name, c.name AS cell_name, \
+                      hh.head_name AS household_head, hh.code AS household_code FROM members m \
+                      JOIN units v ON v.id = m.village_id LEFT JOIN cells c ON c.id = m.cell_id \
+                      LEFT JOIN households hh ON hh.id = m.household_id";
 
 fn order_by(sort: &str) -> &'static str {
     match sort {
@@ -218,6 +231,9 @@ fn order_by(sort: &str) -> &'static str {
 pub struct Page {
     pub items: Vec<Member>,
     pub total: i64,
+    /// How many of every status the same search finds, in [`STATUSES`] order: the
+    /// default list (active + exempt) says what its count is made of.
+    pub by_status: Vec<(&'static str, i64)>,
 }
 
 pub async fn list(tx: &mut Tx, scope: &Scope, q: &ListQuery) -> AppResult<Page> {
@@ -228,13 +244,44 @@ pub async fn list(tx: &mut Tx, scope: &Scope, q: &ListQuery) -> AppResult<Page> 
         q.status = "all".into();
         w.and("m.status IN ('active', 'exempt')", []);
     }
-    w.filters(&q, "m.", "active", STATUSES);
+    w.filters(&q, "m.", "active", STATUSES, ("name_folded", text::fold));
     let total = tx
         .scalar_i64(
             &format!("SELECT COUNT(*) FROM members m WHERE {}", w.sql),
             &w.args,
         )
         .await?;
+    let mut every = Where::registry_scope(scope, "m.village_id");
+    let any_status = ListQuery {
+        status: "all".into(),
+        ..q.clone()
+    };
+    every.filters(
+        &any_status,
+        "m.",
+        "active",
+        STATUSES,
+        ("name_folded", text::fold),
+    );
+    let counted = tx
+        .fetch_all(
+            &format!(
+                "SELECT m.status, COUNT(*) AS n FROM members m WHERE {} GROUP BY m.status",
+                every.sql
+            ),
+            &every.args,
+        )
+        .await?;
+    let mut by_status = Vec::new();
+    for st in STATUSES {
+        let mut n = 0;
+        for r in &counted {
+            if r.str("status")? == *st {
+                n = r.i64("n")?;
+            }
+        }
+        by_status.push((*st, n));
+    }
     let mut args = w.args.clone();
     args.push(q.limit().into());
     args.push(q.offset().into());
@@ -261,7 +308,11 @@ pub async fn list(tx: &mut Tx, scope: &Scope, q: &ListQuery) -> AppResult<Page> 
             [m.id.as_str()],
         );
     }
-    Ok(Page { items, total })
+    Ok(Page {
+        items,
+        total,
+        by_status,
+    })
 }
 
 pub async fn get(tx: &mut Tx, scope: &Scope, id: &str) -> AppResult<Member> {

@@ -1,5 +1,6 @@
 //! Registries: households, Party members, Party cells.
 
+pub mod address;
 pub mod api;
 pub mod cells;
 pub mod households;

@@ -323,16 +323,51 @@ pub struct StatusForm {
     status: String,
 }
 
+#[derive(Deserialize)]
+pub struct HouseholdStatusForm {
+    status: String,
+    /// "1" once the person has seen what the change means and confirmed it.
+    #[serde(default)]
+    confirm: String,
+}
+
+#[derive(Template)]
+#[template(path = "people/household_status_confirm.html")]
+struct HouseholdStatusConfirm {
+    c: Chrome,
+    h: Household,
+    status: String,
+    status_key: &'static str,
+}
+
+/// A status change is asked for first and applied only once confirmed: a household
+/// that moves or is dissolved leaves the default list and the 1+10 plans.
 pub async fn household_status(
     State(st): State<AppState>,
+    lang: Lang,
     Path(id): Path<String>,
-    form: CsrfForm<StatusForm>,
+    form: CsrfForm<HouseholdStatusForm>,
 ) -> AppResult<Response> {
     let CsrfForm {
         session: s,
         form: f,
     } = form;
     let (scope, hid) = (s.scope.clone(), id.clone());
+    if f.confirm != "1" && households::STATUSES.contains(&f.status.as_str()) {
+        let h = st
+            .db
+            .read(move |tx| Box::pin(async move { households::get(tx, &scope, &hid).await }))
+            .await?;
+        if h.status != f.status {
+            return page(&HouseholdStatusConfirm {
+                c: Chrome::new(lang, &s, lang.t("household_status_confirm_title")),
+                status_key: households::status_key(&f.status),
+                status: f.status,
+                h,
+            });
+        }
+        return Ok(Redirect::to(&format!("/households/{id}")).into_response());
+    }
     st.db
         .write(move |tx| {
             Box::pin(async move { households::set_status(tx, &scope, &hid, &f.status).await })
@@ -351,6 +386,8 @@ struct MembersPage {
     villages: Vec<Unit>,
     items: Vec<Member>,
     total: i64,
+    /// "40 đang sinh hoạt · 6 miễn sinh hoạt · 3 đã chuyển đi"
+    breakdown: String,
     page: i64,
     last: i64,
     prev_link: String,
@@ -380,8 +417,22 @@ pub async fn members_list(
         })
         .await?;
     let (page_no, last) = pages(result.total, &q);
+    let breakdown = result
+        .by_status
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(st, n)| {
+            format!(
+                "{} {}",
+                crate::web::format::number(*n),
+                members::status_label(st, lang == Lang::En).to_lowercase()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" · ");
     page(&MembersPage {
         c: Chrome::new(lang, &s, lang.t("members")),
+        breakdown,
         prev_link: pager_query(&q, page_no - 1),
         next_link: pager_query(&q, page_no + 1),
         q,
@@ -399,6 +450,10 @@ struct MemberFormPage {
     c: Chrome,
     action: String,
     f: MemberForm,
+    /// The household picker: the current choice's label, and the matches of a search.
+    household_label: String,
+    candidates: Vec<Household>,
+    searched: bool,
     villages: Vec<Unit>,
     cells: Vec<Cell>,
     errors: Vec<FieldError>,
@@ -415,6 +470,9 @@ impl MemberFormPage {
     }
 }
 
+/// How many households the picker lists: a village holds 400+, the page stays small.
+const PICKER_MAX: i64 = 20;
+
 async fn member_form(
     st: &AppState,
     s: &Session,
@@ -423,13 +481,33 @@ async fn member_form(
     f: MemberForm,
     errors: Vec<FieldError>,
 ) -> AppResult<Response> {
-    let scope = s.scope.clone();
-    let (villages, cells) = st
+    let (scope, form) = (s.scope.clone(), f.clone());
+    let searched = f.find_household == "1";
+    let (villages, cells, household_label, candidates) = st
         .db
         .read(move |tx| {
             Box::pin(async move {
                 let villages = units::villages_in_scope(tx, &scope).await?;
-                Ok((villages, cells::list(tx, &scope).await?))
+                let cells = cells::list(tx, &scope).await?;
+                let label = match form.household_id.trim() {
+                    "" => String::new(),
+                    id => match households::get(tx, &scope, id).await {
+                        Ok(h) => format!("{} · {} · {}", h.head_name, h.code, h.address()),
+                        Err(_) => String::new(),
+                    },
+                };
+                let candidates = if form.find_household == "1" {
+                    let q = ListQuery {
+                        q: form.household_q.clone(),
+                        village: form.village_id.clone(),
+                        per_page: PICKER_MAX,
+                        ..ListQuery::default()
+                    };
+                    households::list(tx, &scope, &q).await?.items
+                } else {
+                    Vec::new()
+                };
+                Ok((villages, cells, label, candidates))
             })
         })
         .await?;
@@ -444,6 +522,9 @@ async fn member_form(
             c: Chrome::new(lang, s, lang.t("members")),
             action,
             f,
+            household_label,
+            candidates,
+            searched,
             villages,
             cells,
             errors,
@@ -484,6 +565,9 @@ pub async fn member_create(
             )
         }
     };
+    if f.find_household == "1" {
+        return member_form(&st, &s, lang, "/members".into(), f, Vec::new()).await;
+    }
     let (scope, form, secret, cid_on) = (
         s.scope.clone(),
         f.clone(),
@@ -585,6 +669,9 @@ pub async fn member_update(
             )
         }
     };
+    if f.find_household == "1" {
+        return member_form(&st, &s, lang, format!("/members/{id}"), f, Vec::new()).await;
+    }
     let (scope, mid, form, secret, cid_on) = (
         s.scope.clone(),
         id.clone(),

@@ -39,6 +39,13 @@ fn field(r: &csv::StringRecord, i: usize) -> String {
     r.get(i).unwrap_or("").trim().to_owned()
 }
 
+/// "Thành phố Hà Nội" → "Thành phố" (not its first word), "Tỉnh Hưng Yên" → "Tỉnh".
+fn province_kind(name: &str) -> String {
+    super::naming::kind_in_name(name)
+        .unwrap_or("Tỉnh")
+        .to_owned()
+}
+
 fn build() -> AppResult<(Vec<NewUnit>, Vec<[String; 4]>)> {
     let mut units = vec![NewUnit {
         id: COUNTRY_ID.into(),
@@ -59,7 +66,7 @@ fn build() -> AppResult<(Vec<NewUnit>, Vec<[String; 4]>)> {
         let pid = format!("p-{pc}");
         if seen.insert(pid.clone()) {
             let name = field(&r, 1);
-            let unit_type = name.split(' ').next().unwrap_or("").to_owned();
+            let unit_type = province_kind(&name);
             units.push(NewUnit {
                 id: pid.clone(),
                 kind: "province",
@@ -97,7 +104,7 @@ fn build() -> AppResult<(Vec<NewUnit>, Vec<[String; 4]>)> {
                 id: pid.clone(),
                 kind: "province",
                 code: pc.clone(),
-                unit_type: name.split(' ').next().unwrap_or("").to_owned(),
+                unit_type: province_kind(&name),
                 name,
                 parent_id: Some(COUNTRY_ID.into()),
                 path: format!("/vn/{pid}/"),

@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod catalogue;
+pub mod naming;
 pub mod pages;
 pub mod store;
 

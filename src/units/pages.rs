@@ -22,7 +22,7 @@ struct UnitsIndex {
 }
 
 impl UnitsIndex {
-    fn kind(&self, u: &Unit) -> &'static str {
+    fn kind(&self, u: &Unit) -> String {
         u.kind_label(self.c.is_en())
     }
 }
@@ -69,7 +69,7 @@ struct UnitShow {
 }
 
 impl UnitShow {
-    fn kind(&self, u: &Unit) -> &'static str {
+    fn kind(&self, u: &Unit) -> String {
         u.kind_label(self.c.is_en())
     }
 }

@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use super::naming;
 use crate::audit;
 use crate::auth::{Role, Scope};
 use crate::clock;
@@ -52,7 +53,8 @@ impl Unit {
         self.valid_to.is_none()
     }
 
-    pub fn kind_label(&self, en: bool) -> &'static str {
+    /// The tree level's own word, when the catalogue names no kind.
+    fn generic_kind(&self, en: bool) -> &'static str {
         match (self.kind.as_str(), en) {
             ("country", false) => "Quốc gia",
             ("province", false) => "Tỉnh",
@@ -65,6 +67,26 @@ impl Unit {
             ("commune", true) => "Commune",
             _ => "Village",
         }
+    }
+
+    /// The catalogue's kind of this unit: "Phường", "Thị trấn", "Xã", "Thôn"…
+    pub fn kind_label(&self, en: bool) -> String {
+        let vi = naming::kind_vi(
+            &self.name,
+            self.unit_type.as_deref(),
+            self.generic_kind(false),
+        );
+        if en {
+            naming::kind_en(&vi, self.generic_kind(true)).to_owned()
+        } else {
+            vi
+        }
+    }
+
+    /// The unit as every page names it: "Xã Lương Bằng", "Phường Đường Hào",
+    /// "Thôn Bằng Ngang" — its kind once.
+    pub fn display_name(&self) -> String {
+        naming::display_name(&self.name, &self.kind_label(false))
     }
 }
 

@@ -290,6 +290,22 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ("form_expired_page", "Biểu mẫu đã hết hạn (trang được mở trước lần đăng nhập gần nhất), nên chưa được lưu. Hãy quay lại trang trước, tải lại trang rồi làm lại.", "The form had expired (the page was opened before your latest sign-in), so nothing was saved. Go back, reload the page and do it again."),
     ("login_form_expired", "Trang đăng nhập đã hết hạn hoặc không được mở từ trang này. Hãy nhập lại mật khẩu rồi bấm Đăng nhập.", "The sign-in page had expired or was not opened from this site. Type your password again and sign in."),
     ("request_invalid", "Địa chỉ hoặc dữ liệu gửi lên không hợp lệ. Hãy quay lại trang trước rồi thử lại.", "The address or the data sent is not valid. Go back and try again."),
+    // --- registry and imports ---
+    ("all_statuses", "Tất cả", "All"),
+    ("household_status_confirm_title", "Xác nhận đổi trạng thái hộ", "Confirm the household's new status"),
+    ("household_status_confirm_note", "Hộ sẽ không còn trong danh sách mặc định và trong các lần phân công sau; vẫn xem được khi lọc theo trạng thái.", "The household leaves the default list and future assignments; it can still be found by filtering on its status."),
+    ("household_status_confirm_button", "Xác nhận đổi trạng thái", "Confirm the change"),
+    ("households_status_filter", "Tình trạng", "Status"),
+    ("household_add_anyway", "Vẫn thêm", "Add it anyway"),
+    ("household_history_from", "Từ ngày", "From"),
+    ("household_history_to", "Đến ngày", "Until"),
+    ("household_history_now", "nay", "now"),
+    ("member_household_none", "Chưa chọn hộ", "No household"),
+    ("member_household_chosen", "Hộ đã chọn", "The chosen household"),
+    ("member_household_search", "Tìm hộ theo mã hoặc tên chủ hộ", "Find a household by code or head's name"),
+    ("member_household_find", "Tìm hộ", "Find"),
+    ("member_household_hint", "Tìm trong thôn đã chọn ở trên (tối đa 20 hộ); những gì đã nhập được giữ lại.", "Searches the village chosen above (at most 20 households); what you typed is kept."),
+    ("members_default_note", "Danh sách mặc định gồm người đang sinh hoạt và miễn sinh hoạt; trang chủ và chi bộ chỉ đếm người đang sinh hoạt", "The default list holds active and exempt members; the home page and the cells count active members only"),
 ];
 
 #[cfg(test)]
