@@ -180,6 +180,7 @@ const TAP_TARGETS = [
   'nav.menu a', 'nav.menu button', 'nav.menu summary',
   'td a', 'td button', 'td select', 'td input:not([type=hidden])',
   'th a', 'th button',
+  '.pager a', 'ul.tap-list a',
 ].join(', ');
 const MIN_TAP = 44;
 async function layoutViolations(page) {

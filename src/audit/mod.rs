@@ -11,8 +11,8 @@ pub mod chain;
 pub mod checkpoint;
 pub mod model;
 pub mod pages;
-pub mod segments;
 pub mod query;
+pub mod segments;
 
 pub use chain::{verify, verify_against, Problem, VerifyReport};
 pub use model::{Action, Actor, Entity, GLOBAL_CHAIN};
