@@ -829,3 +829,69 @@ async fn import_code_prefix(b: Backend) {
         ]
     );
 }
+
+/// Uploads `file` for Bằng Ngang through the web form; the preview page's address.
+async fn upload_preview(c: &common::Client, village: &str, file: &[u8]) -> String {
+    let fields = [
+        ("_csrf", c.csrf.as_str()),
+        ("kind", "households"),
+        ("unit_id", village),
+    ];
+    let (ct, body) = multipart(&fields, file);
+    let res = c
+        .http
+        .post(c.url("/imports"))
+        .header("content-type", ct)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), reqwest::StatusCode::SEE_OTHER);
+    common::location(&res)
+}
+
+both!(
+    signature_rows_under_the_list_are_not_households,
+    footer_rows
+);
+async fn footer_rows(b: Backend) {
+    let app = common::spawn(b).await;
+    let c = app.login("bt.bangngang").await;
+    let village = app.village_id("Bằng Ngang").await;
+    let csv = "Họ và tên chủ hộ,Xóm\n\
+               Nguyễn Văn Chân Ký,Đông\n\
+               Trần Thị Chân Ký,Tây\n\
+               ,\n\
+               NGƯỜI LẬP BIỂU,Xác nhận của trưởng thôn\n\
+               Lê Văn Lập Biểu,Phạm Thị Trưởng Thôn\n\
+               \"Ngày 12 tháng 3 năm 2024\",\n";
+    let preview = upload_preview(&c, &village, csv.as_bytes()).await;
+    let page = c.get_text(&preview).await;
+    assert!(
+        page.contains("Bỏ qua dòng 5, 6, 7: dòng ký tên/ghi chú cuối bảng"),
+        "{page}"
+    );
+    let before = app
+        .count(
+            "SELECT COUNT(*) FROM households WHERE village_id = ?",
+            &[village.clone().into()],
+        )
+        .await;
+    let res = c.post_form(&format!("{preview}/apply"), &[]).await;
+    assert_eq!(res.status(), reqwest::StatusCode::SEE_OTHER);
+    let after = app
+        .count(
+            "SELECT COUNT(*) FROM households WHERE village_id = ?",
+            &[village.clone().into()],
+        )
+        .await;
+    assert_eq!(after, before + 2, "only the two real rows");
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM households WHERE head_name LIKE '%Lập Biểu%' OR head_name LIKE '%LẬP BIỂU%' OR head_name LIKE 'Ngày%'",
+            &[],
+        )
+        .await,
+        0
+    );
+}

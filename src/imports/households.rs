@@ -108,11 +108,55 @@ pub fn formula_error(p: &Parsed, row: &SheetRow) -> Option<Rejected> {
     })
 }
 
-/// A row without a name and with at most one filled cell is a footer ("Người lập biểu",
-/// a signature, a note), not a household without a name.
-pub fn is_footer(p: &Parsed, row: &SheetRow) -> bool {
-    let filled = row.cells.iter().filter(|c| !c.is_blank()).count();
-    cell_text(p.cell(row, Field::Name)).is_empty() && filled <= 1
+/// Rows of the footer under the list, which are not households: a row without a name
+/// and with at most one filled cell (a note), and everything from the first signature
+/// line down ("Người lập biểu", "Xác nhận của trưởng thôn", "Ngày … tháng … năm …", in
+/// its first filled cell or in the name column), which takes the signers' names with it.
+pub fn footer_rows(p: &Parsed) -> Vec<u32> {
+    let mut signed = false;
+    p.rows
+        .iter()
+        .filter(|row| {
+            let filled = row.cells.iter().filter(|c| !c.is_blank()).count();
+            let first = row.cells.iter().find(|c| !c.is_blank());
+            signed = signed
+                || [first, p.cell(row, Field::Name)]
+                    .into_iter()
+                    .flatten()
+                    .any(|c| matches!(c, Cell::Text(s) if is_signature_line(s)));
+            signed || (cell_text(p.cell(row, Field::Name)).is_empty() && filled <= 1)
+        })
+        .map(|row| row.number)
+        .collect()
+}
+
+/// Folded openings of the signature and note lines under communes' lists.
+const SIGNATURE_OPENINGS: &[&str] = &[
+    "nguoi lap",
+    "nguoi ky",
+    "nguoi kiem tra",
+    "nguoi duyet",
+    "xac nhan",
+    "thu truong",
+    "ke toan",
+    "truong thon",
+    "truong ban",
+    "bi thu",
+    "chu tich",
+    "ghi chu",
+    "ky ten",
+    "ky ghi ro",
+    "t m",
+    "tm ",
+];
+
+fn is_signature_line(raw: &str) -> bool {
+    let key = super::headers::header_key(raw);
+    let dated = key.starts_with("ngay") && key.contains("thang") && key.contains(" nam");
+    dated
+        || SIGNATURE_OPENINGS
+            .iter()
+            .any(|o| key == o.trim_end() || key.starts_with(&format!("{} ", o.trim_end())))
 }
 
 /// Field errors named by the file's own column headers.
@@ -156,8 +200,9 @@ pub fn rejected(p: &Parsed, row: u32, errors: Vec<FieldError>) -> Rejected {
 pub fn rows(p: &Parsed, secret: &str, citizen_id_enabled: bool) -> (Vec<Row>, Vec<Rejected>) {
     let mut ok = Vec::with_capacity(p.rows.len());
     let mut bad = Vec::new();
+    let footer = footer_rows(p);
     for r in &p.rows {
-        if is_footer(p, r) {
+        if footer.contains(&r.number) {
             continue;
         }
         if let Some(e) = formula_error(p, r) {

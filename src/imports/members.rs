@@ -3,7 +3,7 @@
 
 use super::dates;
 use super::headers::Field;
-use super::households::{cell_text, formula_error, is_footer, phone_text, rejected};
+use super::households::{cell_text, footer_rows, formula_error, phone_text, rejected};
 use super::{Parsed, Rejected};
 use crate::people::members::{Draft, MemberForm};
 use crate::text;
@@ -73,8 +73,9 @@ pub fn rows(
 ) -> (Vec<Row>, Vec<Rejected>) {
     let mut ok = Vec::with_capacity(p.rows.len());
     let mut bad = Vec::new();
+    let footer = footer_rows(p);
     for r in &p.rows {
-        if is_footer(p, r) {
+        if footer.contains(&r.number) {
             continue;
         }
         if let Some(e) = formula_error(p, r) {

@@ -77,6 +77,9 @@ pub struct Outcome {
     pub converted: Vec<Converted>,
     pub notes: Vec<String>,
     pub rejected: Vec<Rejected>,
+    /// Rows left out as signature or note lines under the list (not households).
+    #[serde(default)]
+    pub footer_rows: Vec<u32>,
 }
 
 /// The villages an import may write to, by folded name.
@@ -184,6 +187,7 @@ pub async fn run(
         converted: parsed.converted.clone(),
         notes: parsed.notes.clone(),
         rejected: Vec::new(),
+        footer_rows: households::footer_rows(parsed),
     };
     if parsed
         .header

@@ -231,6 +231,9 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ("member_household_find", "Tìm hộ", "Find"),
     ("member_household_hint", "Tìm trong thôn đã chọn ở trên (tối đa 20 hộ); những gì đã nhập được giữ lại.", "Searches the village chosen above (at most 20 households); what you typed is kept."),
     ("members_default_note", "Danh sách mặc định gồm người đang sinh hoạt và miễn sinh hoạt; trang chủ và chi bộ chỉ đếm người đang sinh hoạt", "The default list holds active and exempt members; the home page and the cells count active members only"),
+    // --- import preview ---
+    ("import_skipped_rows", "Bỏ qua dòng", "Skipped row"),
+    ("import_skipped_footer", "dòng ký tên/ghi chú cuối bảng", "a signature or note line under the list"),
 ];
 
 #[cfg(test)]
