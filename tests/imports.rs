@@ -895,3 +895,36 @@ async fn footer_rows(b: Backend) {
         0
     );
 }
+
+both!(
+    columns_not_imported_are_named_in_the_preview,
+    ignored_columns
+);
+async fn ignored_columns(b: Backend) {
+    let app = common::spawn(b).await;
+    let c = app.login("bt.bangngang").await;
+    let village = app.village_id("Bằng Ngang").await;
+    let csv = "STT,Họ và tên chủ hộ,Xóm,Tôn giáo,Dân tộc,Ghi chú\n\
+               1,Nguyễn Văn Cột Bỏ,Đông,Phật giáo,Kinh,hay đi họp\n";
+    let preview = upload_preview(&c, &village, csv.as_bytes()).await;
+    let page = c.get_text(&preview).await;
+    assert!(
+        page.contains("Các cột không nhập: Tôn giáo, Dân tộc, Ghi chú — danvan không lưu tôn giáo, dân tộc hay quan điểm của ai"),
+        "{page}"
+    );
+    let res = c.post_form(&format!("{preview}/apply"), &[]).await;
+    assert_eq!(res.status(), reqwest::StatusCode::SEE_OTHER);
+    // Still named once applied (the saved outcome is what the page shows then).
+    assert!(c
+        .get_text(&preview)
+        .await
+        .contains("Các cột không nhập: Tôn giáo"));
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM households WHERE head_name = 'Nguyễn Văn Cột Bỏ'",
+            &[],
+        )
+        .await,
+        1
+    );
+}

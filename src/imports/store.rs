@@ -80,6 +80,9 @@ pub struct Outcome {
     /// Rows left out as signature or note lines under the list (not households).
     #[serde(default)]
     pub footer_rows: Vec<u32>,
+    /// Headers of the file's columns that are not imported.
+    #[serde(default)]
+    pub ignored_columns: Vec<String>,
 }
 
 /// The villages an import may write to, by folded name.
@@ -188,6 +191,7 @@ pub async fn run(
         notes: parsed.notes.clone(),
         rejected: Vec::new(),
         footer_rows: households::footer_rows(parsed),
+        ignored_columns: parsed.header.ignored(),
     };
     if parsed
         .header

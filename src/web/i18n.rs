@@ -234,6 +234,8 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     // --- import preview ---
     ("import_skipped_rows", "Bỏ qua dòng", "Skipped row"),
     ("import_skipped_footer", "dòng ký tên/ghi chú cuối bảng", "a signature or note line under the list"),
+    ("import_ignored_columns", "Các cột không nhập", "Columns not imported"),
+    ("import_ignored_why", "danvan không lưu tôn giáo, dân tộc hay quan điểm của ai (DESIGN.md §3)", "danvan never stores anyone's religion, ethnicity or opinions (DESIGN.md §3)"),
 ];
 
 #[cfg(test)]
