@@ -928,3 +928,35 @@ async fn ignored_columns(b: Backend) {
         1
     );
 }
+
+both!(
+    mapped_categories_are_named_in_the_preview,
+    mapped_categories
+);
+async fn mapped_categories(b: Backend) {
+    let app = common::spawn(b).await;
+    let c = app.login("bt.bangngang").await;
+    let village = app.village_id("Bằng Ngang").await;
+    let csv = "Họ và tên chủ hộ,Xóm,Diện hỗ trợ\n\
+               Nguyễn Văn Hiểu Diện,Đông,Người cao tuổi\n\
+               Trần Thị Hiểu Diện,Tây,\"người cao tuổi, Hộ nghèo\"\n\
+               Lê Văn Hiểu Diện,Tây,Hộ nghèo\n";
+    let preview = upload_preview(&c, &village, csv.as_bytes()).await;
+    let page = c.get_text(&preview).await;
+    assert!(
+        page.contains("Đã hiểu “Người cao tuổi” là “Người cao tuổi neo đơn” (2 dòng)"),
+        "{page}"
+    );
+    // Written as in the list: no message.
+    assert!(!page.contains("“Hộ nghèo”"), "{page}");
+    let res = c.post_form(&format!("{preview}/apply"), &[]).await;
+    assert_eq!(res.status(), reqwest::StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM households WHERE head_name LIKE '%Hiểu Diện' AND support_categories LIKE '%cao_tuoi_neo_don%'",
+            &[],
+        )
+        .await,
+        2
+    );
+}

@@ -15,6 +15,8 @@ pub struct Row {
     pub draft: Draft,
     /// The "Thôn" cell, when the file has one (needed for a whole-commune import).
     pub village: String,
+    /// Support categories written in other words, as (written, canonical).
+    pub mapped: Vec<(String, &'static str)>,
 }
 
 /// Which of the household's columns the file provides: a column the file lacks never
@@ -63,9 +65,18 @@ pub fn phone_text(cell: Option<&Cell>) -> String {
     }
 }
 
+/// Support categories read from a cell: codes, and the words that were understood as
+/// another category's name ("Người cao tuổi" → "Người cao tuổi neo đơn"), so the
+/// preview can say so rather than store it silently.
+#[derive(Debug, Default, PartialEq)]
+pub struct Support {
+    pub codes: Vec<String>,
+    pub mapped: Vec<(String, &'static str)>,
+}
+
 /// "Hộ nghèo, Gia đình chính sách" → codes. Unknown words are an error the row shows.
-pub fn support_codes(raw: &str) -> Result<Vec<String>, String> {
-    let mut out = Vec::new();
+pub fn support_codes(raw: &str) -> Result<Support, String> {
+    let mut out = Support::default();
     for part in raw.split([',', ';', '/', '+', '\n']) {
         let key = text::fold(part.trim());
         if key.is_empty() || key == "khong" || key == "-" {
@@ -77,7 +88,12 @@ pub fn support_codes(raw: &str) -> Result<Vec<String>, String> {
                 || (key.len() >= 5 && text::fold(vi).contains(&key))
         });
         match found {
-            Some((code, _, _)) => out.push((*code).to_owned()),
+            Some((code, vi, _)) => {
+                if key != *code && key != text::fold(vi) {
+                    out.mapped.push((part.trim().to_owned(), *vi));
+                }
+                out.codes.push((*code).to_owned());
+            }
             None => {
                 let all: Vec<&str> = SUPPORT_CATEGORIES.iter().map(|(_, vi, _)| *vi).collect();
                 return Err(format!(
@@ -232,7 +248,7 @@ pub fn rows(p: &Parsed, secret: &str, citizen_id_enabled: bool) -> (Vec<Row>, Ve
             longitude: t(Field::Longitude),
             phone: phone_text(p.cell(r, Field::Phone)),
             size: t(Field::Size),
-            support,
+            support: support.codes,
             // With citizen IDs switched off (the default) the column is not read at all.
             confirm_duplicate: String::new(),
             citizen_id: if citizen_id_enabled {
@@ -247,6 +263,7 @@ pub fn rows(p: &Parsed, secret: &str, citizen_id_enabled: bool) -> (Vec<Row>, Ve
                 village: t(Field::Village),
                 form,
                 draft,
+                mapped: support.mapped,
             }),
             Err(errors) => bad.push(rejected(p, r.number, errors)),
         }

@@ -83,6 +83,44 @@ pub struct Outcome {
     /// Headers of the file's columns that are not imported.
     #[serde(default)]
     pub ignored_columns: Vec<String>,
+    /// Support categories written in other words and what they were read as.
+    #[serde(default)]
+    pub mapped: Vec<Mapped>,
+}
+
+/// "Người cao tuổi" (as written) was stored as "Người cao tuổi neo đơn" in `rows` rows.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Mapped {
+    pub written: String,
+    pub canonical: String,
+    pub rows: usize,
+}
+
+/// Counts each (written, canonical) pair once per row, spellings differing only in case
+/// or marks together.
+fn tally_mapped<'a>(per_row: impl Iterator<Item = &'a [(String, &'static str)]>) -> Vec<Mapped> {
+    let mut out: Vec<Mapped> = Vec::new();
+    for pairs in per_row {
+        let mut seen = HashSet::new();
+        for (written, canonical) in pairs {
+            let key = (text::fold(written), *canonical);
+            if !seen.insert(key.clone()) {
+                continue;
+            }
+            match out
+                .iter_mut()
+                .find(|m| text::fold(&m.written) == key.0 && m.canonical == *canonical)
+            {
+                Some(m) => m.rows += 1,
+                None => out.push(Mapped {
+                    written: written.clone(),
+                    canonical: (*canonical).to_owned(),
+                    rows: 1,
+                }),
+            }
+        }
+    }
+    out
 }
 
 /// The villages an import may write to, by folded name.
@@ -192,6 +230,7 @@ pub async fn run(
         rejected: Vec::new(),
         footer_rows: households::footer_rows(parsed),
         ignored_columns: parsed.header.ignored(),
+        mapped: Vec::new(),
     };
     if parsed
         .header
@@ -374,6 +413,7 @@ async fn households_run(
 ) -> AppResult<()> {
     let (rows, mut rejected) = households::rows(parsed, opts.secret, opts.citizen_id_enabled);
     let present = households::present(parsed);
+    out.mapped = tally_mapped(rows.iter().map(|r| r.mapped.as_slice()));
     let ids = target.village_ids();
     let mut args: Vec<Value> = ids.iter().map(Value::from).collect();
     args.insert(0, target.commune_id.clone().into());
