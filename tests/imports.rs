@@ -960,3 +960,40 @@ async fn mapped_categories(b: Backend) {
         2
     );
 }
+
+both!(preview_lists_the_households_it_adds, added_rows);
+async fn added_rows(b: Backend) {
+    let app = common::spawn(b).await;
+    let c = app.login("bt.bangngang").await;
+    let village = app.village_id("Bằng Ngang").await;
+    let before = app
+        .count(
+            "SELECT COUNT(*) FROM households WHERE village_id = ?",
+            &[village.clone().into()],
+        )
+        .await;
+    // Names take no digits: 53 distinct ones from two syllables.
+    const A: [&str; 8] = ["An", "Bình", "Cường", "Dũng", "Hà", "Khánh", "Lan", "Minh"];
+    let name = |n: usize| format!("Nguyễn {} {} Thêm", A[n / 8], A[n % 8]);
+    let mut csv = String::from("Họ và tên chủ hộ,Số nhà,Xóm\n");
+    for n in 0..53 {
+        csv.push_str(&format!("{},{},Đông\n", name(n), n + 1));
+    }
+    let preview = upload_preview(&c, &village, csv.as_bytes()).await;
+    let page = c.get_text(&preview).await;
+    assert!(page.contains("Các hộ sẽ thêm"), "{page}");
+    let first = format!(">BN{:04}<", before + 1);
+    assert!(
+        page.contains(&first)
+            && page.contains(&format!(">{}<", name(0)))
+            && page.contains(">Số 1, xóm Đông<"),
+        "{page}"
+    );
+    assert!(page.contains(&format!(">{}<", name(49))), "{page}");
+    assert!(
+        !page.contains(&format!(">{}<", name(50))),
+        "only the first 50: {page}"
+    );
+    assert!(page.contains("và 3 hộ nữa"), "{page}");
+    assert!(page.len() < 30_000, "{} bytes", page.len());
+}

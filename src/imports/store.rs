@@ -86,6 +86,27 @@ pub struct Outcome {
     /// Support categories written in other words and what they were read as.
     #[serde(default)]
     pub mapped: Vec<Mapped>,
+    /// The first [`ADDED_SHOWN`] households the import adds (all are counted in `new`).
+    #[serde(default)]
+    pub added: Vec<Added>,
+}
+
+/// How many of the households to add the preview lists, so the page stays small.
+pub const ADDED_SHOWN: usize = 50;
+
+/// A household the import adds, as the preview lists it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Added {
+    pub code: String,
+    pub head: String,
+    pub address: String,
+}
+
+impl Outcome {
+    /// Households added beyond those listed.
+    pub fn added_more(&self) -> usize {
+        self.new.saturating_sub(self.added.len())
+    }
 }
 
 /// "Người cao tuổi" (as written) was stored as "Người cao tuổi neo đơn" in `rows` rows.
@@ -231,6 +252,7 @@ pub async fn run(
         footer_rows: households::footer_rows(parsed),
         ignored_columns: parsed.header.ignored(),
         mapped: Vec::new(),
+        added: Vec::new(),
     };
     if parsed
         .header
@@ -524,6 +546,13 @@ async fn households_run(
             } else {
                 d.code.clone()
             };
+            if out.added.len() < ADDED_SHOWN {
+                out.added.push(Added {
+                    code: code.clone(),
+                    head: d.head_name.clone(),
+                    address: address::display(&d.house_no, &d.ngo, &d.xom),
+                });
+            }
             let (cid_masked, cid_hash) = d.citizen_id.clone().unzip();
             inserts.push(vec![
                 clock::new_id().into(),

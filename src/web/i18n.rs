@@ -239,6 +239,10 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ("import_mapped_read", "Đã hiểu", "Read"),
     ("import_mapped_as", "là", "as"),
     ("import_mapped_rows", "dòng", "rows"),
+    ("import_added_will", "Các hộ sẽ thêm", "Households to be added"),
+    ("import_added_done", "Các hộ đã thêm", "Households added"),
+    ("import_added_more_pre", "và", "and"),
+    ("import_added_more_post", "hộ nữa", "more households"),
 ];
 
 #[cfg(test)]
