@@ -67,6 +67,7 @@ async fn import(
                         apply,
                         sha256: "",
                         skip_rejected: true,
+                        title_case_names: false,
                     },
                 )
                 .await
@@ -996,4 +997,56 @@ async fn added_rows(b: Backend) {
     );
     assert!(page.contains("và 3 hộ nữa"), "{page}");
     assert!(page.len() < 30_000, "{} bytes", page.len());
+}
+
+both!(
+    capitals_and_lowercase_names_get_title_case_by_choice,
+    title_case_names
+);
+async fn title_case_names(b: Backend) {
+    let app = common::spawn(b).await;
+    let c = app.login("bt.bangngang").await;
+    let village = app.village_id("Bằng Ngang").await;
+    let stored = |name: &'static str| {
+        let app = &app;
+        async move {
+            app.count(
+                "SELECT COUNT(*) FROM households WHERE head_name = ?",
+                &[name.into()],
+            )
+            .await
+        }
+    };
+    let csv = "Họ và tên chủ hộ,Xóm\n\
+               NGUYỄN VĂN HOA THỬ,Đông\n\
+               trần thị hoa thử,Tây\n\
+               Lê Văn Hoa Thử,Tây\n";
+    let preview = upload_preview(&c, &village, csv.as_bytes()).await;
+    let page = c.get_text(&preview).await;
+    assert!(
+        page.contains("2 tên viết toàn chữ hoa hoặc toàn chữ thường")
+            && page.contains("Viết hoa chữ cái đầu mỗi tiếng (NGUYỄN VĂN A → Nguyễn Văn A)")
+            && page.contains(r#"name="title_case" value="1" checked"#),
+        "{page}"
+    );
+    let res = c
+        .post_form(&format!("{preview}/apply"), &[("title_case", "1")])
+        .await;
+    assert_eq!(res.status(), reqwest::StatusCode::SEE_OTHER);
+    assert_eq!(stored("Nguyễn Văn Hoa Thử").await, 1);
+    assert_eq!(stored("Trần Thị Hoa Thử").await, 1);
+    assert_eq!(stored("Lê Văn Hoa Thử").await, 1);
+    assert_eq!(stored("NGUYỄN VĂN HOA THỬ").await, 0);
+
+    // Unchecked (the box sends nothing): names stay as typed.
+    let csv = "Họ và tên chủ hộ,Xóm\nPHẠM VĂN GIỮ NGUYÊN,Đông\n";
+    let preview = upload_preview(&c, &village, csv.as_bytes()).await;
+    assert!(c
+        .get_text(&preview)
+        .await
+        .contains("1 tên viết toàn chữ hoa hoặc toàn chữ thường"));
+    let res = c.post_form(&format!("{preview}/apply"), &[]).await;
+    assert_eq!(res.status(), reqwest::StatusCode::SEE_OTHER);
+    assert_eq!(stored("PHẠM VĂN GIỮ NGUYÊN").await, 1);
+    assert_eq!(stored("Phạm Văn Giữ Nguyên").await, 0);
 }

@@ -213,7 +213,33 @@ pub fn rejected(p: &Parsed, row: u32, errors: Vec<FieldError>) -> Rejected {
 }
 
 /// Maps every data row; rows that fail validation come back as [`Rejected`].
-pub fn rows(p: &Parsed, secret: &str, citizen_id_enabled: bool) -> (Vec<Row>, Vec<Rejected>) {
+/// The name as the registry stores it: with `title_case`, one typed in capitals or in
+/// lowercase gets a capital at each word.
+pub fn name_text(cell: Option<&Cell>, title_case: bool) -> String {
+    let name = cell_text(cell);
+    if title_case && text::needs_title_case(&name) {
+        text::title_case(&name)
+    } else {
+        name
+    }
+}
+
+/// Rows whose name [`name_text`] would change (footer rows aside).
+pub fn names_to_recase(p: &Parsed) -> usize {
+    let footer = footer_rows(p);
+    p.rows
+        .iter()
+        .filter(|r| !footer.contains(&r.number))
+        .filter(|r| text::needs_title_case(&cell_text(p.cell(r, Field::Name))))
+        .count()
+}
+
+pub fn rows(
+    p: &Parsed,
+    secret: &str,
+    citizen_id_enabled: bool,
+    title_case: bool,
+) -> (Vec<Row>, Vec<Rejected>) {
     let mut ok = Vec::with_capacity(p.rows.len());
     let mut bad = Vec::new();
     let footer = footer_rows(p);
@@ -240,7 +266,7 @@ pub fn rows(p: &Parsed, secret: &str, citizen_id_enabled: bool) -> (Vec<Row>, Ve
         let form = HouseholdForm {
             village_id: String::new(),
             code: t(Field::Code),
-            head_name: t(Field::Name),
+            head_name: name_text(p.cell(r, Field::Name), title_case),
             xom: t(Field::Xom),
             ngo: t(Field::Ngo),
             house_no: t(Field::HouseNo),

@@ -62,6 +62,8 @@ pub struct Options<'a> {
     /// all-or-nothing, so a file with a bad row changes nothing until it is fixed or the
     /// person explicitly chooses to leave those rows out.
     pub skip_rejected: bool,
+    /// Give names typed in capitals or lowercase a capital at each word.
+    pub title_case_names: bool,
 }
 
 /// What an import did (or, in a preview, would do).
@@ -89,6 +91,12 @@ pub struct Outcome {
     /// The first [`ADDED_SHOWN`] households the import adds (all are counted in `new`).
     #[serde(default)]
     pub added: Vec<Added>,
+    /// Names typed in capitals or in lowercase.
+    #[serde(default)]
+    pub names_to_recase: usize,
+    /// Whether those names were (or, in a preview, will be) given a capital at each word.
+    #[serde(default)]
+    pub names_recased: bool,
 }
 
 /// How many of the households to add the preview lists, so the page stays small.
@@ -253,6 +261,8 @@ pub async fn run(
         ignored_columns: parsed.header.ignored(),
         mapped: Vec::new(),
         added: Vec::new(),
+        names_to_recase: households::names_to_recase(parsed),
+        names_recased: opts.title_case_names,
     };
     if parsed
         .header
@@ -433,7 +443,12 @@ async fn households_run(
     opts: &Options<'_>,
     out: &mut Outcome,
 ) -> AppResult<()> {
-    let (rows, mut rejected) = households::rows(parsed, opts.secret, opts.citizen_id_enabled);
+    let (rows, mut rejected) = households::rows(
+        parsed,
+        opts.secret,
+        opts.citizen_id_enabled,
+        opts.title_case_names,
+    );
     let present = households::present(parsed);
     out.mapped = tally_mapped(rows.iter().map(|r| r.mapped.as_slice()));
     let ids = target.village_ids();
@@ -706,8 +721,13 @@ async fn members_run(
 ) -> AppResult<()> {
     use super::headers::Field;
     let this_year = time::OffsetDateTime::now_utc().year();
-    let (rows, mut rejected) =
-        members::rows(parsed, opts.secret, opts.citizen_id_enabled, this_year);
+    let (rows, mut rejected) = members::rows(
+        parsed,
+        opts.secret,
+        opts.citizen_id_enabled,
+        this_year,
+        opts.title_case_names,
+    );
     let present = members::present(parsed);
     let ids = target.village_ids();
     let mut args: Vec<Value> = ids.iter().map(Value::from).collect();

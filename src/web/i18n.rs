@@ -243,6 +243,9 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ("import_added_done", "Các hộ đã thêm", "Households added"),
     ("import_added_more_pre", "và", "and"),
     ("import_added_more_post", "hộ nữa", "more households"),
+    ("import_title_case", "Viết hoa chữ cái đầu mỗi tiếng (NGUYỄN VĂN A → Nguyễn Văn A)", "Capitalise each word (NGUYỄN VĂN A → Nguyễn Văn A)"),
+    ("import_title_case_count", "tên viết toàn chữ hoa hoặc toàn chữ thường", "names typed all in capitals or all in lowercase"),
+    ("import_title_case_done", "Đã viết hoa chữ cái đầu mỗi tiếng ở các tên viết toàn chữ hoa hoặc chữ thường", "Capitalised each word of names typed all in capitals or lowercase"),
 ];
 
 #[cfg(test)]
