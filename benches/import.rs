@@ -113,6 +113,7 @@ async fn ours(db: &Db, village: &str, file: &Path) -> (f64, usize) {
                         apply: true,
                         sha256: "",
                         skip_rejected: false,
+                        title_case_names: true,
                     },
                 )
                 .await

@@ -67,6 +67,7 @@ async fn import(
                         apply,
                         sha256: "",
                         skip_rejected: true,
+                        title_case_names: false,
                     },
                 )
                 .await
@@ -828,4 +829,224 @@ async fn import_code_prefix(b: Backend) {
             format!("BN{:04}", before + 2)
         ]
     );
+}
+
+/// Uploads `file` for Bằng Ngang through the web form; the preview page's address.
+async fn upload_preview(c: &common::Client, village: &str, file: &[u8]) -> String {
+    let fields = [
+        ("_csrf", c.csrf.as_str()),
+        ("kind", "households"),
+        ("unit_id", village),
+    ];
+    let (ct, body) = multipart(&fields, file);
+    let res = c
+        .http
+        .post(c.url("/imports"))
+        .header("content-type", ct)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), reqwest::StatusCode::SEE_OTHER);
+    common::location(&res)
+}
+
+both!(
+    signature_rows_under_the_list_are_not_households,
+    footer_rows
+);
+async fn footer_rows(b: Backend) {
+    let app = common::spawn(b).await;
+    let c = app.login("bt.bangngang").await;
+    let village = app.village_id("Bằng Ngang").await;
+    let csv = "Họ và tên chủ hộ,Xóm\n\
+               Nguyễn Văn Chân Ký,Đông\n\
+               Trần Thị Chân Ký,Tây\n\
+               ,\n\
+               NGƯỜI LẬP BIỂU,Xác nhận của trưởng thôn\n\
+               Lê Văn Lập Biểu,Phạm Thị Trưởng Thôn\n\
+               \"Ngày 12 tháng 3 năm 2024\",\n";
+    let preview = upload_preview(&c, &village, csv.as_bytes()).await;
+    let page = c.get_text(&preview).await;
+    assert!(
+        page.contains("Bỏ qua dòng 5, 6, 7: dòng ký tên/ghi chú cuối bảng"),
+        "{page}"
+    );
+    let before = app
+        .count(
+            "SELECT COUNT(*) FROM households WHERE village_id = ?",
+            &[village.clone().into()],
+        )
+        .await;
+    let res = c.post_form(&format!("{preview}/apply"), &[]).await;
+    assert_eq!(res.status(), reqwest::StatusCode::SEE_OTHER);
+    let after = app
+        .count(
+            "SELECT COUNT(*) FROM households WHERE village_id = ?",
+            &[village.clone().into()],
+        )
+        .await;
+    assert_eq!(after, before + 2, "only the two real rows");
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM households WHERE head_name LIKE '%Lập Biểu%' OR head_name LIKE '%LẬP BIỂU%' OR head_name LIKE 'Ngày%'",
+            &[],
+        )
+        .await,
+        0
+    );
+}
+
+both!(
+    columns_not_imported_are_named_in_the_preview,
+    ignored_columns
+);
+async fn ignored_columns(b: Backend) {
+    let app = common::spawn(b).await;
+    let c = app.login("bt.bangngang").await;
+    let village = app.village_id("Bằng Ngang").await;
+    let csv = "STT,Họ và tên chủ hộ,Xóm,Tôn giáo,Dân tộc,Ghi chú\n\
+               1,Nguyễn Văn Cột Bỏ,Đông,Phật giáo,Kinh,hay đi họp\n";
+    let preview = upload_preview(&c, &village, csv.as_bytes()).await;
+    let page = c.get_text(&preview).await;
+    assert!(
+        page.contains("Các cột không nhập: Tôn giáo, Dân tộc, Ghi chú — danvan không lưu tôn giáo, dân tộc hay quan điểm của ai"),
+        "{page}"
+    );
+    let res = c.post_form(&format!("{preview}/apply"), &[]).await;
+    assert_eq!(res.status(), reqwest::StatusCode::SEE_OTHER);
+    // Still named once applied (the saved outcome is what the page shows then).
+    assert!(c
+        .get_text(&preview)
+        .await
+        .contains("Các cột không nhập: Tôn giáo"));
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM households WHERE head_name = 'Nguyễn Văn Cột Bỏ'",
+            &[],
+        )
+        .await,
+        1
+    );
+}
+
+both!(
+    mapped_categories_are_named_in_the_preview,
+    mapped_categories
+);
+async fn mapped_categories(b: Backend) {
+    let app = common::spawn(b).await;
+    let c = app.login("bt.bangngang").await;
+    let village = app.village_id("Bằng Ngang").await;
+    let csv = "Họ và tên chủ hộ,Xóm,Diện hỗ trợ\n\
+               Nguyễn Văn Hiểu Diện,Đông,Người cao tuổi\n\
+               Trần Thị Hiểu Diện,Tây,\"người cao tuổi, Hộ nghèo\"\n\
+               Lê Văn Hiểu Diện,Tây,Hộ nghèo\n";
+    let preview = upload_preview(&c, &village, csv.as_bytes()).await;
+    let page = c.get_text(&preview).await;
+    assert!(
+        page.contains("Đã hiểu “Người cao tuổi” là “Người cao tuổi neo đơn” (2 dòng)"),
+        "{page}"
+    );
+    // Written as in the list: no message.
+    assert!(!page.contains("“Hộ nghèo”"), "{page}");
+    let res = c.post_form(&format!("{preview}/apply"), &[]).await;
+    assert_eq!(res.status(), reqwest::StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM households WHERE head_name LIKE '%Hiểu Diện' AND support_categories LIKE '%cao_tuoi_neo_don%'",
+            &[],
+        )
+        .await,
+        2
+    );
+}
+
+both!(preview_lists_the_households_it_adds, added_rows);
+async fn added_rows(b: Backend) {
+    let app = common::spawn(b).await;
+    let c = app.login("bt.bangngang").await;
+    let village = app.village_id("Bằng Ngang").await;
+    let before = app
+        .count(
+            "SELECT COUNT(*) FROM households WHERE village_id = ?",
+            &[village.clone().into()],
+        )
+        .await;
+    // Names take no digits: 53 distinct ones from two syllables.
+    const A: [&str; 8] = ["An", "Bình", "Cường", "Dũng", "Hà", "Khánh", "Lan", "Minh"];
+    let name = |n: usize| format!("Nguyễn {} {} Thêm", A[n / 8], A[n % 8]);
+    let mut csv = String::from("Họ và tên chủ hộ,Số nhà,Xóm\n");
+    for n in 0..53 {
+        csv.push_str(&format!("{},{},Đông\n", name(n), n + 1));
+    }
+    let preview = upload_preview(&c, &village, csv.as_bytes()).await;
+    let page = c.get_text(&preview).await;
+    assert!(page.contains("Các hộ sẽ thêm"), "{page}");
+    let first = format!(">BN{:04}<", before + 1);
+    assert!(
+        page.contains(&first)
+            && page.contains(&format!(">{}<", name(0)))
+            && page.contains(">Số 1, xóm Đông<"),
+        "{page}"
+    );
+    assert!(page.contains(&format!(">{}<", name(49))), "{page}");
+    assert!(
+        !page.contains(&format!(">{}<", name(50))),
+        "only the first 50: {page}"
+    );
+    assert!(page.contains("và 3 hộ nữa"), "{page}");
+    assert!(page.len() < 30_000, "{} bytes", page.len());
+}
+
+both!(
+    capitals_and_lowercase_names_get_title_case_by_choice,
+    title_case_names
+);
+async fn title_case_names(b: Backend) {
+    let app = common::spawn(b).await;
+    let c = app.login("bt.bangngang").await;
+    let village = app.village_id("Bằng Ngang").await;
+    let stored = |name: &'static str| {
+        let app = &app;
+        async move {
+            app.count(
+                "SELECT COUNT(*) FROM households WHERE head_name = ?",
+                &[name.into()],
+            )
+            .await
+        }
+    };
+    let csv = "Họ và tên chủ hộ,Xóm\n\
+               NGUYỄN VĂN HOA THỬ,Đông\n\
+               trần thị hoa thử,Tây\n\
+               Lê Văn Hoa Thử,Tây\n";
+    let preview = upload_preview(&c, &village, csv.as_bytes()).await;
+    let page = c.get_text(&preview).await;
+    assert!(
+        page.contains("2 tên viết toàn chữ hoa hoặc toàn chữ thường")
+            && page.contains("Viết hoa chữ cái đầu mỗi tiếng (NGUYỄN VĂN A → Nguyễn Văn A)")
+            && page.contains(r#"name="title_case" value="1" checked"#),
+        "{page}"
+    );
+    let res = c
+        .post_form(&format!("{preview}/apply"), &[("title_case", "1")])
+        .await;
+    assert_eq!(res.status(), reqwest::StatusCode::SEE_OTHER);
+    assert_eq!(stored("Nguyễn Văn Hoa Thử").await, 1);
+    assert_eq!(stored("Trần Thị Hoa Thử").await, 1);
+    assert_eq!(stored("Lê Văn Hoa Thử").await, 1);
+    assert_eq!(stored("NGUYỄN VĂN HOA THỬ").await, 0);
+
+    // Unchecked (the box sends nothing): names stay as typed.
+    let csv = "Họ và tên chủ hộ,Xóm\nPHẠM VĂN GIỮ NGUYÊN,Đông\n";
+    let preview = upload_preview(&c, &village, csv.as_bytes()).await;
+    assert!(c
+        .get_text(&preview)
+        .await
+        .contains("1 tên viết toàn chữ hoa hoặc toàn chữ thường"));
+    let res = c.post_form(&format!("{preview}/apply"), &[]).await;
+    assert_eq!(res.status(), reqwest::StatusCode::SEE_OTHER);
+    assert_eq!(stored("PHẠM VĂN GIỮ NGUYÊN").await, 1);
+    assert_eq!(stored("Phạm Văn Giữ Nguyên").await, 0);
 }

@@ -22,8 +22,8 @@ fuzz_target!(
             ..Limits::default()
         };
         if let Ok(parsed) = parse(data, &limits) {
-            let _ = households::rows(&parsed, "fuzz", false);
-            let _ = members::rows(&parsed, "fuzz", true, 2026);
+            let _ = households::rows(&parsed, "fuzz", false, true);
+            let _ = members::rows(&parsed, "fuzz", true, 2026, true);
         }
     }
 );

@@ -84,6 +84,8 @@ pub async fn run(
                         apply: !dry_run,
                         sha256: &hash,
                         skip_rejected,
+                        // A script's file is imported as written.
+                        title_case_names: false,
                     },
                 )
                 .await;

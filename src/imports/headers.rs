@@ -216,6 +216,17 @@ impl Header {
     pub fn column(&self, field: Field) -> Option<&Column> {
         self.columns.iter().find(|c| c.field == field)
     }
+
+    /// Headers of the columns nothing is read from ("Tôn giáo", "Dân tộc", notes, a
+    /// second "Địa chỉ"), as written.
+    pub fn ignored(&self) -> Vec<String> {
+        self.labels
+            .iter()
+            .enumerate()
+            .filter(|(i, l)| !l.is_empty() && !self.columns.iter().any(|c| c.index == *i))
+            .map(|(_, l)| l.clone())
+            .collect()
+    }
 }
 
 /// How far down a title block may reach before the header.

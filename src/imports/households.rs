@@ -15,6 +15,8 @@ pub struct Row {
     pub draft: Draft,
     /// The "Thôn" cell, when the file has one (needed for a whole-commune import).
     pub village: String,
+    /// Support categories written in other words, as (written, canonical).
+    pub mapped: Vec<(String, &'static str)>,
 }
 
 /// Which of the household's columns the file provides: a column the file lacks never
@@ -63,9 +65,18 @@ pub fn phone_text(cell: Option<&Cell>) -> String {
     }
 }
 
+/// Support categories read from a cell: codes, and the words that were understood as
+/// another category's name ("Người cao tuổi" → "Người cao tuổi neo đơn"), so the
+/// preview can say so rather than store it silently.
+#[derive(Debug, Default, PartialEq)]
+pub struct Support {
+    pub codes: Vec<String>,
+    pub mapped: Vec<(String, &'static str)>,
+}
+
 /// "Hộ nghèo, Gia đình chính sách" → codes. Unknown words are an error the row shows.
-pub fn support_codes(raw: &str) -> Result<Vec<String>, String> {
-    let mut out = Vec::new();
+pub fn support_codes(raw: &str) -> Result<Support, String> {
+    let mut out = Support::default();
     for part in raw.split([',', ';', '/', '+', '\n']) {
         let key = text::fold(part.trim());
         if key.is_empty() || key == "khong" || key == "-" {
@@ -77,7 +88,12 @@ pub fn support_codes(raw: &str) -> Result<Vec<String>, String> {
                 || (key.len() >= 5 && text::fold(vi).contains(&key))
         });
         match found {
-            Some((code, _, _)) => out.push((*code).to_owned()),
+            Some((code, vi, _)) => {
+                if key != *code && key != text::fold(vi) {
+                    out.mapped.push((part.trim().to_owned(), *vi));
+                }
+                out.codes.push((*code).to_owned());
+            }
             None => {
                 let all: Vec<&str> = SUPPORT_CATEGORIES.iter().map(|(_, vi, _)| *vi).collect();
                 return Err(format!(
@@ -108,11 +124,55 @@ pub fn formula_error(p: &Parsed, row: &SheetRow) -> Option<Rejected> {
     })
 }
 
-/// A row without a name and with at most one filled cell is a footer ("Người lập biểu",
-/// a signature, a note), not a household without a name.
-pub fn is_footer(p: &Parsed, row: &SheetRow) -> bool {
-    let filled = row.cells.iter().filter(|c| !c.is_blank()).count();
-    cell_text(p.cell(row, Field::Name)).is_empty() && filled <= 1
+/// Rows of the footer under the list, which are not households: a row without a name
+/// and with at most one filled cell (a note), and everything from the first signature
+/// line down ("Người lập biểu", "Xác nhận của trưởng thôn", "Ngày … tháng … năm …", in
+/// its first filled cell or in the name column), which takes the signers' names with it.
+pub fn footer_rows(p: &Parsed) -> Vec<u32> {
+    let mut signed = false;
+    p.rows
+        .iter()
+        .filter(|row| {
+            let filled = row.cells.iter().filter(|c| !c.is_blank()).count();
+            let first = row.cells.iter().find(|c| !c.is_blank());
+            signed = signed
+                || [first, p.cell(row, Field::Name)]
+                    .into_iter()
+                    .flatten()
+                    .any(|c| matches!(c, Cell::Text(s) if is_signature_line(s)));
+            signed || (cell_text(p.cell(row, Field::Name)).is_empty() && filled <= 1)
+        })
+        .map(|row| row.number)
+        .collect()
+}
+
+/// Folded openings of the signature and note lines under communes' lists.
+const SIGNATURE_OPENINGS: &[&str] = &[
+    "nguoi lap",
+    "nguoi ky",
+    "nguoi kiem tra",
+    "nguoi duyet",
+    "xac nhan",
+    "thu truong",
+    "ke toan",
+    "truong thon",
+    "truong ban",
+    "bi thu",
+    "chu tich",
+    "ghi chu",
+    "ky ten",
+    "ky ghi ro",
+    "t m",
+    "tm ",
+];
+
+fn is_signature_line(raw: &str) -> bool {
+    let key = super::headers::header_key(raw);
+    let dated = key.starts_with("ngay") && key.contains("thang") && key.contains(" nam");
+    dated
+        || SIGNATURE_OPENINGS
+            .iter()
+            .any(|o| key == o.trim_end() || key.starts_with(&format!("{} ", o.trim_end())))
 }
 
 /// Field errors named by the file's own column headers.
@@ -153,11 +213,38 @@ pub fn rejected(p: &Parsed, row: u32, errors: Vec<FieldError>) -> Rejected {
 }
 
 /// Maps every data row; rows that fail validation come back as [`Rejected`].
-pub fn rows(p: &Parsed, secret: &str, citizen_id_enabled: bool) -> (Vec<Row>, Vec<Rejected>) {
+/// The name as the registry stores it: with `title_case`, one typed in capitals or in
+/// lowercase gets a capital at each word.
+pub fn name_text(cell: Option<&Cell>, title_case: bool) -> String {
+    let name = cell_text(cell);
+    if title_case && text::needs_title_case(&name) {
+        text::title_case(&name)
+    } else {
+        name
+    }
+}
+
+/// Rows whose name [`name_text`] would change (footer rows aside).
+pub fn names_to_recase(p: &Parsed) -> usize {
+    let footer = footer_rows(p);
+    p.rows
+        .iter()
+        .filter(|r| !footer.contains(&r.number))
+        .filter(|r| text::needs_title_case(&cell_text(p.cell(r, Field::Name))))
+        .count()
+}
+
+pub fn rows(
+    p: &Parsed,
+    secret: &str,
+    citizen_id_enabled: bool,
+    title_case: bool,
+) -> (Vec<Row>, Vec<Rejected>) {
     let mut ok = Vec::with_capacity(p.rows.len());
     let mut bad = Vec::new();
+    let footer = footer_rows(p);
     for r in &p.rows {
-        if is_footer(p, r) {
+        if footer.contains(&r.number) {
             continue;
         }
         if let Some(e) = formula_error(p, r) {
@@ -179,7 +266,7 @@ pub fn rows(p: &Parsed, secret: &str, citizen_id_enabled: bool) -> (Vec<Row>, Ve
         let form = HouseholdForm {
             village_id: String::new(),
             code: t(Field::Code),
-            head_name: t(Field::Name),
+            head_name: name_text(p.cell(r, Field::Name), title_case),
             xom: t(Field::Xom),
             ngo: t(Field::Ngo),
             house_no: t(Field::HouseNo),
@@ -187,7 +274,7 @@ pub fn rows(p: &Parsed, secret: &str, citizen_id_enabled: bool) -> (Vec<Row>, Ve
             longitude: t(Field::Longitude),
             phone: phone_text(p.cell(r, Field::Phone)),
             size: t(Field::Size),
-            support,
+            support: support.codes,
             // With citizen IDs switched off (the default) the column is not read at all.
             confirm_duplicate: String::new(),
             citizen_id: if citizen_id_enabled {
@@ -202,6 +289,7 @@ pub fn rows(p: &Parsed, secret: &str, citizen_id_enabled: bool) -> (Vec<Row>, Ve
                 village: t(Field::Village),
                 form,
                 draft,
+                mapped: support.mapped,
             }),
             Err(errors) => bad.push(rejected(p, r.number, errors)),
         }

@@ -3,7 +3,7 @@
 
 use super::dates;
 use super::headers::Field;
-use super::households::{cell_text, formula_error, is_footer, phone_text, rejected};
+use super::households::{cell_text, footer_rows, formula_error, name_text, phone_text, rejected};
 use super::{Parsed, Rejected};
 use crate::people::members::{Draft, MemberForm};
 use crate::text;
@@ -70,11 +70,13 @@ pub fn rows(
     secret: &str,
     citizen_id_enabled: bool,
     this_year: i32,
+    title_case: bool,
 ) -> (Vec<Row>, Vec<Rejected>) {
     let mut ok = Vec::with_capacity(p.rows.len());
     let mut bad = Vec::new();
+    let footer = footer_rows(p);
     for r in &p.rows {
-        if is_footer(p, r) {
+        if footer.contains(&r.number) {
             continue;
         }
         if let Some(e) = formula_error(p, r) {
@@ -112,7 +114,7 @@ pub fn rows(
         let form = MemberForm {
             village_id: String::new(),
             cell_id: String::new(),
-            full_name: t(Field::Name),
+            full_name: name_text(p.cell(r, Field::Name), title_case),
             sex,
             birth_year,
             phone: phone_text(p.cell(r, Field::Phone)),

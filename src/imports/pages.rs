@@ -203,6 +203,14 @@ fn parse(b: &Batch) -> AppResult<Parsed> {
         .map_err(|e: ImportError| AppError::BadRequest(e.to_string()))
 }
 
+/// What the person chose on the preview page (a preview itself applies nothing).
+#[derive(Clone, Copy)]
+struct Choice {
+    apply: bool,
+    skip_rejected: bool,
+    title_case_names: bool,
+}
+
 /// What the import writes goes through [`store::run`], which only writes when `apply`.
 async fn preview(
     secret: &str,
@@ -210,8 +218,7 @@ async fn preview(
     tx: &mut WriteTx,
     scope: &Scope,
     b: &Batch,
-    apply: bool,
-    skip_rejected: bool,
+    choice: Choice,
 ) -> AppResult<Outcome> {
     let parsed = parse(b)?;
     store::run(
@@ -223,9 +230,10 @@ async fn preview(
         &Options {
             secret,
             citizen_id_enabled,
-            apply,
+            apply: choice.apply,
             sha256: &b.sha256,
-            skip_rejected,
+            skip_rejected: choice.skip_rejected,
+            title_case_names: choice.title_case_names,
         },
     )
     .await
@@ -245,7 +253,15 @@ async fn batch_outcome(st: &AppState, s: &Session, id: String) -> AppResult<(Bat
                 let b = batch(tx, &scope, &id).await?;
                 let o = match b.outcome.as_deref().map(serde_json::from_str::<Outcome>) {
                     Some(Ok(o)) => o,
-                    _ => preview(&secret, cid_on, tx, &scope, &b, false, false).await?,
+                    _ => {
+                        // Shown as applying would with the page's defaults.
+                        let choice = Choice {
+                            apply: false,
+                            skip_rejected: false,
+                            title_case_names: true,
+                        };
+                        preview(&secret, cid_on, tx, &scope, &b, choice).await?
+                    }
                 };
                 Ok((b, o))
             })
@@ -292,6 +308,8 @@ pub struct Empty {}
 pub struct ApplyForm {
     /// Set by the checkbox "chỉ nhập các dòng hợp lệ".
     skip_rejected: String,
+    /// Set by the checkbox "Viết hoa chữ cái đầu mỗi tiếng" (checked on the page).
+    title_case: String,
 }
 
 /// Confirms: applies the kept file in one transaction, once.
@@ -301,7 +319,11 @@ pub async fn apply(
     form: CsrfForm<ApplyForm>,
 ) -> AppResult<Response> {
     let s = &form.session;
-    let skip = !form.form.skip_rejected.is_empty();
+    let choice = Choice {
+        apply: true,
+        skip_rejected: !form.form.skip_rejected.is_empty(),
+        title_case_names: !form.form.title_case.is_empty(),
+    };
     let (secret, cid_on, scope) = (
         st.secret.clone(),
         st.config.citizen_id_enabled,
@@ -315,7 +337,7 @@ pub async fn apply(
                 if b.applied_at.is_some() {
                     return Err(AppError::Conflict("Tệp này đã được nhập rồi".into()));
                 }
-                let o = preview(&secret, cid_on, tx, &scope, &b, true, skip).await?;
+                let o = preview(&secret, cid_on, tx, &scope, &b, choice).await?;
                 let json = serde_json::to_string(&o)
                     .map_err(|e| AppError::internal(format!("json: {e}")))?;
                 tx.execute(

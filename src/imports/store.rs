@@ -62,6 +62,8 @@ pub struct Options<'a> {
     /// all-or-nothing, so a file with a bad row changes nothing until it is fixed or the
     /// person explicitly chooses to leave those rows out.
     pub skip_rejected: bool,
+    /// Give names typed in capitals or lowercase a capital at each word.
+    pub title_case_names: bool,
 }
 
 /// What an import did (or, in a preview, would do).
@@ -77,6 +79,77 @@ pub struct Outcome {
     pub converted: Vec<Converted>,
     pub notes: Vec<String>,
     pub rejected: Vec<Rejected>,
+    /// Rows left out as signature or note lines under the list (not households).
+    #[serde(default)]
+    pub footer_rows: Vec<u32>,
+    /// Headers of the file's columns that are not imported.
+    #[serde(default)]
+    pub ignored_columns: Vec<String>,
+    /// Support categories written in other words and what they were read as.
+    #[serde(default)]
+    pub mapped: Vec<Mapped>,
+    /// The first [`ADDED_SHOWN`] households the import adds (all are counted in `new`).
+    #[serde(default)]
+    pub added: Vec<Added>,
+    /// Names typed in capitals or in lowercase.
+    #[serde(default)]
+    pub names_to_recase: usize,
+    /// Whether those names were (or, in a preview, will be) given a capital at each word.
+    #[serde(default)]
+    pub names_recased: bool,
+}
+
+/// How many of the households to add the preview lists, so the page stays small.
+pub const ADDED_SHOWN: usize = 50;
+
+/// A household the import adds, as the preview lists it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Added {
+    pub code: String,
+    pub head: String,
+    pub address: String,
+}
+
+impl Outcome {
+    /// Households added beyond those listed.
+    pub fn added_more(&self) -> usize {
+        self.new.saturating_sub(self.added.len())
+    }
+}
+
+/// "Người cao tuổi" (as written) was stored as "Người cao tuổi neo đơn" in `rows` rows.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Mapped {
+    pub written: String,
+    pub canonical: String,
+    pub rows: usize,
+}
+
+/// Counts each (written, canonical) pair once per row, spellings differing only in case
+/// or marks together.
+fn tally_mapped<'a>(per_row: impl Iterator<Item = &'a [(String, &'static str)]>) -> Vec<Mapped> {
+    let mut out: Vec<Mapped> = Vec::new();
+    for pairs in per_row {
+        let mut seen = HashSet::new();
+        for (written, canonical) in pairs {
+            let key = (text::fold(written), *canonical);
+            if !seen.insert(key.clone()) {
+                continue;
+            }
+            match out
+                .iter_mut()
+                .find(|m| text::fold(&m.written) == key.0 && m.canonical == *canonical)
+            {
+                Some(m) => m.rows += 1,
+                None => out.push(Mapped {
+                    written: written.clone(),
+                    canonical: (*canonical).to_owned(),
+                    rows: 1,
+                }),
+            }
+        }
+    }
+    out
 }
 
 /// The villages an import may write to, by folded name.
@@ -184,6 +257,12 @@ pub async fn run(
         converted: parsed.converted.clone(),
         notes: parsed.notes.clone(),
         rejected: Vec::new(),
+        footer_rows: households::footer_rows(parsed),
+        ignored_columns: parsed.header.ignored(),
+        mapped: Vec::new(),
+        added: Vec::new(),
+        names_to_recase: households::names_to_recase(parsed),
+        names_recased: opts.title_case_names,
     };
     if parsed
         .header
@@ -364,8 +443,14 @@ async fn households_run(
     opts: &Options<'_>,
     out: &mut Outcome,
 ) -> AppResult<()> {
-    let (rows, mut rejected) = households::rows(parsed, opts.secret, opts.citizen_id_enabled);
+    let (rows, mut rejected) = households::rows(
+        parsed,
+        opts.secret,
+        opts.citizen_id_enabled,
+        opts.title_case_names,
+    );
     let present = households::present(parsed);
+    out.mapped = tally_mapped(rows.iter().map(|r| r.mapped.as_slice()));
     let ids = target.village_ids();
     let mut args: Vec<Value> = ids.iter().map(Value::from).collect();
     args.insert(0, target.commune_id.clone().into());
@@ -476,6 +561,13 @@ async fn households_run(
             } else {
                 d.code.clone()
             };
+            if out.added.len() < ADDED_SHOWN {
+                out.added.push(Added {
+                    code: code.clone(),
+                    head: d.head_name.clone(),
+                    address: address::display(&d.house_no, &d.ngo, &d.xom),
+                });
+            }
             let (cid_masked, cid_hash) = d.citizen_id.clone().unzip();
             inserts.push(vec![
                 clock::new_id().into(),
@@ -629,8 +721,13 @@ async fn members_run(
 ) -> AppResult<()> {
     use super::headers::Field;
     let this_year = time::OffsetDateTime::now_utc().year();
-    let (rows, mut rejected) =
-        members::rows(parsed, opts.secret, opts.citizen_id_enabled, this_year);
+    let (rows, mut rejected) = members::rows(
+        parsed,
+        opts.secret,
+        opts.citizen_id_enabled,
+        this_year,
+        opts.title_case_names,
+    );
     let present = members::present(parsed);
     let ids = target.village_ids();
     let mut args: Vec<Value> = ids.iter().map(Value::from).collect();

@@ -22,7 +22,7 @@ pub use legacy::{
     decode_windows_1258, detect_column, detect_legacy, legacy_to_unicode, tcvn3_to_unicode,
     tcvn3h_to_unicode, to_unicode, vni_to_unicode, Encoding,
 };
-pub use names::{compare_names, join_name, split_name, NameParts};
+pub use names::{compare_names, join_name, needs_title_case, split_name, title_case, NameParts};
 pub use normalize::{clean, nfc};
 pub use tone::{normalize_tone_placement, set_tone_style, ToneStyle, CANONICAL_TONE_STYLE};
 

@@ -306,6 +306,21 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ("member_household_find", "Tìm hộ", "Find"),
     ("member_household_hint", "Tìm trong thôn đã chọn ở trên (tối đa 20 hộ); những gì đã nhập được giữ lại.", "Searches the village chosen above (at most 20 households); what you typed is kept."),
     ("members_default_note", "Danh sách mặc định gồm người đang sinh hoạt và miễn sinh hoạt; trang chủ và chi bộ chỉ đếm người đang sinh hoạt", "The default list holds active and exempt members; the home page and the cells count active members only"),
+    // --- import preview ---
+    ("import_skipped_rows", "Bỏ qua dòng", "Skipped row"),
+    ("import_skipped_footer", "dòng ký tên/ghi chú cuối bảng", "a signature or note line under the list"),
+    ("import_ignored_columns", "Các cột không nhập", "Columns not imported"),
+    ("import_ignored_why", "danvan không lưu tôn giáo, dân tộc hay quan điểm của ai (DESIGN.md §3)", "danvan never stores anyone's religion, ethnicity or opinions (DESIGN.md §3)"),
+    ("import_mapped_read", "Đã hiểu", "Read"),
+    ("import_mapped_as", "là", "as"),
+    ("import_mapped_rows", "dòng", "rows"),
+    ("import_added_will", "Các hộ sẽ thêm", "Households to be added"),
+    ("import_added_done", "Các hộ đã thêm", "Households added"),
+    ("import_added_more_pre", "và", "and"),
+    ("import_added_more_post", "hộ nữa", "more households"),
+    ("import_title_case", "Viết hoa chữ cái đầu mỗi tiếng (NGUYỄN VĂN A → Nguyễn Văn A)", "Capitalise each word (NGUYỄN VĂN A → Nguyễn Văn A)"),
+    ("import_title_case_count", "tên viết toàn chữ hoa hoặc toàn chữ thường", "names typed all in capitals or all in lowercase"),
+    ("import_title_case_done", "Đã viết hoa chữ cái đầu mỗi tiếng ở các tên viết toàn chữ hoa hoặc chữ thường", "Capitalised each word of names typed all in capitals or lowercase"),
 ];
 
 #[cfg(test)]
