@@ -69,7 +69,9 @@ pub fn display(house_no: &str, ngo: &str, xom: &str) -> String {
         }
     }
     if !xom.is_empty() {
-        if starts(xom, XOM_WORDS) {
+        // An import with one "Địa chỉ" column puts the whole address here ("Số 5, ngõ 2,
+        // Xóm Chùa"): it reads as typed, not "xóm Số 5, …".
+        if starts(xom, XOM_WORDS) || xom.contains(',') {
             parts.push(xom.to_owned());
         } else {
             parts.push(format!("xóm {xom}"));
@@ -144,6 +146,10 @@ mod tests {
         );
         assert_eq!(display("", "ngõ 4", "Xóm Đông"), "ngõ 4, Xóm Đông");
         assert_eq!(display("", "ngách 2", ""), "ngách 2");
+        assert_eq!(
+            display("", "", "Số 5, ngõ 2, Xóm Chùa"),
+            "Số 5, ngõ 2, Xóm Chùa"
+        );
     }
 
     #[test]

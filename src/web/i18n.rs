@@ -310,7 +310,7 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ("import_skipped_rows", "Bỏ qua dòng", "Skipped row"),
     ("import_skipped_footer", "dòng ký tên/ghi chú cuối bảng", "a signature or note line under the list"),
     ("import_ignored_columns", "Các cột không nhập", "Columns not imported"),
-    ("import_ignored_why", "danvan không lưu tôn giáo, dân tộc hay quan điểm của ai (DESIGN.md §3)", "danvan never stores anyone's religion, ethnicity or opinions (DESIGN.md §3)"),
+    ("import_ignored_why", "danvan không lưu tôn giáo, dân tộc hay quan điểm của ai", "danvan never stores anyone's religion, ethnicity or opinions"),
     ("import_mapped_read", "Đã hiểu", "Read"),
     ("import_mapped_as", "là", "as"),
     ("import_mapped_rows", "dòng", "rows"),
