@@ -172,20 +172,12 @@ pub async fn household_create(
     lang: Lang,
     form: Submission<HouseholdForm>,
 ) -> AppResult<Response> {
-    let CsrfForm {
-        session: s,
-        form: f,
-    } = match form {
-        Submission::Fresh(form) => form,
-        Submission::Expired(CsrfForm {
-            session: s,
-            form: f,
-        }) => {
-            return expired(
-                household_form(&st, &s, lang, "/households".into(), f, expired_notice(lang)).await,
-            )
-        }
-    };
+    let (s, f, stale) = form.into_parts();
+    if stale {
+        return expired(
+            household_form(&st, &s, lang, "/households".into(), f, expired_notice(lang)).await,
+        );
+    }
     let (scope, form, secret, cid_on) = (
         s.scope.clone(),
         f.clone(),
@@ -272,28 +264,20 @@ pub async fn household_update(
     Path(id): Path<String>,
     form: Submission<HouseholdForm>,
 ) -> AppResult<Response> {
-    let CsrfForm {
-        session: s,
-        form: f,
-    } = match form {
-        Submission::Fresh(form) => form,
-        Submission::Expired(CsrfForm {
-            session: s,
-            form: f,
-        }) => {
-            return expired(
-                household_form(
-                    &st,
-                    &s,
-                    lang,
-                    format!("/households/{id}"),
-                    f,
-                    expired_notice(lang),
-                )
-                .await,
+    let (s, f, stale) = form.into_parts();
+    if stale {
+        return expired(
+            household_form(
+                &st,
+                &s,
+                lang,
+                format!("/households/{id}"),
+                f,
+                expired_notice(lang),
             )
-        }
-    };
+            .await,
+        );
+    }
     let (scope, hid, form, secret, cid_on) = (
         s.scope.clone(),
         id.clone(),
@@ -551,20 +535,12 @@ pub async fn member_create(
     lang: Lang,
     form: Submission<MemberForm>,
 ) -> AppResult<Response> {
-    let CsrfForm {
-        session: s,
-        form: f,
-    } = match form {
-        Submission::Fresh(form) => form,
-        Submission::Expired(CsrfForm {
-            session: s,
-            form: f,
-        }) => {
-            return expired(
-                member_form(&st, &s, lang, "/members".into(), f, expired_notice(lang)).await,
-            )
-        }
-    };
+    let (s, f, stale) = form.into_parts();
+    if stale {
+        return expired(
+            member_form(&st, &s, lang, "/members".into(), f, expired_notice(lang)).await,
+        );
+    }
     if f.find_household == "1" {
         return member_form(&st, &s, lang, "/members".into(), f, Vec::new()).await;
     }
@@ -647,28 +623,20 @@ pub async fn member_update(
     Path(id): Path<String>,
     form: Submission<MemberForm>,
 ) -> AppResult<Response> {
-    let CsrfForm {
-        session: s,
-        form: f,
-    } = match form {
-        Submission::Fresh(form) => form,
-        Submission::Expired(CsrfForm {
-            session: s,
-            form: f,
-        }) => {
-            return expired(
-                member_form(
-                    &st,
-                    &s,
-                    lang,
-                    format!("/members/{id}"),
-                    f,
-                    expired_notice(lang),
-                )
-                .await,
+    let (s, f, stale) = form.into_parts();
+    if stale {
+        return expired(
+            member_form(
+                &st,
+                &s,
+                lang,
+                format!("/members/{id}"),
+                f,
+                expired_notice(lang),
             )
-        }
-    };
+            .await,
+        );
+    }
     if f.find_household == "1" {
         return member_form(&st, &s, lang, format!("/members/{id}"), f, Vec::new()).await;
     }
@@ -773,16 +741,10 @@ pub async fn cell_create(
     lang: Lang,
     form: Submission<CellForm>,
 ) -> AppResult<Response> {
-    let CsrfForm {
-        session: s,
-        form: f,
-    } = match form {
-        Submission::Fresh(form) => form,
-        Submission::Expired(CsrfForm {
-            session: s,
-            form: f,
-        }) => return expired(cells_page(&st, &s, lang, f, expired_notice(lang)).await),
-    };
+    let (s, f, stale) = form.into_parts();
+    if stale {
+        return expired(cells_page(&st, &s, lang, f, expired_notice(lang)).await);
+    }
     let (scope, form) = (s.scope.clone(), f.clone());
     let created = st
         .db

@@ -152,6 +152,17 @@ pub enum Submission<T> {
     Expired(CsrfForm<T>),
 }
 
+impl<T> Submission<T> {
+    /// The form, and whether its token had expired: the handler then shows the form again,
+    /// filled in, instead of acting on it.
+    pub fn into_parts(self) -> (Session, T, bool) {
+        match self {
+            Submission::Fresh(CsrfForm { session, form }) => (session, form, false),
+            Submission::Expired(CsrfForm { session, form }) => (session, form, true),
+        }
+    }
+}
+
 impl<T: DeserializeOwned> FromRequest<AppState> for Submission<T> {
     type Rejection = AppError;
 
