@@ -1,27 +1,11 @@
-//! Binding [`Value`]s to, and decoding rows from, the two concrete sqlx drivers.
+//! Binding [`Value`]s to, and decoding rows from, sqlx's PostgreSQL driver (SQLite: `sqlite.rs`).
 
 use sqlx::postgres::{PgArguments, PgRow, PgTypeInfo};
 use sqlx::query::Query;
-use sqlx::sqlite::{SqliteArguments, SqliteRow};
-use sqlx::{Column, Postgres, Row as _, Sqlite, TypeInfo, ValueRef};
+use sqlx::{Column, Postgres, Row as _, TypeInfo, ValueRef};
 
 use super::value::{Row, Value};
 use crate::error::AppError;
-
-pub fn sqlite<'q>(
-    mut q: Query<'q, Sqlite, SqliteArguments<'q>>,
-    args: &[Value],
-) -> Query<'q, Sqlite, SqliteArguments<'q>> {
-    for a in args {
-        q = match a {
-            Value::Null => q.bind(Option::<i64>::None),
-            Value::Int(i) => q.bind(*i),
-            Value::Real(f) => q.bind(*f),
-            Value::Text(s) => q.bind(s.clone()),
-        };
-    }
-    q
-}
 
 /// A NULL whose type PostgreSQL infers from the statement (OID 0), so one `Value::Null`
 /// fits a text, integer or float column alike.
@@ -55,41 +39,6 @@ pub fn postgres<'q>(
         };
     }
     q
-}
-
-pub fn decode_sqlite(rows: Vec<SqliteRow>) -> Result<Vec<Row>, AppError> {
-    let Some(first) = rows.first() else {
-        return Ok(Vec::new());
-    };
-    let cols = super::columns(
-        first
-            .columns()
-            .iter()
-            .map(|c| c.name().to_owned())
-            .collect(),
-    );
-    rows.iter()
-        .map(|r| {
-            let mut values = Vec::with_capacity(cols.len());
-            for i in 0..cols.len() {
-                let raw = r.try_get_raw(i)?;
-                let v = if raw.is_null() {
-                    Value::Null
-                } else {
-                    match raw.type_info().name() {
-                        "INTEGER" | "BOOLEAN" => Value::Int(r.try_get(i)?),
-                        "REAL" => Value::Real(r.try_get(i)?),
-                        _ => Value::Text(r.try_get(i)?),
-                    }
-                };
-                values.push(v);
-            }
-            Ok(Row {
-                columns: cols.clone(),
-                values,
-            })
-        })
-        .collect()
 }
 
 pub fn decode_postgres(rows: Vec<PgRow>) -> Result<Vec<Row>, AppError> {

@@ -8,8 +8,9 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use sqlx::{PgConnection, SqliteConnection};
+use sqlx::PgConnection;
 
+use super::sqlite;
 use crate::error::AppError;
 
 tokio::task_local! {
@@ -33,16 +34,6 @@ impl LastRoutes {
         let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
         map.insert(conn, Arc::clone(route))
     }
-}
-
-/// SQLite's own word on whether the connection is inside a transaction, and its identity.
-async fn sqlite_state(c: &mut SqliteConnection) -> Result<(bool, u64), AppError> {
-    let mut handle = c.lock_handle().await?;
-    let raw = handle.as_raw_handle().as_ptr();
-    // SAFETY: the handle is locked for the duration of the call and stays open;
-    // sqlite3_get_autocommit only reads the connection's flag.
-    let autocommit = unsafe { libsqlite3_sys::sqlite3_get_autocommit(raw) };
-    Ok((autocommit == 0, raw as usize as u64))
 }
 
 /// PostgreSQL: `statement_timestamp()` equals `transaction_timestamp()` in the first
@@ -72,12 +63,11 @@ pub(crate) async fn ensure_clean(
     use sqlx::Executor;
     match engine {
         super::tx::Engine::Sqlite(c) => {
-            let (open, id) = sqlite_state(c).await?;
-            let left_by = routes.swap(id, route);
-            if open {
+            let left_by = routes.swap(sqlite::identity(c), route);
+            if sqlite::in_transaction(c) {
                 warn_left_open(left_by.as_deref(), route);
-                c.execute("ROLLBACK").await?;
-                if sqlite_state(c).await?.0 {
+                c.execute_batch("ROLLBACK")?;
+                if sqlite::in_transaction(c) {
                     return Err(AppError::internal("connection stuck in a transaction"));
                 }
             }

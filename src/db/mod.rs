@@ -18,6 +18,7 @@ pub mod backup;
 mod bind;
 mod health;
 mod hygiene;
+mod sqlite;
 mod tx;
 pub mod value;
 mod writer;
@@ -31,8 +32,8 @@ use std::time::Duration;
 use futures_util::future::BoxFuture;
 use futures_util::FutureExt;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{ConnectOptions, Connection, Executor, PgPool, SqlitePool};
+use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::{ConnectOptions, Connection, Executor, PgPool};
 use tokio::sync::oneshot;
 
 use crate::audit::model::Notes;
@@ -66,7 +67,7 @@ struct Inner {
 
 enum Engine {
     Sqlite {
-        readers: SqlitePool,
+        readers: Arc<sqlite::Pool>,
         path: PathBuf,
     },
     Postgres {
@@ -87,6 +88,9 @@ fn reader_count() -> u32 {
         .unwrap_or(4)
         .clamp(4, 16)
 }
+
+/// How long a unit of work waits for a connection before the user hears "busy".
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
 
 impl Db {
     /// Opens (creating if missing) the SQLite file, or connects to PostgreSQL.
@@ -112,6 +116,7 @@ impl Db {
         }
     }
 
+    /// sqlx's options, for the migrations only (units of work use `sqlite.rs`).
     fn sqlite_options(path: &Path) -> SqliteConnectOptions {
         SqliteConnectOptions::new()
             .filename(path)
@@ -121,18 +126,10 @@ impl Db {
     }
 
     async fn open_sqlite(path: &Path) -> anyhow::Result<Db> {
-        let write_opts = Self::sqlite_options(path)
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full);
-        let writer_conn = write_opts.connect().await?;
-        // Readers cannot write at all: a read that tried would fail, not take the lock.
-        let read_opts = Self::sqlite_options(path).pragma("query_only", "ON");
-        let readers = SqlitePoolOptions::new()
-            .max_connections(reader_count())
-            .acquire_timeout(Duration::from_secs(10))
-            .connect_with(read_opts)
-            .await?;
+        // The writer's connection creates the file and switches it to WAL before any
+        // reader opens it.
+        let writer_conn = sqlite::open(path, sqlite::Role::Writer)?;
+        let readers = sqlite::Pool::new(path, reader_count() as usize);
         let routes = Arc::new(LastRoutes::default());
         let writer = Writer::start(
             WriterConn::Sqlite(writer_conn),
@@ -155,7 +152,7 @@ impl Db {
         let options = PgConnectOptions::from_str(url)?.application_name("danvan");
         let pool = PgPoolOptions::new()
             .max_connections(16)
-            .acquire_timeout(Duration::from_secs(10))
+            .acquire_timeout(ACQUIRE_TIMEOUT)
             .connect_with(options.clone())
             .await?;
         let batcher = options.connect().await?;
@@ -208,19 +205,32 @@ impl Db {
     {
         let db = self.clone();
         let route = current_route();
-        to_completion(async move {
-            let (value, notes) = db.read_here(f, &route).await?;
-            db.log(notes, route).await?;
-            Ok(value)
-        })
-        .await
+        match &self.inner.engine {
+            Engine::Sqlite { .. } => {
+                let conn = self.acquire(&route).await?;
+                let on = Arc::clone(&route);
+                let (value, notes) =
+                    on_blocking_thread(move || async move { db.read_on(conn, f, &on).await })
+                        .await?;
+                self.log(notes, route).await?;
+                Ok(value)
+            }
+            Engine::Postgres { .. } => {
+                to_completion(async move {
+                    let conn = db.acquire(&route).await?;
+                    let (value, notes) = db.read_on(conn, f, &route).await?;
+                    db.log(notes, route).await?;
+                    Ok(value)
+                })
+                .await
+            }
+        }
     }
 
-    async fn read_here<T, F>(&self, f: F, route: &Arc<str>) -> AppResult<(T, Notes)>
+    async fn read_on<T, F>(&self, conn: Conn, f: F, route: &Arc<str>) -> AppResult<(T, Notes)>
     where
         F: for<'t> FnOnce(&'t mut Tx) -> BoxFuture<'t, AppResult<T>>,
     {
-        let conn = self.acquire(route).await?;
         let sqlite = matches!(conn, Conn::SqlitePooled(_));
         let mut tx = Tx::new(conn);
         // SQLite: one snapshot for all the statements. PostgreSQL reads at READ COMMITTED
@@ -339,7 +349,9 @@ impl Db {
     /// A pooled connection, checked to be outside any transaction.
     async fn acquire(&self, route: &Arc<str>) -> AppResult<Conn> {
         let mut conn = match &self.inner.engine {
-            Engine::Sqlite { readers, .. } => Conn::SqlitePooled(readers.acquire().await?),
+            Engine::Sqlite { readers, .. } => {
+                Conn::SqlitePooled(readers.acquire(ACQUIRE_TIMEOUT).await?)
+            }
             Engine::Postgres { pool, .. } => Conn::PgPooled(pool.acquire().await?),
         };
         if let Err(e) = hygiene::ensure_clean(conn.engine(), &self.inner.routes, route).await {
@@ -372,7 +384,7 @@ impl Db {
     pub async fn close(&self) {
         self.inner.writer.stop().await;
         match &self.inner.engine {
-            Engine::Sqlite { readers, .. } => readers.close().await,
+            Engine::Sqlite { readers, .. } => readers.close(),
             Engine::Postgres { pool, .. } => pool.close().await,
         }
     }
@@ -398,9 +410,13 @@ impl Db {
     pub async fn unsafe_execute_outside_transaction(&self, sql: &str) -> AppResult<()> {
         match &self.inner.engine {
             Engine::Sqlite { path, .. } => {
-                let mut conn = Self::sqlite_options(path).connect().await?;
-                conn.execute(sql).await?;
-                conn.close().await?;
+                let (path, sql) = (path.clone(), sql.to_owned());
+                tokio::task::spawn_blocking(move || {
+                    let conn = sqlite::open(&path, sqlite::Role::Writer)?;
+                    sqlite::script(&conn, &sql)
+                })
+                .await
+                .map_err(|_| AppError::internal("maintenance statement did not finish"))??;
             }
             Engine::Postgres { pool, .. } => {
                 pool.execute(sql).await?;
@@ -420,10 +436,25 @@ async fn to_completion<T: Send + 'static>(
         .unwrap_or_else(|_| Err(AppError::internal("unit of work did not finish")))
 }
 
+/// SQLite work runs on a blocking thread: its statements are plain calls that would
+/// otherwise hold up the async workers. The thread drives the unit of work to its end
+/// whether or not the request that wanted it is still there.
+async fn on_blocking_thread<T, W, Fut>(work: W) -> AppResult<T>
+where
+    T: Send + 'static,
+    W: FnOnce() -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = AppResult<T>>,
+{
+    let handle = tokio::runtime::Handle::current();
+    tokio::task::spawn_blocking(move || handle.block_on(work()))
+        .await
+        .unwrap_or_else(|_| Err(AppError::internal("unit of work did not finish")))
+}
+
 /// Throws a connection away instead of giving it back to the pool.
 fn discard(conn: Conn) {
     match conn {
-        Conn::SqlitePooled(c) => drop(c.detach()),
+        Conn::SqlitePooled(c) => c.detach(),
         Conn::PgPooled(c) => drop(c.detach()),
         other => drop(other),
     }

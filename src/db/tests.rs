@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use sqlx::Executor;
+const WAIT: Duration = Duration::from_secs(5);
 
 use super::*;
 
@@ -52,9 +52,10 @@ async fn a_connection_left_in_a_transaction_is_rolled_back_when_handed_out() {
     // `begin` used to.
     let mut held = Vec::new();
     for _ in 0..reader_count() {
-        let mut c = readers.acquire().await.expect("acquire");
-        c.execute("BEGIN").await.expect("begin");
-        c.execute("SELECT COUNT(*) FROM t").await.expect("read");
+        let mut c = readers.acquire(WAIT).await.expect("acquire");
+        c.conn()
+            .execute_batch("BEGIN; SELECT COUNT(*) FROM t;")
+            .expect("begin and read");
         held.push(c);
     }
     drop(held);
@@ -83,14 +84,13 @@ async fn a_connection_left_in_a_transaction_is_rolled_back_when_handed_out() {
     }
     let mut all = Vec::new();
     for _ in 0..n {
-        all.push(readers.acquire().await.expect("acquire"));
+        all.push(readers.acquire(WAIT).await.expect("acquire"));
     }
     for c in all.iter_mut() {
-        let mut h = c.lock_handle().await.expect("handle");
-        // SAFETY: reading the autocommit flag of a locked, open handle.
-        let autocommit =
-            unsafe { libsqlite3_sys::sqlite3_get_autocommit(h.as_raw_handle().as_ptr()) };
-        assert_ne!(autocommit, 0, "connection still inside a transaction");
+        assert!(
+            c.conn().is_autocommit(),
+            "connection still inside a transaction"
+        );
     }
 }
 

@@ -7,9 +7,10 @@
 use std::ops::{Deref, DerefMut};
 
 use sqlx::pool::PoolConnection;
-use sqlx::{PgConnection, Postgres, Sqlite, SqliteConnection};
+use sqlx::{PgConnection, Postgres};
 
 use super::bind;
+use super::sqlite;
 use super::value::{self, Row, Value};
 use super::Backend;
 use crate::audit::model::Notes;
@@ -18,21 +19,21 @@ use crate::error::AppError;
 /// The connection a unit of work runs on: pooled (reads, PostgreSQL writes) or owned by
 /// the writer task.
 pub(crate) enum Conn {
-    SqlitePooled(PoolConnection<Sqlite>),
-    SqliteOwned(SqliteConnection),
+    SqlitePooled(sqlite::Pooled),
+    SqliteOwned(rusqlite::Connection),
     PgPooled(PoolConnection<Postgres>),
     PgOwned(PgConnection),
 }
 
 pub(crate) enum Engine<'a> {
-    Sqlite(&'a mut SqliteConnection),
+    Sqlite(&'a mut rusqlite::Connection),
     Postgres(&'a mut PgConnection),
 }
 
 impl Conn {
     pub(crate) fn engine(&mut self) -> Engine<'_> {
         match self {
-            Conn::SqlitePooled(c) => Engine::Sqlite(c),
+            Conn::SqlitePooled(c) => Engine::Sqlite(c.conn()),
             Conn::SqliteOwned(c) => Engine::Sqlite(c),
             Conn::PgPooled(c) => Engine::Postgres(c),
             Conn::PgOwned(c) => Engine::Postgres(c),
@@ -102,10 +103,7 @@ impl Tx {
     /// Runs one statement; the rows it changed. Private: only [`WriteTx`] exposes it.
     async fn run(&mut self, sql: &str, args: &[Value]) -> Result<u64, AppError> {
         Ok(match self.conn.engine() {
-            Engine::Sqlite(c) => bind::sqlite(sqlx::query(sql), args)
-                .execute(c)
-                .await?
-                .rows_affected(),
+            Engine::Sqlite(c) => sqlite::execute(c, sql, args)?,
             Engine::Postgres(c) => {
                 let sql = value::to_postgres_placeholders(sql);
                 bind::postgres(sqlx::query(&sql), args)
@@ -119,9 +117,7 @@ impl Tx {
     pub(crate) async fn run_script(&mut self, sql: &str) -> Result<(), AppError> {
         use sqlx::Executor;
         match self.conn.engine() {
-            Engine::Sqlite(c) => {
-                c.execute(sql).await?;
-            }
+            Engine::Sqlite(c) => sqlite::script(c, sql)?,
             Engine::Postgres(c) => {
                 c.execute(sql).await?;
             }
@@ -131,10 +127,7 @@ impl Tx {
 
     pub async fn fetch_all(&mut self, sql: &str, args: &[Value]) -> Result<Vec<Row>, AppError> {
         match self.conn.engine() {
-            Engine::Sqlite(c) => {
-                let rows = bind::sqlite(sqlx::query(sql), args).fetch_all(c).await?;
-                bind::decode_sqlite(rows)
-            }
+            Engine::Sqlite(c) => sqlite::fetch_all(c, sql, args),
             Engine::Postgres(c) => {
                 let sql = value::to_postgres_placeholders(sql);
                 let rows = bind::postgres(sqlx::query(&sql), args).fetch_all(c).await?;

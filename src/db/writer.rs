@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use futures_util::future::BoxFuture;
 use futures_util::FutureExt;
-use sqlx::{Executor, PgConnection, SqliteConnection};
+use sqlx::{Executor, PgConnection};
 use tokio::sync::{mpsc, oneshot};
 
 use super::hygiene::{self, LastRoutes};
@@ -56,7 +56,7 @@ enum Msg {
 
 /// The writer's connection: SQLite's single writer, or PostgreSQL's audit batcher.
 pub(crate) enum WriterConn {
-    Sqlite(SqliteConnection),
+    Sqlite(rusqlite::Connection),
     Postgres(PgConnection),
 }
 
@@ -115,13 +115,26 @@ impl Writer {
     pub(crate) fn start(conn: WriterConn, sealer: Sealer, routes: Arc<LastRoutes>) -> Writer {
         let (tx, rx) = mpsc::channel(QUEUE);
         let health = Arc::new(WriterHealth::default());
+        let sqlite = matches!(conn, WriterConn::Sqlite(_));
         let task = Task {
             conn: Some(conn),
             sealer,
             routes,
             health: Arc::clone(&health),
         };
-        tokio::spawn(task.run(rx));
+        if sqlite {
+            // SQLite's statements are plain calls: the writer gets a thread of its own
+            // rather than holding up an async worker for every group.
+            let handle = tokio::runtime::Handle::current();
+            let spawned = std::thread::Builder::new()
+                .name("danvan-writer".into())
+                .spawn(move || handle.block_on(task.run(rx)));
+            if let Err(e) = spawned {
+                tracing::error!(error = %e, "could not start the writer thread");
+            }
+        } else {
+            tokio::spawn(task.run(rx));
+        }
         Writer { tx, health }
     }
 
@@ -197,9 +210,7 @@ impl Task {
 
     async fn exec(&mut self, sql: &str) -> AppResult<()> {
         match self.conn.as_mut() {
-            Some(WriterConn::Sqlite(c)) => {
-                c.execute(sql).await?;
-            }
+            Some(WriterConn::Sqlite(c)) => super::sqlite::script(c, sql)?,
             Some(WriterConn::Postgres(c)) => {
                 c.execute(sql).await?;
             }
