@@ -587,8 +587,8 @@ impl Application {
             addr,
             state: AppState {
                 db,
-                config,
-                secret,
+                config: std::sync::Arc::new(config),
+                secret: secret.into(),
                 shutting_down: Default::default(),
             },
             listener,

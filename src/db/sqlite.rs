@@ -46,7 +46,11 @@ pub(crate) fn open(path: &Path, role: Role) -> Result<Connection, AppError> {
         Role::Writer => {
             conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL")?
         }
-        Role::Reader => conn.execute_batch("PRAGMA query_only = ON")?,
+        // Every write (an audit event per page view) makes the readers drop their page
+        // caches; mapped pages are read in place instead of copied in again.
+        Role::Reader => {
+            conn.execute_batch("PRAGMA query_only = ON; PRAGMA mmap_size = 268435456")?
+        }
     }
     Ok(conn)
 }

@@ -16,7 +16,7 @@ mod normalize;
 mod syllable;
 mod tone;
 
-pub use collate::{compare, sort_vi};
+pub use collate::{compare, sort_key_of, sort_vi, SORT_KEY_VERSION};
 pub use fold::fold;
 pub use legacy::{
     decode_windows_1258, detect_column, detect_legacy, legacy_to_unicode, tcvn3_to_unicode,

@@ -203,3 +203,22 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #[test]
+    fn sort_keys_order_as_compare_does(a in any_text(), b in any_text()) {
+        prop_assert_eq!(sort_key_of(&[&a]).cmp(&sort_key_of(&[&b])), compare(&a, &b));
+    }
+
+    #[test]
+    fn sort_keys_of_names_order_field_by_field(
+        a in (vi_string(), vi_string(), vi_string()),
+        b in (vi_string(), vi_string(), vi_string()),
+    ) {
+        let by_fields = compare(&a.0, &b.0)
+            .then_with(|| compare(&a.1, &b.1))
+            .then_with(|| compare(&a.2, &b.2));
+        let by_keys = sort_key_of(&[&a.0, &a.1, &a.2]).cmp(&sort_key_of(&[&b.0, &b.1, &b.2]));
+        prop_assert_eq!(by_keys, by_fields);
+    }
+}

@@ -18,18 +18,18 @@ pub fn assigned_filter(scope: &Scope, household_col: &str) -> Option<(String, Ve
 
 /// The signed-in member's households in the approved plan(s); audit-logged.
 pub async fn mine(tx: &mut Tx, scope: &Scope) -> AppResult<Vec<PairView>> {
-    let Some((filter, args)) = assigned_filter(scope, "p.household_id") else {
+    // The member's own pairs in approved plans: exactly what `assigned_filter` admits,
+    // asked directly rather than through its subquery.
+    let Some(member) = scope.member_id().filter(|_| scope.has_role(Role::Member)) else {
         return Err(AppError::Forbidden);
     };
-    let mut args = args;
-    args.extend(scope.member_id().map(Value::from));
     let rows = tx
         .fetch_all(
             &format!(
-                "{PAIRS} JOIN assignment_plans a2 ON a2.id = p.plan_id WHERE a2.status = 'approved' AND {filter} AND p.member_id = ? \
+                "{PAIRS} JOIN assignment_plans a2 ON a2.id = p.plan_id WHERE a2.status = 'approved' AND p.member_id = ? \
                  ORDER BY h.code, h.id"
             ),
-            &args,
+            &[member.into()],
         )
         .await?;
     let pairs = rows

@@ -32,7 +32,8 @@ pub fn address(house_no: &str, ngo: &str, xom: &str) -> String {
     }
     if !xom.is_empty() {
         // Registers write either "Đông" or "Xóm Đông"; never say "xóm Xóm".
-        if crate::text::fold(xom).starts_with("xom") {
+        let head: String = xom.chars().take(4).collect();
+        if crate::text::fold(&head).starts_with("xom") {
             parts.push(xom.to_owned());
         } else {
             parts.push(format!("xóm {xom}"));
