@@ -338,7 +338,7 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ("slip_qr", "Mã QR của địa chỉ", "QR code of the address"),
     ("slip_address", "Địa chỉ", "Address"),
     ("slip_password", "Mật khẩu một lần", "One-time password"),
-    ("slip_note", "Quét mã QR hoặc gõ địa chỉ trên, đăng nhập bằng tên và mật khẩu này. Lần đầu đăng nhập, bạn đặt mật khẩu mới của mình; mật khẩu trên phiếu chỉ dùng một lần. Giữ kín phiếu này.", "Scan the QR code or type the address, and sign in with this username and password. At the first sign-in you choose your own password; the one on the slip works once. Keep this slip private."),
+    ("slip_note", "Quét mã QR hoặc gõ địa chỉ, đăng nhập bằng tên và mật khẩu trên. Lần đầu đăng nhập, bạn đặt mật khẩu mới; mật khẩu trên phiếu chỉ dùng một lần. Giữ kín phiếu.", "Scan the QR code or type the address, and sign in with the username and password above. At the first sign-in you choose your own password; the one on the slip works once. Keep it private."),
     ("change_password", "Đổi mật khẩu", "Change password"),
     ("password_new_title", "Đặt mật khẩu mới", "Choose a new password"),
     ("password_forced", "Bạn đang dùng mật khẩu một lần trên phiếu đăng nhập. Hãy đặt mật khẩu mới của mình trước khi tiếp tục.", "You signed in with the one-time password of your login slip. Choose your own password before you go on."),
