@@ -263,6 +263,14 @@ async fn from_bearer(state: &AppState, token: &str) -> AppResult<Session> {
     Ok(session)
 }
 
+/// A one-time password opens nothing but the page that replaces it.
+fn held_back(s: &Session, parts: &Parts) -> AppResult<()> {
+    if s.must_change_password && !OPEN_BEFORE_NEW_PASSWORD.contains(&parts.uri.path()) {
+        return Err(AppError::PasswordChangeRequired);
+    }
+    Ok(())
+}
+
 impl FromRequestParts<AppState> for Session {
     type Rejection = AppError;
 
@@ -278,9 +286,7 @@ impl FromRequestParts<AppState> for Session {
             _ => Ok(()),
         };
         if let Some(s) = parts.extensions.get::<Session>() {
-            if s.must_change_password && !OPEN_BEFORE_NEW_PASSWORD.contains(&parts.uri.path()) {
-                return Err(AppError::PasswordChangeRequired);
-            }
+            held_back(s, parts)?;
             admitted(s)?;
             return Ok(s.clone());
         }
@@ -312,10 +318,7 @@ impl FromRequestParts<AppState> for Session {
         };
         session.page = parts.uri.path().to_owned();
         parts.extensions.insert(session.clone());
-        // A one-time password opens nothing but the page that replaces it.
-        if session.must_change_password && !OPEN_BEFORE_NEW_PASSWORD.contains(&parts.uri.path()) {
-            return Err(AppError::PasswordChangeRequired);
-        }
+        held_back(&session, parts)?;
         admitted(&session)?;
         Ok(session)
     }
