@@ -872,7 +872,7 @@ test('11 phone menu: every item on screen, the current page marked, each role it
 
   const { page: member } = await newPage(browser, env);
   await login(member, 'dv.bangngang');
-  eq((await menuOf(member)).map((i) => i.text).join(' | '), 'Trang chủ | Hộ tôi phụ trách', "a member's menu");
+  eq((await menuOf(member)).map((i) => i.text).join(' | '), 'Trang chủ | Hộ tôi phụ trách | Đổi mật khẩu', "a member's menu");
   eq((await member.locator('header .who').innerText()).trim(), 'Đảng viên thôn Bằng Ngang', 'the header names the user');
   await shot(member, 'menu-member');
 
@@ -934,6 +934,83 @@ test('12 audit log on a phone, without JavaScript: words not codes, stacked cell
   await shot(page, 'audit-bad-date');
   const left = unexpected(problems, /HTTP 400: GET .*\/audit\?from=31\/02\/2026/);
   check(left.length === 0, left.join('; '));
+});
+
+test('13 member accounts: the secretary makes one and a village\'s, prints the slips; the member signs in with the slip and must choose a password', async (browser, env) => {
+  const { page, problems } = await newPage(browser, env);
+  await login(page, 'bt.bangngang');
+  await page.goto('/members');
+  await page.click('main a[href^="/accounts"]');
+  await page.waitForURL((u) => u.pathname === '/accounts');
+  await shot(page, 'accounts-secretary');
+  const labels = await labelAudit(page);
+  check(labels.missing.length === 0, `/accounts: controls without a label: ${labels.missing.join(', ')}`);
+  // One member's account: its slip.
+  const row = page.locator('table.stack tbody tr', { has: page.locator('button:has-text("Tạo tài khoản")') }).first();
+  const name = (await row.locator('td').first().innerText()).trim();
+  await row.locator('button:has-text("Tạo tài khoản")').click();
+  await page.waitForLoadState('load');
+  eq(await page.locator('.slip').count(), 1, 'one slip');
+  const slip = page.locator('.slip').first();
+  const [username, password] = await slip.locator('dd.mono.big').allInnerTexts();
+  check(username.startsWith('dv.') && password.length === 12, `slip shows "${username}" / "${password}"`);
+  check((await slip.innerText()).includes(name), `the slip names ${name}`);
+  const qr = await slip.locator('svg.qr').boundingBox();
+  check(qr && qr.width >= 90 && qr.height >= 90, `the QR code is drawn (${JSON.stringify(qr)})`);
+  check((await mainText(page)).includes('chỉ hiện trên trang này'), 'the page says the passwords are shown once');
+  await shot(page, 'slip-one');
+  // Every member of the village without an account: a page of slips, printed eight to an A4 page.
+  await page.goto('/accounts');
+  const [sent] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST' && /\/accounts\/villages\//.test(r.url())),
+    page.click('main form[action^="/accounts/villages/"] button[type=submit]'),
+  ]);
+  await page.waitForLoadState('load');
+  const slips = await page.locator('.slip').count();
+  check(slips > 5, `${slips} slips for the village`);
+  const { responseBodySize } = await sent.request().sizes();
+  check(responseBodySize <= PAGE_BUDGET, `the village's slips: ${responseBodySize} B transferred (limit ${PAGE_BUDGET} B)`);
+  measured.slips = `${slips} slips in ${responseBodySize} B transferred`;
+  await shot(page, 'slips-village');
+  await page.emulateMedia({ media: 'print' });
+  await page.setViewportSize({ width: 718, height: 1047 }); // A4 less 10 mm margins, at 96 dpi
+  await page.screenshot({ path: join(SHOTS, 'slips-print-a4.png') });
+  const perPage = await page.$$eval('.slip', (els) => els.filter((e) => e.getBoundingClientRect().bottom <= 1047 + 1).length);
+  check(perPage >= 8, `${perPage} slips on the first printed page`);
+  // Nothing of a slip is cut off: its text ends inside its box.
+  const clipped = await page.$$eval('.slip', (els) => els.slice(0, 8).filter((e) => e.scrollHeight > e.clientHeight + 1).length);
+  eq(clipped, 0, 'printed slips whose text overflows');
+  check(await page.locator('header.top').isHidden(), 'the header is not printed');
+  await page.emulateMedia({ media: 'screen' });
+  check(problems.length === 0, `secretary problems:\n    ${problems.join('\n    ')}`);
+
+  // The member signs in with the slip: a new password before anything else.
+  const { page: member, problems: memberProblems } = await newPage(browser, env);
+  await login(member, username, password);
+  eq(new URL(member.url()).pathname, '/account/password', 'the first sign-in lands on the new password');
+  eq(await member.locator('nav.menu').count(), 0, 'no menu before the new password');
+  eq((await member.locator('header .who').innerText()).trim(), name, 'the header names the member');
+  await shot(member, 'password-forced');
+  await member.fill('#current', password);
+  await member.fill('#new', 'mat-khau-cua-toi-2024');
+  await member.fill('#again', 'mat-khau-khac-2024');
+  await member.click('main button[type=submit]');
+  await member.waitForLoadState('load');
+  check((await member.locator('main [role=alert]').allInnerTexts()).join(' ').includes('không khớp'), 'a mismatch is explained');
+  await shot(member, 'password-mismatch');
+  await member.fill('#current', password);
+  await member.fill('#new', 'mat-khau-cua-toi-2024');
+  await member.fill('#again', 'mat-khau-cua-toi-2024');
+  await member.click('main button[type=submit]');
+  await member.waitForURL((u) => u.pathname === '/');
+  eq((await member.$$eval('nav.menu a', (as) => as.map((a) => a.innerText.trim()))).join(' | '), 'Trang chủ | Hộ tôi phụ trách | Đổi mật khẩu', "the member's menu");
+  await shot(member, 'member-home-after-slip');
+  await member.click('nav.menu >> text=Đổi mật khẩu');
+  await member.waitForURL((u) => u.pathname === '/account/password');
+  check((await mainText(member)).includes('Mật khẩu hiện tại'), 'the change-password page asks for the current password');
+  await shot(member, 'password-change');
+  const bad = unexpected(memberProblems, /^HTTP 422: (POST|GET) \S*\/account\/password/); // the mismatch, answered 422
+  check(bad.length === 0, `member problems:\n    ${bad.join('\n    ')}`);
 });
 
 // ---------------------------------------------------------------- runner

@@ -17,7 +17,7 @@ use tower_http::trace::TraceLayer;
 use crate::config::Config;
 use crate::db::Db;
 pub use crate::state::AppState;
-use crate::{assignment, audit, auth, imports, people, units, web};
+use crate::{accounts, assignment, audit, auth, imports, people, units, web};
 
 /// Who may reach a route at all; the store narrows further by the session's scope.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,13 +37,20 @@ pub struct RouteSpec {
     pub access: Access,
 }
 
-struct Routes {
+/// The route table under construction; each feature adds its own (`accounts::routes`).
+pub struct Routes {
     router: Router<AppState>,
     specs: Vec<RouteSpec>,
 }
 
 impl Routes {
-    fn add<H, T>(mut self, method: Method, path: &'static str, access: Access, handler: H) -> Self
+    pub fn add<H, T>(
+        mut self,
+        method: Method,
+        path: &'static str,
+        access: Access,
+        handler: H,
+    ) -> Self
     where
         H: Handler<T, AppState>,
         T: 'static,
@@ -74,7 +81,7 @@ fn routes() -> Routes {
     use crate::auth::roles::admits;
     use Access::{Public, Roles, SignedIn};
     use Method as M;
-    Routes {
+    let table = Routes {
         router: Router::new(),
         specs: Vec::new(),
     }
@@ -475,7 +482,8 @@ fn routes() -> Routes {
         "/exports/members.xlsx",
         Roles(admits::KEEPERS),
         imports::pages::export_members,
-    )
+    );
+    accounts::routes(table)
 }
 
 /// Every route the application serves (for the access-matrix test and the docs).

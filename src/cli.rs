@@ -112,15 +112,21 @@ enum ImportKind {
 
 #[derive(Subcommand)]
 enum UserCmd {
-    /// Create a user with one grant; prints the password when none is given.
+    /// Create a user with one grant; prints the password when none is given. With
+    /// `--member ID`: the Party member's own account (member role over their village,
+    /// username derived from their name unless given, one-time password).
     Add {
-        username: String,
+        #[arg(required_unless_present = "member")]
+        username: Option<String>,
+        #[arg(long, required_unless_present = "member", conflicts_with = "member")]
+        name: Option<String>,
+        #[arg(long, required_unless_present = "member", conflicts_with = "member")]
+        role: Option<String>,
+        #[arg(long, required_unless_present = "member", conflicts_with = "member")]
+        unit: Option<String>,
+        /// The member record the account belongs to.
         #[arg(long)]
-        name: String,
-        #[arg(long)]
-        role: String,
-        #[arg(long)]
-        unit: String,
+        member: Option<String>,
         #[arg(long, env = "DANVAN_NEW_PASSWORD")]
         password: Option<String>,
     },
@@ -369,11 +375,24 @@ async fn user(store: &StoreArgs, cmd: UserCmd) -> anyhow::Result<ExitCode> {
                 Ok(match cmd {
                     UserCmd::Add {
                         username,
+                        member: Some(member),
+                        password,
+                        ..
+                    } => crate::accounts::cli::add(tx, &member, username.as_deref(), password).await?,
+                    UserCmd::Add {
+                        username,
                         name,
                         role,
                         unit,
                         password,
+                        member: None,
                     } => {
+                        let (username, name, role, unit) = (
+                            username.unwrap_or_default(),
+                            name.unwrap_or_default(),
+                            role.unwrap_or_default(),
+                            unit.unwrap_or_default(),
+                        );
                         let role = parse_role(&role).map_err(|e| AppError::BadRequest(e.to_string()))?;
                         let unit = crate::units::store::resolve(tx, &unit).await?;
                         let (pass, show) = match password {

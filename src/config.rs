@@ -37,6 +37,9 @@ pub struct Config {
     /// (`DANVAN_TRUSTED_PROXIES`, addresses or networks, comma-separated). None by default:
     /// then the TCP peer is the client, whatever the headers say.
     pub trusted_proxies: TrustedProxies,
+    /// The address members open, printed on their login slips (`DANVAN_PUBLIC_URL`, e.g.
+    /// `https://danvan.hungyen.gov.vn`). None: the address the slip's page was opened at.
+    pub public_url: Option<String>,
 }
 
 impl Config {
@@ -77,6 +80,8 @@ impl Config {
             audit_checkpoint_dir: env_str("DANVAN_AUDIT_CHECKPOINT_DIR").map(PathBuf::from),
             audit_checkpoint_minutes: env_i64("DANVAN_AUDIT_CHECKPOINT_MINUTES", 10).max(1),
             trusted_proxies,
+            public_url: env_str("DANVAN_PUBLIC_URL")
+                .map(|u| u.trim().trim_end_matches('/').to_owned()),
         }
     }
 

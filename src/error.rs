@@ -39,6 +39,9 @@ pub enum AppError {
     FormExpired,
     #[error("Không tìm thấy")]
     NotFound,
+    /// Signed in with a one-time password: a new password comes before anything else.
+    #[error("Bạn đang dùng mật khẩu một lần: hãy đặt mật khẩu mới trước khi tiếp tục")]
+    PasswordChangeRequired,
     #[error("{0}")]
     Conflict(String),
     #[error("{0}")]
@@ -65,7 +68,9 @@ impl AppError {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden | AppError::FormExpired => StatusCode::FORBIDDEN,
+            AppError::Forbidden | AppError::FormExpired | AppError::PasswordChangeRequired => {
+                StatusCode::FORBIDDEN
+            }
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
@@ -84,6 +89,7 @@ impl AppError {
             AppError::Forbidden => "forbidden",
             AppError::FormExpired => "form_expired",
             AppError::NotFound => "not_found",
+            AppError::PasswordChangeRequired => "password_change_required",
             AppError::Conflict(_) => "conflict",
             AppError::TooManyRequests(_) => "too_many_requests",
             AppError::Busy => "busy",

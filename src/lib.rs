@@ -1,6 +1,7 @@
 //! danvan: the software of the "Dân vận khéo 1+10" model — each Party member looks after
 //! about ten households of their village. See DESIGN.md for the domain and the rules.
 
+pub mod accounts;
 pub mod app;
 pub mod assignment;
 pub mod audit;

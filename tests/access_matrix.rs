@@ -358,6 +358,8 @@ fn personal_routes_admit_only_keepers_and_members() {
         "/imports",
         "/exports",
         "/assignment",
+        // member accounts (issue 8)
+        "/accounts",
     ];
     for spec in danvan::app::route_specs() {
         if !personal.iter().any(|p| spec.path.starts_with(p)) {
@@ -420,6 +422,9 @@ const ASSIGN_DECIDE: Rule = Rule { out_scope: &[] };
 /// A household's page: keepers, and the member it is assigned to.
 const HOUSEHOLD_PAGE: Rule = Rule { out_scope: &[] };
 const OWN_TOKEN: Rule = Rule { out_scope: &[] };
+// member accounts (issue 8)
+/// One's own password: "out" is a wrong current password, which changes nothing.
+const OWN_PASSWORD: Rule = Rule { out_scope: &[] };
 
 /// The case for one route: its rule and how to build its request. Returns `None` for a
 /// route this test does not know — which fails the test.
@@ -433,6 +438,12 @@ fn case(method: &Method, path: &str) -> Option<Rule> {
         ("GET", "/" | "/account/tokens" | "/api/v1/me") => SIGNED_IN,
         ("POST", "/account/tokens") => SIGNED_IN,
         ("POST", "/account/tokens/{id}/revoke") => OWN_TOKEN,
+        // member accounts (issue 8): keepers make accounts for members of their own
+        // villages only; a village or member outside the scope answers as missing.
+        ("GET", "/accounts") => REGISTRY,
+        ("POST", "/accounts/members/{id}" | "/accounts/villages/{id}") => REGISTRY,
+        ("GET", "/account/password") => SIGNED_IN,
+        ("POST", "/account/password") => OWN_PASSWORD,
         ("GET" | "POST", "/admin/users") | ("POST", "/admin/users/{id}/disable") => ADMINS,
         ("GET", "/units" | "/units/{id}" | "/api/v1/units" | "/api/v1/units/{id}") => UNITS_READ,
         ("POST", "/units/{id}/villages" | "/api/v1/units/{id}/villages") => ADD_VILLAGE,
@@ -561,6 +572,45 @@ async fn request(
                 .await
                 .unwrap();
             form(format!("/admin/users/{id}/disable"), &[])
+        }
+        // member accounts (issue 8)
+        ("GET", "/accounts") => get(format!("/accounts?village={village}")),
+        ("POST", "/accounts/members/{id}") => {
+            let m = if which == Which::In {
+                app.one_str(
+                    "SELECT m.id FROM members m WHERE m.village_id = ? AND m.status = 'active' \
+                     AND NOT EXISTS (SELECT 1 FROM users u WHERE u.member_id = m.id) ORDER BY m.id LIMIT 1",
+                    &[f.in_village.clone().into()],
+                )
+                .await
+            } else {
+                f.out_member.clone()
+            };
+            form(format!("/accounts/members/{m}"), &[])
+        }
+        ("POST", "/accounts/villages/{id}") => form(format!("/accounts/villages/{village}"), &[]),
+        ("POST", "/account/password") => {
+            // In: the user's current password (set here, so that the new one is the
+            // demo's again); out: a wrong one.
+            let current = if which == Which::In && role != "anonymous" {
+                let hash = danvan::auth::password::hash("matrix-old-password").unwrap();
+                app.exec(
+                    "UPDATE users SET password_hash = ? WHERE id = ?",
+                    &[hash.into(), f.user_ids[role].clone().into()],
+                )
+                .await;
+                "matrix-old-password"
+            } else {
+                "not-the-password"
+            };
+            form(
+                path.into(),
+                &[
+                    ("current", current),
+                    ("new", common::PASSWORD),
+                    ("again", common::PASSWORD),
+                ],
+            )
         }
         ("GET", "/units/{id}") => get(format!("/units/{commune}")),
         ("GET", "/api/v1/units/{id}") => get(format!("/api/v1/units/{commune}")),

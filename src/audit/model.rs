@@ -53,6 +53,7 @@ labelled_enum! {
         Grant = "grant", "Cấp quyền", "Grant";
         Disable = "disable", "Khóa tài khoản", "Disable";
         ResetPassword = "reset_password", "Đặt lại mật khẩu", "Password reset";
+        ChangePassword = "change_password", "Đổi mật khẩu", "Password change";
         Revoke = "revoke", "Thu hồi", "Revoke";
         Seed = "seed", "Tạo dữ liệu mẫu", "Demo data";
         Import = "import", "Nhập từ tệp", "Import";

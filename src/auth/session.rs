@@ -26,7 +26,13 @@ pub struct Session {
     pub via_token: bool,
     /// The path being served, so that the menu can mark where the user is.
     pub page: String,
+    /// Signed in with a one-time password: nothing but choosing a new one until it is done.
+    pub must_change_password: bool,
 }
+
+/// What a user who must choose a new password may still open: the page to do it, and the
+/// header's language switch and sign-out.
+pub const OPEN_BEFORE_NEW_PASSWORD: &[&str] = &["/account/password", "/lang", "/logout"];
 
 pub fn cookie_value<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
     cookie_value_str(&parts.headers, name)
@@ -156,8 +162,8 @@ async fn from_cookie(state: &AppState, token: &str) -> AppResult<Session> {
             Box::pin(async move {
                 let row = tx
                     .fetch_optional(
-                        "SELECT s.csrf_token, s.created_at, s.last_seen_at, u.id, u.username, u.display_name, u.member_id \
-                         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND u.disabled = 0",
+                        "SELECT s.csrf_token, s.created_at, s.last_seen_at, u.id, u.username, u.display_name, u.member_id, \
+                         u.must_change_password FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND u.disabled = 0",
                         &[Value::from(&key)],
                     )
                     .await?
@@ -173,6 +179,7 @@ async fn from_cookie(state: &AppState, token: &str) -> AppResult<Session> {
                     csrf: row.str("csrf_token")?,
                     via_token: false,
                     page: String::new(),
+                    must_change_password: row.bool("must_change_password")?,
                 };
                 Ok(Found::Live(session, last_seen < touch_before))
             })
@@ -235,6 +242,7 @@ async fn from_bearer(state: &AppState, token: &str) -> AppResult<Session> {
                     csrf: String::new(),
                     via_token: true,
                     page: String::new(),
+                    must_change_password: false,
                 };
                 Ok((session, row.str("id")?, touch))
             })
@@ -255,6 +263,14 @@ async fn from_bearer(state: &AppState, token: &str) -> AppResult<Session> {
     Ok(session)
 }
 
+/// A one-time password opens nothing but the page that replaces it.
+fn held_back(s: &Session, parts: &Parts) -> AppResult<()> {
+    if s.must_change_password && !OPEN_BEFORE_NEW_PASSWORD.contains(&parts.uri.path()) {
+        return Err(AppError::PasswordChangeRequired);
+    }
+    Ok(())
+}
+
 impl FromRequestParts<AppState> for Session {
     type Rejection = AppError;
 
@@ -270,6 +286,7 @@ impl FromRequestParts<AppState> for Session {
             _ => Ok(()),
         };
         if let Some(s) = parts.extensions.get::<Session>() {
+            held_back(s, parts)?;
             admitted(s)?;
             return Ok(s.clone());
         }
@@ -301,6 +318,7 @@ impl FromRequestParts<AppState> for Session {
         };
         session.page = parts.uri.path().to_owned();
         parts.extensions.insert(session.clone());
+        held_back(&session, parts)?;
         admitted(&session)?;
         Ok(session)
     }
@@ -319,7 +337,10 @@ impl FromRequestParts<AppState> for MaybeSession {
     ) -> Result<Self, Self::Rejection> {
         match Session::from_request_parts(parts, state).await {
             Ok(s) => Ok(MaybeSession(Some(s))),
-            Err(AppError::Unauthorized) => Ok(MaybeSession(None)),
+            // Someone still holding a one-time password may sign in as someone else.
+            Err(AppError::Unauthorized | AppError::PasswordChangeRequired) => {
+                Ok(MaybeSession(None))
+            }
             Err(e) => Err(e),
         }
     }

@@ -35,7 +35,8 @@ impl GrantView {
     }
 }
 
-fn check_username(u: &str) -> AppResult<String> {
+/// The username rules: 3–40 of a-z, 0-9, `.`, `_`, `-`; lower-cased.
+pub fn check_username(u: &str) -> AppResult<String> {
     let u = u.trim().to_lowercase();
     let ok = (3..=40).contains(&u.len())
         && u.chars().all(|c| {

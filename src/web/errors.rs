@@ -60,6 +60,9 @@ pub async fn render(req: Request, next: Next) -> Response {
         });
         return (err.status(), axum::Json(body)).into_response();
     }
+    if matches!(err, AppError::PasswordChangeRequired) {
+        return Redirect::to("/account/password").into_response();
+    }
     if matches!(err, AppError::Unauthorized) {
         let target = if next_path == "/" || next_path == "/logout" {
             "/login".to_owned()

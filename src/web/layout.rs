@@ -71,6 +71,7 @@ const MENU: &[MenuEntry] = &[
     entry("/audit", "audit", admits::AUDITORS),
     entry("/admin/users", "users", admits::ADMINS),
     entry("/account/tokens", "tokens", API_USERS),
+    entry("/account/password", "change_password", &Role::ALL),
 ];
 
 /// The menu of a signed-in user, with the entry for `page` (a request path) marked.

@@ -205,7 +205,8 @@ impl TestApp {
             base: self.base.clone(),
             csrf: String::new(),
         };
-        let page = c.get_text("/account/tokens").await;
+        // Every signed-in user may open this page, even before a one-time password is replaced.
+        let page = c.get_text("/account/password").await;
         c.csrf = extract_csrf(&page).expect("csrf token on page");
         Ok(c)
     }
