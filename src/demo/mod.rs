@@ -9,9 +9,10 @@ use synth::Rng;
 use crate::audit;
 use crate::auth::{store as users, Role};
 use crate::clock;
-use crate::db::{Db, Value, WriteTx};
+use crate::db::{Db, WriteTx};
 use crate::error::AppResult;
-use crate::people::address::household_search;
+use crate::people::kinds::{HouseholdStatus, MemberStatus, SupportCategory};
+use crate::people::rows::{CellRow, CitizenId, HouseholdRow, MemberRow, TableRow};
 use crate::text;
 
 pub const PILOT_COMMUNE: &str = "c-12280";
@@ -157,37 +158,34 @@ pub async fn populate_village(
         let code = format!("{}{:04}", v.code_prefix, i + 1);
         let ngo = format!("{}", 1 + r.below(12));
         let house_no = format!("{}", 1 + r.below(60));
-        let search = household_search(&code, &full, &house_no, &ngo, XOM[x]);
-        hh_rows.push(vec![
-            Value::from(&id),
-            v.commune_id.into(),
-            v.village_id.into(),
-            code.into(),
-            head.family.into(),
-            head.middle.into(),
-            head.given.into(),
-            full.clone().into(),
-            text::fold(&full).into(),
-            search.into(),
-            XOM[x].into(),
-            ngo.into(),
-            house_no.into(),
-            if has_coords {
-                Value::from(lat)
-            } else {
-                Value::Null
-            },
-            if has_coords {
-                Value::from(lon)
-            } else {
-                Value::Null
-            },
-            phone.into(),
-            r.range(1, 7).into(),
-            synth::support(r).into(),
-            now.clone().into(),
-            now.clone().into(),
-        ]);
+        let (latitude, longitude) = if has_coords {
+            (Some(lat), Some(lon))
+        } else {
+            (None, None)
+        };
+        let h = HouseholdRow {
+            id: id.clone(),
+            commune_id: v.commune_id.into(),
+            village_id: v.village_id.into(),
+            code,
+            head_name: full,
+            head_family: head.family.into(),
+            head_middle: head.middle.into(),
+            head_given: head.given.into(),
+            xom: XOM[x].into(),
+            ngo,
+            house_no,
+            latitude,
+            longitude,
+            phone,
+            size: Some(r.range(1, 7)),
+            support_categories: SupportCategory::decode(&synth::support(r)),
+            citizen_id: CitizenId::default(),
+            status: HouseholdStatus::Active,
+            created_at: now.clone(),
+            updated_at: now.clone(),
+        };
+        hh_rows.push(h.values());
         if i % stride == offset {
             let male = r.chance(62);
             let p = if male == head.male && r.chance(60) {
@@ -195,83 +193,37 @@ pub async fn populate_village(
             } else {
                 synth::person(r, male)
             };
-            let full = p.full();
             let older = r.range(1945, 1999);
             let status = if older < 1960 && r.chance(60) {
-                "exempt"
+                MemberStatus::Exempt
             } else {
-                "active"
+                MemberStatus::Active
             };
-            member_rows.push(vec![
-                clock::new_id().into(),
-                v.commune_id.into(),
-                v.village_id.into(),
-                v.cell_id.into(),
-                p.family.into(),
-                p.middle.into(),
-                p.given.into(),
-                full.clone().into(),
-                text::fold(&full).into(),
-                if p.male { "M" } else { "F" }.into(),
-                older.into(),
-                synth::mobile(r).into(),
-                status.into(),
-                Value::from(&id),
-                now.clone().into(),
-                now.clone().into(),
-            ]);
+            let m = MemberRow {
+                id: clock::new_id(),
+                commune_id: v.commune_id.into(),
+                village_id: v.village_id.into(),
+                cell_id: Some(v.cell_id.into()),
+                full_name: p.full(),
+                family_name: p.family.into(),
+                middle_name: p.middle.into(),
+                given_name: p.given.into(),
+                sex: Some(if p.male { "M" } else { "F" }.into()),
+                birth_year: Some(older),
+                phone: Some(synth::mobile(r)),
+                status,
+                household_id: Some(id),
+                citizen_id: CitizenId::default(),
+                created_at: now.clone(),
+                updated_at: now.clone(),
+            };
+            member_rows.push(m.values());
         }
     }
-    tx.insert_many(
-        "households",
-        &[
-            "id",
-            "commune_id",
-            "village_id",
-            "code",
-            "head_family",
-            "head_middle",
-            "head_given",
-            "head_name",
-            "name_folded",
-            "search_folded",
-            "xom",
-            "ngo",
-            "house_no",
-            "latitude",
-            "longitude",
-            "phone",
-            "size",
-            "support_categories",
-            "created_at",
-            "updated_at",
-        ],
-        &hh_rows,
-    )
-    .await?;
-    tx.insert_many(
-        "members",
-        &[
-            "id",
-            "commune_id",
-            "village_id",
-            "cell_id",
-            "family_name",
-            "middle_name",
-            "given_name",
-            "full_name",
-            "name_folded",
-            "sex",
-            "birth_year",
-            "phone",
-            "status",
-            "household_id",
-            "created_at",
-            "updated_at",
-        ],
-        &member_rows,
-    )
-    .await?;
+    tx.insert_many(HouseholdRow::TABLE, HouseholdRow::COLUMNS, &hh_rows)
+        .await?;
+    tx.insert_many(MemberRow::TABLE, MemberRow::COLUMNS, &member_rows)
+        .await?;
     Ok((hh_rows.len(), member_rows.len()))
 }
 
@@ -291,12 +243,9 @@ pub async fn create_village_with_cell(
     )
     .await?;
     let cid = clock::new_id();
-    let cell_name = format!("Chi bộ thôn {name}");
-    tx.execute(
-        "INSERT INTO cells (id, commune_id, village_id, name, name_folded, active, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?)",
-        &[cid.clone().into(), commune_id.into(), vid.clone().into(), cell_name.clone().into(), text::fold(&cell_name).into(), now.clone().into(), now.into()],
-    )
-    .await?;
+    let cell = CellRow::new(&cid, commune_id, &vid, &format!("Chi bộ thôn {name}"), &now);
+    tx.insert_many(CellRow::TABLE, CellRow::COLUMNS, &[cell.values()])
+        .await?;
     Ok((vid, cid))
 }
 

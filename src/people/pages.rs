@@ -7,7 +7,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::cells::{self, Cell, CellForm};
-use super::households::{self, Household, HouseholdForm, SUPPORT_CATEGORIES};
+use super::households::{self, Household, HouseholdForm};
+use super::kinds::{Coded, HouseholdStatus, MemberStatus, SupportCategory};
 use super::list::{pages, ListQuery};
 use super::members::{self, Member, MemberForm};
 use crate::auth::Session;
@@ -106,7 +107,7 @@ struct HouseholdFormPage {
     f: HouseholdForm,
     villages: Vec<Unit>,
     errors: Vec<FieldError>,
-    categories: &'static [(&'static str, &'static str, &'static str)],
+    categories: &'static [SupportCategory],
     citizen_id_enabled: bool,
 }
 
@@ -114,8 +115,8 @@ impl HouseholdFormPage {
     fn err(&self, field: &str) -> String {
         field_error(&self.errors, field)
     }
-    fn checked(&self, code: &&str) -> bool {
-        self.f.support.iter().any(|s| s == code)
+    fn checked(&self, cat: &SupportCategory) -> bool {
+        self.f.support.iter().any(|s| cat.is(s))
     }
 }
 
@@ -145,7 +146,7 @@ async fn household_form(
             f,
             villages,
             errors,
-            categories: SUPPORT_CATEGORIES,
+            categories: SupportCategory::ALL,
             citizen_id_enabled: st.config.citizen_id_enabled,
         },
     )
@@ -320,8 +321,7 @@ pub struct HouseholdStatusForm {
 struct HouseholdStatusConfirm {
     c: Chrome,
     h: Household,
-    status: String,
-    status_key: &'static str,
+    status: HouseholdStatus,
 }
 
 /// A status change is asked for first and applied only once confirmed: a household
@@ -337,16 +337,15 @@ pub async fn household_status(
         form: f,
     } = form;
     let (scope, hid) = (s.scope.clone(), id.clone());
-    if f.confirm != "1" && households::STATUSES.contains(&f.status.as_str()) {
+    if let (false, Some(status)) = (f.confirm == "1", HouseholdStatus::parse(&f.status)) {
         let h = st
             .db
             .read(move |tx| Box::pin(async move { households::get(tx, &scope, &hid).await }))
             .await?;
-        if h.status != f.status {
+        if h.status != status {
             return page(&HouseholdStatusConfirm {
                 c: Chrome::new(lang, &s, lang.t("household_status_confirm_title")),
-                status_key: households::status_key(&f.status),
-                status: f.status,
+                status,
                 h,
             });
         }
@@ -372,16 +371,11 @@ struct MembersPage {
     total: i64,
     /// "40 đang sinh hoạt · 6 miễn sinh hoạt · 3 đã chuyển đi"
     breakdown: String,
+    statuses: &'static [MemberStatus],
     page: i64,
     last: i64,
     prev_link: String,
     next_link: String,
-}
-
-impl MembersPage {
-    fn status(&self, s: &str) -> &'static str {
-        members::status_label(s, self.c.is_en())
-    }
 }
 
 pub async fn members_list(
@@ -409,7 +403,7 @@ pub async fn members_list(
             format!(
                 "{} {}",
                 crate::web::format::number(*n),
-                members::status_label(st, lang == Lang::En).to_lowercase()
+                st.label(lang).to_lowercase()
             )
         })
         .collect::<Vec<_>>()
@@ -417,6 +411,7 @@ pub async fn members_list(
     page(&MembersPage {
         c: Chrome::new(lang, &s, lang.t("members")),
         breakdown,
+        statuses: MemberStatus::ALL,
         prev_link: pager_query(&q, page_no - 1),
         next_link: pager_query(&q, page_no + 1),
         q,
@@ -441,16 +436,13 @@ struct MemberFormPage {
     villages: Vec<Unit>,
     cells: Vec<Cell>,
     errors: Vec<FieldError>,
-    statuses: &'static [&'static str],
+    statuses: &'static [MemberStatus],
     citizen_id_enabled: bool,
 }
 
 impl MemberFormPage {
     fn err(&self, field: &str) -> String {
         field_error(&self.errors, field)
-    }
-    fn status(&self, s: &str) -> &'static str {
-        members::status_label(s, self.c.is_en())
     }
 }
 
@@ -512,7 +504,7 @@ async fn member_form(
             villages,
             cells,
             errors,
-            statuses: members::STATUSES,
+            statuses: MemberStatus::ALL,
             citizen_id_enabled: st.config.citizen_id_enabled,
         },
     )
@@ -574,7 +566,7 @@ struct MemberShow {
 
 impl MemberShow {
     fn status(&self) -> &'static str {
-        members::status_label(&self.m.status, self.c.is_en())
+        self.m.status_label(self.c.lang)
     }
 }
 

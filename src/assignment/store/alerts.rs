@@ -52,7 +52,7 @@ pub async fn alerts(tx: &mut Tx, scope: &Scope) -> AppResult<Vec<Alert>> {
             format!(
                 "Đảng viên {} đã chuyển sang \"{}\" nhưng vẫn đang phụ trách {} hộ: cần lập lại danh sách.",
                 r.str("full_name")?,
-                crate::people::members::status_label(&r.str("status")?, false),
+                crate::people::kinds::MemberStatus::label_vi_of(&r.str("status")?),
                 r.i64("n")?
             ),
         ));
