@@ -158,14 +158,14 @@ pub async fn overview(tx: &mut Tx, scope: &Scope) -> AppResult<Vec<VillageRow>> 
     Ok(out)
 }
 
-/// Solves and approves a plan for each village, acting as `actor` without a scope: for
-/// system use only (the demo seed, so the story starts told; test fixtures).
-pub async fn seed_approved(tx: &mut WriteTx, village_ids: &[String], actor: &str) -> AppResult<()> {
+/// Solves and approves a plan for each village, as the system scope `by` (the demo seed,
+/// so the story starts told; test fixtures): it needs no grant, and the plans name it.
+pub async fn seed_approved(tx: &mut WriteTx, by: &Scope, village_ids: &[String]) -> AppResult<()> {
     for vid in village_ids {
         let v = units::get(tx, vid).await?;
         let data = load_village(tx, &v, None, None).await?;
         let plan = data.solve()?;
-        insert_plan(tx, actor, &data, &plan, Status::Approved).await?;
+        insert_plan(tx, by.user_id(), &data, &plan, Status::Approved).await?;
     }
     Ok(())
 }
