@@ -3,6 +3,7 @@
 pub mod address;
 pub mod api;
 pub mod cells;
+pub mod forms;
 pub mod households;
 pub mod kinds;
 pub mod list;

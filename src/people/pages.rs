@@ -2,55 +2,94 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::cells::{self, Cell, CellForm};
+use super::forms::{
+    self, expired, expired_notice, field_error, form_status, pager_query, Registry, RegistryForm,
+};
 use super::households::{self, Household, HouseholdForm};
 use super::kinds::{Coded, HouseholdStatus, MemberStatus, SupportCategory};
 use super::list::{pages, ListQuery};
 use super::members::{self, Member, MemberForm};
-use crate::auth::Session;
-use crate::error::{AppError, AppResult, FieldError};
+use crate::auth::{Scope, Session};
+use crate::db::{Tx, WriteTx};
+use crate::error::{AppResult, FieldError};
 use crate::state::AppState;
 use crate::units::store::{self as units, Unit};
 use crate::web::extract::{CsrfForm, Submission, Q};
 use crate::web::i18n::Lang;
 use crate::web::layout::{page, page_with_status, Chrome};
 
-fn field_error(errors: &[FieldError], field: &str) -> String {
-    errors
-        .iter()
-        .filter(|e| e.field == field)
-        .map(|e| e.message.as_str())
-        .collect::<Vec<_>>()
-        .join("; ")
+/// Ties a registry's store and form page to the pages and API every registry shares
+/// (`forms::Registry`): the same glue for each, written once.
+macro_rules! registry {
+    ($(#[$doc:meta])* $name:ident: $record:ty, $form:ty, $path:literal, $store:ident, $form_page:ident) => {
+        $(#[$doc])*
+        pub struct $name;
+
+        impl Registry for $name {
+            type Record = $record;
+            type Form = $form;
+            const PATH: &'static str = $path;
+
+            fn get<'t>(
+                tx: &'t mut Tx,
+                scope: &'t Scope,
+                id: &'t str,
+            ) -> impl std::future::Future<Output = AppResult<$record>> + Send + 't {
+                $store::get(tx, scope, id)
+            }
+
+            fn to_form(r: &$record) -> $form {
+                r.to_form()
+            }
+
+            async fn save(
+                tx: &mut WriteTx,
+                scope: &Scope,
+                id: Option<&str>,
+                f: &$form,
+                secret: &str,
+                cid_on: bool,
+            ) -> AppResult<$record> {
+                match id {
+                    None => $store::create(tx, scope, f, secret, cid_on).await,
+                    Some(id) => $store::update(tx, scope, id, f, secret, cid_on).await,
+                }
+            }
+
+            fn form_page(
+                st: &AppState,
+                s: &Session,
+                lang: Lang,
+                action: String,
+                f: $form,
+                errors: Vec<FieldError>,
+            ) -> impl std::future::Future<Output = AppResult<Response>> + Send {
+                $form_page(st, s, lang, action, f, errors)
+            }
+        }
+    };
 }
 
-/// Query string for pager links, keeping the filters.
-fn pager_query(q: &ListQuery, page: i64) -> String {
-    serde_urlencoded::to_string([
-        ("q", q.q.as_str()),
-        ("village", q.village.as_str()),
-        ("status", q.status.as_str()),
-        ("sort", q.sort.as_str()),
-        ("page", &page.to_string()),
-    ])
-    .unwrap_or_default()
-}
+registry!(
+    /// The households registry.
+    Households: Household, HouseholdForm, "/households", households, household_form
+);
+registry!(
+    /// The Party members registry.
+    Members: Member, MemberForm, "/members", members, member_form
+);
 
-/// The notice on a form shown again because its token had gone stale.
-fn expired_notice(lang: Lang) -> Vec<FieldError> {
-    vec![FieldError::new("_csrf", lang.t("form_expired"))]
-}
+impl RegistryForm for HouseholdForm {}
 
-/// A stale form, shown again as typed with the session's current token: nothing was saved,
-/// which the status says too.
-fn expired(page: AppResult<Response>) -> AppResult<Response> {
-    let mut page = page?;
-    *page.status_mut() = StatusCode::FORBIDDEN;
-    Ok(page)
+impl RegistryForm for MemberForm {
+    /// The household search button posts the form to see it again with the matches.
+    fn redisplay_only(&self) -> bool {
+        self.find_household == "1"
+    }
 }
 
 // ---------- households ----------
@@ -133,13 +172,8 @@ async fn household_form(
         .db
         .read(move |tx| Box::pin(async move { units::villages_in_scope(tx, &scope).await }))
         .await?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
     page_with_status(
-        status,
+        form_status(&errors),
         &HouseholdFormPage {
             c: Chrome::new(lang, s, lang.t("households")),
             action,
@@ -157,15 +191,7 @@ pub async fn household_new(
     s: Session,
     lang: Lang,
 ) -> AppResult<Response> {
-    household_form(
-        &st,
-        &s,
-        lang,
-        "/households".into(),
-        HouseholdForm::default(),
-        Vec::new(),
-    )
-    .await
+    forms::new_page::<Households>(&st, &s, lang).await
 }
 
 pub async fn household_create(
@@ -173,31 +199,7 @@ pub async fn household_create(
     lang: Lang,
     form: Submission<HouseholdForm>,
 ) -> AppResult<Response> {
-    let (s, f, stale) = form.into_parts();
-    if stale {
-        return expired(
-            household_form(&st, &s, lang, "/households".into(), f, expired_notice(lang)).await,
-        );
-    }
-    let (scope, form, secret, cid_on) = (
-        s.scope.clone(),
-        f.clone(),
-        st.secret.clone(),
-        st.config.citizen_id_enabled,
-    );
-    let created = st
-        .db
-        .write(move |tx| {
-            Box::pin(async move { households::create(tx, &scope, &form, &secret, cid_on).await })
-        })
-        .await;
-    match created {
-        Ok(h) => Ok(Redirect::to(&format!("/households/{}", h.id)).into_response()),
-        Err(AppError::Validation(errors)) => {
-            household_form(&st, &s, lang, "/households".into(), f, errors).await
-        }
-        Err(e) => Err(e),
-    }
+    forms::submit::<Households>(&st, lang, None, form).await
 }
 
 #[derive(Template)]
@@ -243,20 +245,7 @@ pub async fn household_edit(
     lang: Lang,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    let (scope, hid) = (s.scope.clone(), id.clone());
-    let h = st
-        .db
-        .read(move |tx| Box::pin(async move { households::get(tx, &scope, &hid).await }))
-        .await?;
-    household_form(
-        &st,
-        &s,
-        lang,
-        format!("/households/{id}"),
-        h.to_form(),
-        Vec::new(),
-    )
-    .await
+    forms::edit_page::<Households>(&st, &s, lang, id).await
 }
 
 pub async fn household_update(
@@ -265,42 +254,7 @@ pub async fn household_update(
     Path(id): Path<String>,
     form: Submission<HouseholdForm>,
 ) -> AppResult<Response> {
-    let (s, f, stale) = form.into_parts();
-    if stale {
-        return expired(
-            household_form(
-                &st,
-                &s,
-                lang,
-                format!("/households/{id}"),
-                f,
-                expired_notice(lang),
-            )
-            .await,
-        );
-    }
-    let (scope, hid, form, secret, cid_on) = (
-        s.scope.clone(),
-        id.clone(),
-        f.clone(),
-        st.secret.clone(),
-        st.config.citizen_id_enabled,
-    );
-    let updated = st
-        .db
-        .write(move |tx| {
-            Box::pin(
-                async move { households::update(tx, &scope, &hid, &form, &secret, cid_on).await },
-            )
-        })
-        .await;
-    match updated {
-        Ok(h) => Ok(Redirect::to(&format!("/households/{}", h.id)).into_response()),
-        Err(AppError::Validation(errors)) => {
-            household_form(&st, &s, lang, format!("/households/{id}"), f, errors).await
-        }
-        Err(e) => Err(e),
-    }
+    forms::submit::<Households>(&st, lang, Some(id), form).await
 }
 
 #[derive(Deserialize)]
@@ -487,13 +441,8 @@ async fn member_form(
             })
         })
         .await?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
     page_with_status(
-        status,
+        form_status(&errors),
         &MemberFormPage {
             c: Chrome::new(lang, s, lang.t("members")),
             action,
@@ -511,15 +460,7 @@ async fn member_form(
 }
 
 pub async fn member_new(State(st): State<AppState>, s: Session, lang: Lang) -> AppResult<Response> {
-    member_form(
-        &st,
-        &s,
-        lang,
-        "/members".into(),
-        MemberForm::default(),
-        Vec::new(),
-    )
-    .await
+    forms::new_page::<Members>(&st, &s, lang).await
 }
 
 pub async fn member_create(
@@ -527,34 +468,7 @@ pub async fn member_create(
     lang: Lang,
     form: Submission<MemberForm>,
 ) -> AppResult<Response> {
-    let (s, f, stale) = form.into_parts();
-    if stale {
-        return expired(
-            member_form(&st, &s, lang, "/members".into(), f, expired_notice(lang)).await,
-        );
-    }
-    if f.find_household == "1" {
-        return member_form(&st, &s, lang, "/members".into(), f, Vec::new()).await;
-    }
-    let (scope, form, secret, cid_on) = (
-        s.scope.clone(),
-        f.clone(),
-        st.secret.clone(),
-        st.config.citizen_id_enabled,
-    );
-    let created = st
-        .db
-        .write(move |tx| {
-            Box::pin(async move { members::create(tx, &scope, &form, &secret, cid_on).await })
-        })
-        .await;
-    match created {
-        Ok(m) => Ok(Redirect::to(&format!("/members/{}", m.id)).into_response()),
-        Err(AppError::Validation(errors)) => {
-            member_form(&st, &s, lang, "/members".into(), f, errors).await
-        }
-        Err(e) => Err(e),
-    }
+    forms::submit::<Members>(&st, lang, None, form).await
 }
 
 #[derive(Template)]
@@ -593,20 +507,7 @@ pub async fn member_edit(
     lang: Lang,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    let (scope, mid) = (s.scope.clone(), id.clone());
-    let m = st
-        .db
-        .read(move |tx| Box::pin(async move { members::get(tx, &scope, &mid).await }))
-        .await?;
-    member_form(
-        &st,
-        &s,
-        lang,
-        format!("/members/{id}"),
-        m.to_form(),
-        Vec::new(),
-    )
-    .await
+    forms::edit_page::<Members>(&st, &s, lang, id).await
 }
 
 pub async fn member_update(
@@ -615,43 +516,7 @@ pub async fn member_update(
     Path(id): Path<String>,
     form: Submission<MemberForm>,
 ) -> AppResult<Response> {
-    let (s, f, stale) = form.into_parts();
-    if stale {
-        return expired(
-            member_form(
-                &st,
-                &s,
-                lang,
-                format!("/members/{id}"),
-                f,
-                expired_notice(lang),
-            )
-            .await,
-        );
-    }
-    if f.find_household == "1" {
-        return member_form(&st, &s, lang, format!("/members/{id}"), f, Vec::new()).await;
-    }
-    let (scope, mid, form, secret, cid_on) = (
-        s.scope.clone(),
-        id.clone(),
-        f.clone(),
-        st.secret.clone(),
-        st.config.citizen_id_enabled,
-    );
-    let updated = st
-        .db
-        .write(move |tx| {
-            Box::pin(async move { members::update(tx, &scope, &mid, &form, &secret, cid_on).await })
-        })
-        .await;
-    match updated {
-        Ok(m) => Ok(Redirect::to(&format!("/members/{}", m.id)).into_response()),
-        Err(AppError::Validation(errors)) => {
-            member_form(&st, &s, lang, format!("/members/{id}"), f, errors).await
-        }
-        Err(e) => Err(e),
-    }
+    forms::submit::<Members>(&st, lang, Some(id), form).await
 }
 
 pub async fn member_status(
@@ -707,13 +572,8 @@ async fn cells_page(
             })
         })
         .await?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
     page_with_status(
-        status,
+        form_status(&errors),
         &CellsPage {
             c: Chrome::new(lang, s, lang.t("cells")),
             cells,
@@ -742,9 +602,10 @@ pub async fn cell_create(
         .db
         .write(move |tx| Box::pin(async move { cells::create(tx, &scope, &form).await }))
         .await;
-    match created {
-        Ok(_) => Ok(Redirect::to("/cells").into_response()),
-        Err(AppError::Validation(errors)) => cells_page(&st, &s, lang, f, errors).await,
-        Err(e) => Err(e),
-    }
+    forms::saved_or_again(
+        created,
+        |_| "/cells".to_owned(),
+        |errors| cells_page(&st, &s, lang, f, errors),
+    )
+    .await
 }
