@@ -11,7 +11,7 @@ use crate::auth::{store as users, Role, Scope};
 use crate::clock;
 use crate::db::{Db, WriteTx};
 use crate::error::AppResult;
-use crate::people::kinds::{HouseholdStatus, MemberStatus, SupportCategory};
+use crate::people::kinds::{HouseholdStatus, MemberStatus, Sex, SupportCategory};
 use crate::people::rows::{CellRow, CitizenId, HouseholdRow, MemberRow, TableRow};
 use crate::text;
 
@@ -210,7 +210,7 @@ pub async fn populate_village(
                 family_name: p.family.into(),
                 middle_name: p.middle.into(),
                 given_name: p.given.into(),
-                sex: Some(if p.male { "M" } else { "F" }.into()),
+                sex: Some(if p.male { Sex::Male } else { Sex::Female }),
                 birth_year: Some(older),
                 phone: Some(synth::mobile(r)),
                 status,

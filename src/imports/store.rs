@@ -724,7 +724,7 @@ async fn members_run(
             continue;
         }
         let m = &existing[i];
-        let sex = keep(present.sex, d.sex.clone(), &m.sex);
+        let sex = keep(present.sex, d.sex, &m.sex);
         let birth_year = keep(present.birth_year, d.birth_year, &m.birth_year);
         let phone = keep(present.phone, d.phone.clone(), &m.phone);
         let status = if present.status && !r.form.status.is_empty() {

@@ -87,6 +87,14 @@ coded! {
 }
 
 coded! {
+    /// A Party member's sex, as the cell's register writes it.
+    Sex {
+        Male = "M", "male";
+        Female = "F", "female";
+    }
+}
+
+coded! {
     /// Support categories a household may belong to.
     SupportCategory {
         HoNgheo = "ho_ngheo", "support_ho_ngheo";
@@ -154,6 +162,7 @@ mod tests {
         round_trips::<HouseholdStatus>();
         round_trips::<MemberStatus>();
         round_trips::<SupportCategory>();
+        round_trips::<Sex>();
     }
 
     #[test]

@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use super::address;
-use super::kinds::{HouseholdStatus, MemberStatus, SupportCategory};
+use super::kinds::{HouseholdStatus, MemberStatus, Sex, SupportCategory};
 use crate::db::{Row, Value};
 use crate::error::{AppError, AppResult};
 use crate::text;
@@ -237,8 +237,7 @@ pub struct MemberRow {
     pub family_name: String,
     pub middle_name: String,
     pub given_name: String,
-    /// `M` or `F`.
-    pub sex: Option<String>,
+    pub sex: Option<Sex>,
     pub birth_year: Option<i64>,
     pub phone: Option<String>,
     pub status: MemberStatus,
@@ -301,7 +300,7 @@ impl TableRow for MemberRow {
             (&self.given_name).into(),
             (&self.full_name).into(),
             text::fold(&self.full_name).into(),
-            self.sex.clone().into(),
+            self.sex.map(Sex::code).into(),
             self.birth_year.into(),
             self.phone.clone().into(),
             self.status.code().into(),
@@ -323,7 +322,10 @@ impl TableRow for MemberRow {
             family_name: r.str("family_name")?,
             middle_name: r.str("middle_name")?,
             given_name: r.str("given_name")?,
-            sex: r.opt_str("sex")?,
+            sex: match r.opt_str("sex")? {
+                None => None,
+                Some(_) => Some(parsed(r, "sex", Sex::parse)?),
+            },
             birth_year: r.opt_i64("birth_year")?,
             phone: r.opt_str("phone")?,
             status: parsed(r, "status", MemberStatus::parse)?,
@@ -481,7 +483,7 @@ mod tests {
             family_name: "Lê".into(),
             middle_name: "Thị".into(),
             given_name: "Hoa".into(),
-            sex: Some("F".into()),
+            sex: Some(Sex::Female),
             birth_year: Some(1970),
             phone: None,
             status: MemberStatus::Exempt,

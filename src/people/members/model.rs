@@ -5,7 +5,7 @@ use std::ops::Deref;
 
 use serde::{Deserialize, Serialize};
 
-use super::super::kinds::MemberStatus;
+use super::super::kinds::{MemberStatus, Sex};
 use super::super::rows::{CitizenId, MemberRow};
 use super::super::validate::{self, set_if};
 use crate::error::{Collector, FieldError};
@@ -45,7 +45,7 @@ impl Member {
             village_id: self.village_id.clone(),
             cell_id: self.cell_id.clone().unwrap_or_default(),
             full_name: self.full_name.clone(),
-            sex: self.sex.clone().unwrap_or_default(),
+            sex: self.sex.map(|s| s.code().to_owned()).unwrap_or_default(),
             birth_year: self.birth_year.map(|y| y.to_string()).unwrap_or_default(),
             phone: self.phone.clone().unwrap_or_default(),
             status: self.status.code().to_owned(),
@@ -107,7 +107,7 @@ impl MemberInput {
 pub struct Draft {
     pub(crate) full_name: String,
     pub(crate) parts: text::NameParts,
-    pub(crate) sex: Option<String>,
+    pub(crate) sex: Option<Sex>,
     pub(crate) birth_year: Option<i64>,
     pub(crate) phone: Option<String>,
     pub(crate) status: MemberStatus,
@@ -142,7 +142,7 @@ impl Draft {
     /// Everything the form edits but the places (village, cell, household), over `row`.
     pub fn write_over(&self, row: &mut MemberRow) {
         row.set_name(&self.full_name, &self.parts);
-        row.sex = self.sex.clone();
+        row.sex = self.sex;
         row.birth_year = self.birth_year;
         row.phone = self.phone.clone();
         row.status = self.status;
@@ -164,10 +164,12 @@ impl MemberForm {
         let phone = e.check("phone", validate::phone(&self.phone)).flatten();
         let sex = match self.sex.trim() {
             "" => None,
-            s @ ("M" | "F") => Some(s.to_owned()),
-            _ => {
-                e.push("sex", "Giới tính là M (nam) hoặc F (nữ)");
-                None
+            s => {
+                let sex = Sex::parse(s);
+                if sex.is_none() {
+                    e.push("sex", "Giới tính là M (nam) hoặc F (nữ)");
+                }
+                sex
             }
         };
         let status = match self.status.trim() {
