@@ -14,7 +14,8 @@ pub async fn ensure_ready(db: &Db, config: &Config) -> anyhow::Result<String> {
                 if units == 0 {
                     crate::units::catalogue::load(tx).await?;
                 }
-                crate::people::households::fill_search(tx).await?;
+                let system = crate::auth::Scope::unsafe_system("setup");
+                crate::people::households::fill_search(tx, &system).await?;
                 if !configured.is_empty() {
                     return Ok(configured);
                 }

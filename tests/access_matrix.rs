@@ -94,7 +94,8 @@ async fn fixture(app: &TestApp) -> Fixture {
         centre: (21.03, 105.83),
         code_prefix: "NG",
     };
-    danvan::demo::populate_village(tx, &mut r, &spec)
+    let system = danvan::auth::Scope::unsafe_system("test");
+    danvan::demo::populate_village(tx, &system, &mut r, &spec)
         .await
         .unwrap();
     let now = danvan::clock::now();
@@ -125,7 +126,7 @@ async fn fixture(app: &TestApp) -> Fixture {
         json!({}),
     );
     // assignment (issue 4): the out-of-scope village gets an approved plan too.
-    danvan::assignment::store::seed_approved(tx, std::slice::from_ref(&out_village), "system")
+    danvan::assignment::store::seed_approved(tx, &system, std::slice::from_ref(&out_village))
         .await
         .unwrap();
     Ok((out_village, out_household, out_member))

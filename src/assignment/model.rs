@@ -241,7 +241,7 @@ impl PlanHead {
 pub fn actor_label(actor: &str, display_name: Option<String>) -> String {
     match (display_name, actor) {
         (Some(name), _) => name,
-        (None, "system") => "Hệ thống (dữ liệu mẫu)".to_owned(),
+        (None, "system" | "system:demo") => "Hệ thống (dữ liệu mẫu)".to_owned(),
         (None, "cli") => "Quản trị viên (dòng lệnh)".to_owned(),
         (None, _) => "Hệ thống".to_owned(),
     }
@@ -571,6 +571,7 @@ mod tests {
             "Nguyễn Văn An"
         );
         assert_eq!(actor_label("system", None), "Hệ thống (dữ liệu mẫu)");
+        assert_eq!(actor_label("system:demo", None), "Hệ thống (dữ liệu mẫu)");
         assert_eq!(actor_label("cli", None), "Quản trị viên (dòng lệnh)");
     }
 

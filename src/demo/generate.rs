@@ -4,6 +4,7 @@ use std::time::Instant;
 
 use super::synth::{self, Rng};
 use super::{create_village_with_cell, populate_village, VillageSpec};
+use crate::auth::Scope;
 use crate::db::Db;
 use crate::error::AppResult;
 
@@ -56,6 +57,8 @@ pub async fn generate(
         // One unit of work per commune; the generator's random stream travels with it.
         let mut rng = std::mem::replace(&mut r, Rng::new(0));
         let (cid, path) = (cid.clone(), path.clone());
+        // The generator acts as the system, named in the log.
+        let system = Scope::unsafe_system("generate");
         let (rng, villages, h, m) = db
             .write(move |tx| {
                 Box::pin(async move {
@@ -79,7 +82,7 @@ pub async fn generate(
                             centre: vc,
                             code_prefix: &prefix,
                         };
-                        let (h, m) = populate_village(tx, r, &spec).await?;
+                        let (h, m) = populate_village(tx, &system, r, &spec).await?;
                         villages += 1;
                         hh += h;
                         mm += m;

@@ -7,11 +7,12 @@ pub mod synth;
 use synth::Rng;
 
 use crate::audit;
-use crate::auth::{store as users, Role};
+use crate::auth::{store as users, Role, Scope};
 use crate::clock;
-use crate::db::{Db, Value, WriteTx};
+use crate::db::{Db, WriteTx};
 use crate::error::AppResult;
-use crate::people::address::household_search;
+use crate::people::kinds::{HouseholdStatus, MemberStatus, Sex, SupportCategory};
+use crate::people::rows::{CellRow, CitizenId, HouseholdRow, MemberRow, TableRow};
 use crate::text;
 
 pub const PILOT_COMMUNE: &str = "c-12280";
@@ -125,9 +126,11 @@ pub struct VillageSpec<'a> {
 }
 
 /// Fills a village; returns (households, members). About one member per nine households,
-/// one in twelve of them exempt (miễn sinh hoạt).
+/// one in twelve of them exempt (miễn sinh hoạt). `by` is the system scope that acts,
+/// and the log names it for the village it seeded.
 pub async fn populate_village(
     tx: &mut WriteTx,
+    by: &Scope,
     r: &mut Rng,
     v: &VillageSpec<'_>,
 ) -> AppResult<(usize, usize)> {
@@ -157,37 +160,34 @@ pub async fn populate_village(
         let code = format!("{}{:04}", v.code_prefix, i + 1);
         let ngo = format!("{}", 1 + r.below(12));
         let house_no = format!("{}", 1 + r.below(60));
-        let search = household_search(&code, &full, &house_no, &ngo, XOM[x]);
-        hh_rows.push(vec![
-            Value::from(&id),
-            v.commune_id.into(),
-            v.village_id.into(),
-            code.into(),
-            head.family.into(),
-            head.middle.into(),
-            head.given.into(),
-            full.clone().into(),
-            text::fold(&full).into(),
-            search.into(),
-            XOM[x].into(),
-            ngo.into(),
-            house_no.into(),
-            if has_coords {
-                Value::from(lat)
-            } else {
-                Value::Null
-            },
-            if has_coords {
-                Value::from(lon)
-            } else {
-                Value::Null
-            },
-            phone.into(),
-            r.range(1, 7).into(),
-            synth::support(r).into(),
-            now.clone().into(),
-            now.clone().into(),
-        ]);
+        let (latitude, longitude) = if has_coords {
+            (Some(lat), Some(lon))
+        } else {
+            (None, None)
+        };
+        let h = HouseholdRow {
+            id: id.clone(),
+            commune_id: v.commune_id.into(),
+            village_id: v.village_id.into(),
+            code,
+            head_name: full,
+            head_family: head.family.into(),
+            head_middle: head.middle.into(),
+            head_given: head.given.into(),
+            xom: XOM[x].into(),
+            ngo,
+            house_no,
+            latitude,
+            longitude,
+            phone,
+            size: Some(r.range(1, 7)),
+            support_categories: SupportCategory::decode(&synth::support(r)),
+            citizen_id: CitizenId::default(),
+            status: HouseholdStatus::Active,
+            created_at: now.clone(),
+            updated_at: now.clone(),
+        };
+        hh_rows.push(h.values());
         if i % stride == offset {
             let male = r.chance(62);
             let p = if male == head.male && r.chance(60) {
@@ -195,84 +195,48 @@ pub async fn populate_village(
             } else {
                 synth::person(r, male)
             };
-            let full = p.full();
             let older = r.range(1945, 1999);
             let status = if older < 1960 && r.chance(60) {
-                "exempt"
+                MemberStatus::Exempt
             } else {
-                "active"
+                MemberStatus::Active
             };
-            member_rows.push(vec![
-                clock::new_id().into(),
-                v.commune_id.into(),
-                v.village_id.into(),
-                v.cell_id.into(),
-                p.family.into(),
-                p.middle.into(),
-                p.given.into(),
-                full.clone().into(),
-                text::fold(&full).into(),
-                if p.male { "M" } else { "F" }.into(),
-                older.into(),
-                synth::mobile(r).into(),
-                status.into(),
-                Value::from(&id),
-                now.clone().into(),
-                now.clone().into(),
-            ]);
+            let m = MemberRow {
+                id: clock::new_id(),
+                commune_id: v.commune_id.into(),
+                village_id: v.village_id.into(),
+                cell_id: Some(v.cell_id.into()),
+                full_name: p.full(),
+                family_name: p.family.into(),
+                middle_name: p.middle.into(),
+                given_name: p.given.into(),
+                sex: Some(if p.male { Sex::Male } else { Sex::Female }),
+                birth_year: Some(older),
+                phone: Some(synth::mobile(r)),
+                status,
+                household_id: Some(id),
+                citizen_id: CitizenId::default(),
+                created_at: now.clone(),
+                updated_at: now.clone(),
+            };
+            member_rows.push(m.values());
         }
     }
-    tx.insert_many(
-        "households",
-        &[
-            "id",
-            "commune_id",
-            "village_id",
-            "code",
-            "head_family",
-            "head_middle",
-            "head_given",
-            "head_name",
-            "name_folded",
-            "search_folded",
-            "xom",
-            "ngo",
-            "house_no",
-            "latitude",
-            "longitude",
-            "phone",
-            "size",
-            "support_categories",
-            "created_at",
-            "updated_at",
-        ],
-        &hh_rows,
-    )
-    .await?;
-    tx.insert_many(
-        "members",
-        &[
-            "id",
-            "commune_id",
-            "village_id",
-            "cell_id",
-            "family_name",
-            "middle_name",
-            "given_name",
-            "full_name",
-            "name_folded",
-            "sex",
-            "birth_year",
-            "phone",
-            "status",
-            "household_id",
-            "created_at",
-            "updated_at",
-        ],
-        &member_rows,
-    )
-    .await?;
-    Ok((hh_rows.len(), member_rows.len()))
+    tx.insert_many(HouseholdRow::TABLE, HouseholdRow::COLUMNS, &hh_rows)
+        .await?;
+    tx.insert_many(MemberRow::TABLE, MemberRow::COLUMNS, &member_rows)
+        .await?;
+    let (h, m) = (hh_rows.len(), member_rows.len());
+    audit::did(
+        tx,
+        by,
+        audit::Action::Seed,
+        audit::Entity::Unit,
+        v.village_id,
+        Some(v.commune_id),
+        serde_json::json!({ "households": h, "members": m }),
+    );
+    Ok((h, m))
 }
 
 /// Creates a village and its cell directly (bulk paths; the UI goes through `units::store`).
@@ -291,12 +255,9 @@ pub async fn create_village_with_cell(
     )
     .await?;
     let cid = clock::new_id();
-    let cell_name = format!("Chi bộ thôn {name}");
-    tx.execute(
-        "INSERT INTO cells (id, commune_id, village_id, name, name_folded, active, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?)",
-        &[cid.clone().into(), commune_id.into(), vid.clone().into(), cell_name.clone().into(), text::fold(&cell_name).into(), now.clone().into(), now.into()],
-    )
-    .await?;
+    let cell = CellRow::new(&cid, commune_id, &vid, &format!("Chi bộ thôn {name}"), &now);
+    tx.insert_many(CellRow::TABLE, CellRow::COLUMNS, &[cell.values()])
+        .await?;
     Ok((vid, cid))
 }
 
@@ -323,6 +284,8 @@ async fn seed_in(
         return Ok(Vec::new());
     }
     let commune = crate::units::store::get(tx, PILOT_COMMUNE).await?;
+    // The demo acts as the system, named in the log; it reaches no record through a grant.
+    let system = Scope::unsafe_system("demo");
     let mut r = Rng::new(2024);
     let mut village_ids = Vec::new();
     for (i, (name, north, east, households)) in VILLAGES.iter().enumerate() {
@@ -340,22 +303,13 @@ async fn seed_in(
             centre,
             code_prefix: prefix,
         };
-        let (h, m) = populate_village(tx, &mut r, &spec).await?;
-        audit::did_as(
-            tx,
-            &audit::Actor::named("system:demo"),
-            audit::Action::Seed,
-            audit::Entity::Unit,
-            &vid,
-            Some(PILOT_COMMUNE),
-            serde_json::json!({ "households": h, "members": m }),
-        );
+        populate_village(tx, &system, &mut r, &spec).await?;
         village_ids.push((name.to_string(), vid));
     }
     // assignment (issue 4): every village starts with an approved plan (solved and
     // approved by "system"), so the member user sees their households at once.
     let ids: Vec<String> = village_ids.iter().map(|(_, id)| id.clone()).collect();
-    crate::assignment::store::seed_approved(tx, &ids, "system").await?;
+    crate::assignment::store::seed_approved(tx, &system, &ids).await?;
     // Lineage: the former Thị trấn Lương Bằng (and three other communes) became Xã Lương Bằng;
     // the catalogue already holds those rows, so old reports keep their names.
     let mut created = Vec::new();

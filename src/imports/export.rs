@@ -9,9 +9,8 @@ use crate::audit;
 use crate::auth::Scope;
 use crate::db::{Tx, Value};
 use crate::error::{AppError, AppResult};
-use crate::people::households::{status_key, SUPPORT_CATEGORIES};
+use crate::people::kinds::{HouseholdStatus, MemberStatus, SupportCategory};
 use crate::people::list::Where;
-use crate::people::members::status_label;
 use crate::units::store::Unit;
 use crate::web::i18n::Lang;
 use time::OffsetDateTime;
@@ -124,15 +123,9 @@ pub async fn households(
     let mut out = Vec::with_capacity(rows.len());
     for r in &rows {
         ids.push(r.str("id")?);
-        let support = r
-            .str("support_categories")?
-            .split(',')
-            .filter_map(|c| {
-                SUPPORT_CATEGORIES
-                    .iter()
-                    .find(|(k, _, _)| *k == c)
-                    .map(|(_, vi, _)| *vi)
-            })
+        let support = SupportCategory::decode(&r.str("support_categories")?)
+            .iter()
+            .map(|c| c.label(Lang::Vi))
             .collect::<Vec<_>>()
             .join(", ");
         out.push(vec![
@@ -149,7 +142,12 @@ pub async fn households(
             r.opt_f64("latitude")?.map_or(Out::Blank, Out::Number),
             r.opt_f64("longitude")?.map_or(Out::Blank, Out::Number),
             // The words the pages use for the status.
-            text(Lang::Vi.t(status_key(&r.str("status")?)).to_owned()),
+            text(
+                HouseholdStatus::parse(&r.str("status")?)
+                    .unwrap_or(HouseholdStatus::Active)
+                    .label(Lang::Vi)
+                    .to_owned(),
+            ),
             ymd(&r.str("updated_at")?),
         ]);
     }
@@ -208,7 +206,7 @@ pub async fn members(
             r.opt_i64("birth_year")?
                 .map_or(Out::Blank, |n| Out::Number(n as f64)),
             text(r.opt_str("phone")?.unwrap_or_default()),
-            text(status_label(&r.str("status")?, false).to_owned()),
+            text(MemberStatus::label_vi_of(&r.str("status")?).to_owned()),
             ymd(&r.str("updated_at")?),
         ]);
     }

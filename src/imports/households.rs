@@ -5,8 +5,10 @@ use super::headers::Field;
 use super::table::{Cell, SheetRow};
 use super::{Parsed, Rejected};
 use crate::error::FieldError;
-use crate::people::households::{Draft, HouseholdForm, SUPPORT_CATEGORIES};
+use crate::people::households::{Draft, HouseholdForm};
+use crate::people::kinds::{Coded, SupportCategory};
 use crate::text;
+use crate::web::i18n::Lang;
 
 /// One row that passed validation, with what the file said about where it belongs.
 pub struct Row {
@@ -82,20 +84,23 @@ pub fn support_codes(raw: &str) -> Result<Support, String> {
         if key.is_empty() || key == "khong" || key == "-" {
             continue;
         }
-        let found = SUPPORT_CATEGORIES.iter().find(|(code, vi, _)| {
-            key == *code
-                || key == text::fold(vi)
-                || (key.len() >= 5 && text::fold(vi).contains(&key))
+        let found = SupportCategory::ALL.iter().find(|c| {
+            let vi = text::fold(c.label(Lang::Vi));
+            key == c.code() || key == vi || (key.len() >= 5 && vi.contains(&key))
         });
         match found {
-            Some((code, vi, _)) => {
-                if key != *code && key != text::fold(vi) {
-                    out.mapped.push((part.trim().to_owned(), *vi));
+            Some(c) => {
+                let vi = c.label(Lang::Vi);
+                if key != c.code() && key != text::fold(vi) {
+                    out.mapped.push((part.trim().to_owned(), vi));
                 }
-                out.codes.push((*code).to_owned());
+                out.codes.push(c.code().to_owned());
             }
             None => {
-                let all: Vec<&str> = SUPPORT_CATEGORIES.iter().map(|(_, vi, _)| *vi).collect();
+                let all: Vec<&str> = SupportCategory::ALL
+                    .iter()
+                    .map(|c| c.label(Lang::Vi))
+                    .collect();
                 return Err(format!(
                     "Diện hỗ trợ \"{}\" không có trong danh mục; hãy dùng: {}",
                     part.trim(),

@@ -14,9 +14,10 @@ use super::{households, members, Converted, Parsed, Rejected};
 use crate::audit;
 use crate::auth::Scope;
 use crate::clock;
-use crate::db::{Row, Tx, Value, WriteTx};
+use crate::db::{Tx, Value, WriteTx};
 use crate::error::{AppError, AppResult};
 use crate::people::address;
+use crate::people::rows::{HouseholdRow, MemberRow, TableRow};
 use crate::text;
 use crate::units::store::{self as units, Unit};
 
@@ -308,40 +309,6 @@ pub async fn run(
     Ok(out)
 }
 
-struct ExistingHousehold {
-    id: String,
-    village_id: String,
-    code: String,
-    head_name: String,
-    xom: String,
-    ngo: String,
-    house_no: String,
-    latitude: Option<f64>,
-    longitude: Option<f64>,
-    phone: Option<String>,
-    size: Option<i64>,
-    support: String,
-}
-
-impl ExistingHousehold {
-    fn from_row(r: &Row) -> AppResult<Self> {
-        Ok(ExistingHousehold {
-            id: r.str("id")?,
-            village_id: r.str("village_id")?,
-            code: r.str("code")?,
-            head_name: r.str("head_name")?,
-            xom: r.str("xom")?,
-            ngo: r.str("ngo")?,
-            house_no: r.str("house_no")?,
-            latitude: r.opt_f64("latitude")?,
-            longitude: r.opt_f64("longitude")?,
-            phone: r.opt_str("phone")?,
-            size: r.opt_i64("size")?,
-            support: r.str("support_categories")?,
-        })
-    }
-}
-
 /// Codes not yet used in the village, in the village's own pattern ("BN0413" after
 /// "BN0412"), as the registry's form makes them; four digits where it has none.
 fn fresh_code(
@@ -401,6 +368,10 @@ fn keep<T: Clone>(present: bool, new: Option<T>, old: &Option<T>) -> Option<T> {
     }
 }
 
+fn keep_list<T: Clone>(present: bool, new: &[T], old: &[T]) -> Vec<T> {
+    if present && !new.is_empty() { new } else { old }.to_vec()
+}
+
 fn keep_text(present: bool, new: &str, old: &str) -> String {
     if present && !new.is_empty() {
         new.to_owned()
@@ -408,32 +379,6 @@ fn keep_text(present: bool, new: &str, old: &str) -> String {
         old.to_owned()
     }
 }
-
-const HOUSEHOLD_COLUMNS: &[&str] = &[
-    "id",
-    "commune_id",
-    "village_id",
-    "code",
-    "head_family",
-    "head_middle",
-    "head_given",
-    "head_name",
-    "name_folded",
-    "search_folded",
-    "xom",
-    "ngo",
-    "house_no",
-    "latitude",
-    "longitude",
-    "phone",
-    "size",
-    "support_categories",
-    "citizen_id_masked",
-    "citizen_id_hash",
-    "status",
-    "created_at",
-    "updated_at",
-];
 
 async fn households_run(
     tx: &mut WriteTx,
@@ -454,18 +399,17 @@ async fn households_run(
     let ids = target.village_ids();
     let mut args: Vec<Value> = ids.iter().map(Value::from).collect();
     args.insert(0, target.commune_id.clone().into());
-    let existing: Vec<ExistingHousehold> = tx
+    let existing: Vec<HouseholdRow> = tx
         .fetch_all(
             &format!(
-                "SELECT id, village_id, code, head_name, xom, ngo, house_no, latitude, longitude, phone, size, support_categories \
-                 FROM households WHERE commune_id = ? AND {}",
+                "SELECT * FROM households WHERE commune_id = ? AND {}",
                 in_list("village_id", ids.len())
             ),
             &args,
         )
         .await?
         .iter()
-        .map(ExistingHousehold::from_row)
+        .map(HouseholdRow::from_row)
         .collect::<AppResult<_>>()?;
     let mut used: HashSet<(String, String)> = HashSet::new();
     let mut by_code: HashMap<(String, String), usize> = HashMap::new();
@@ -499,7 +443,7 @@ async fn households_run(
     let mut matched: HashMap<usize, u32> = HashMap::new();
     let now = clock::now();
     let mut inserts: Vec<Vec<Value>> = Vec::new();
-    let mut updates: Vec<Vec<Value>> = Vec::new();
+    let mut updates: Vec<HouseholdRow> = Vec::new();
     let name_col = parsed.label(super::headers::Field::Name);
     for r in rows {
         let d = &r.draft;
@@ -568,32 +512,10 @@ async fn households_run(
                     address: address::display(&d.house_no, &d.ngo, &d.xom),
                 });
             }
-            let (cid_masked, cid_hash) = d.citizen_id.clone().unzip();
-            inserts.push(vec![
-                clock::new_id().into(),
-                target.commune_id.clone().into(),
-                vid.into(),
-                code.clone().into(),
-                d.parts.family.clone().into(),
-                d.parts.middle.clone().into(),
-                d.parts.given.clone().into(),
-                d.head_name.clone().into(),
-                text::fold(&d.head_name).into(),
-                d.search_key(&code).into(),
-                d.xom.clone().into(),
-                d.ngo.clone().into(),
-                d.house_no.clone().into(),
-                d.latitude.into(),
-                d.longitude.into(),
-                d.phone.clone().into(),
-                d.size.into(),
-                d.support.clone().into(),
-                cid_masked.into(),
-                cid_hash.into(),
-                "active".into(),
-                now.clone().into(),
-                now.clone().into(),
-            ]);
+            inserts.push(
+                d.new_row(clock::new_id(), &target.commune_id, &vid, &code, &now)
+                    .values(),
+            );
             continue;
         };
         if let Some(first) = matched.insert(i, r.row) {
@@ -617,7 +539,7 @@ async fn households_run(
         let house_no = keep_text(present.house_no, &d.house_no, &h.house_no);
         let phone = keep(present.phone, d.phone.clone(), &h.phone);
         let size = keep(present.size, d.size, &h.size);
-        let support = keep_text(present.support, &d.support, &h.support);
+        let support = keep_list(present.support, &d.support, &h.support_categories);
         let (latitude, longitude) = if present.coordinates && d.latitude.is_some() {
             (d.latitude, d.longitude)
         } else {
@@ -630,7 +552,7 @@ async fn households_run(
             && house_no == h.house_no
             && phone == h.phone
             && size == h.size
-            && support == h.support
+            && support == h.support_categories
             && latitude == h.latitude
             && longitude == h.longitude
             && d.citizen_id.is_none();
@@ -638,78 +560,29 @@ async fn households_run(
             out.unchanged += 1;
             continue;
         }
-        let (cid_masked, cid_hash) = d.citizen_id.clone().unzip();
-        updates.push(vec![
-            code.clone().into(),
-            d.parts.family.clone().into(),
-            d.parts.middle.clone().into(),
-            d.parts.given.clone().into(),
-            d.head_name.clone().into(),
-            text::fold(&d.head_name).into(),
-            address::household_search(&code, &d.head_name, &house_no, &ngo, &xom).into(),
-            xom.into(),
-            ngo.into(),
-            house_no.into(),
-            latitude.into(),
-            longitude.into(),
-            phone.into(),
-            size.into(),
-            support.into(),
-            cid_masked.into(),
-            cid_hash.into(),
-            now.clone().into(),
-            h.id.clone().into(),
-        ]);
+        let mut row = h.clone();
+        row.code = code;
+        row.set_head(&d.head_name, &d.parts);
+        (row.xom, row.ngo, row.house_no) = (xom, ngo, house_no);
+        (row.latitude, row.longitude) = (latitude, longitude);
+        (row.phone, row.size, row.support_categories) = (phone, size, support);
+        row.citizen_id.replace_with(d.citizen_id.clone());
+        row.updated_at = now.clone();
+        updates.push(row);
     }
     out.new = inserts.len();
     out.updated = updates.len();
     out.rejected = rejected;
     if opts.apply {
-        tx.insert_many("households", HOUSEHOLD_COLUMNS, &inserts)
+        tx.insert_many(HouseholdRow::TABLE, HouseholdRow::COLUMNS, &inserts)
             .await?;
+        let sql = HouseholdRow::update_sql();
         for u in &updates {
-            tx.execute(
-                "UPDATE households SET code = ?, head_family = ?, head_middle = ?, head_given = ?, head_name = ?, name_folded = ?, \
-                 search_folded = ?, xom = ?, ngo = ?, house_no = ?, latitude = ?, longitude = ?, phone = ?, size = ?, support_categories = ?, \
-                 citizen_id_masked = COALESCE(?, citizen_id_masked), citizen_id_hash = COALESCE(?, citizen_id_hash), updated_at = ? WHERE id = ?",
-                u,
-            )
-            .await?;
+            tx.execute(&sql, &u.update_args()).await?;
         }
     }
     Ok(())
 }
-
-struct ExistingMember {
-    id: String,
-    full_name: String,
-    sex: Option<String>,
-    birth_year: Option<i64>,
-    phone: Option<String>,
-    status: String,
-    cell_id: Option<String>,
-}
-
-const MEMBER_COLUMNS: &[&str] = &[
-    "id",
-    "commune_id",
-    "village_id",
-    "cell_id",
-    "family_name",
-    "middle_name",
-    "given_name",
-    "full_name",
-    "name_folded",
-    "sex",
-    "birth_year",
-    "phone",
-    "status",
-    "household_id",
-    "citizen_id_masked",
-    "citizen_id_hash",
-    "created_at",
-    "updated_at",
-];
 
 async fn members_run(
     tx: &mut WriteTx,
@@ -735,8 +608,7 @@ async fn members_run(
     let found = tx
         .fetch_all(
             &format!(
-                "SELECT id, village_id, full_name, sex, birth_year, phone, status, cell_id FROM members \
-                 WHERE commune_id = ? AND {}",
+                "SELECT * FROM members WHERE commune_id = ? AND {}",
                 in_list("village_id", ids.len())
             ),
             &args,
@@ -745,17 +617,9 @@ async fn members_run(
     let mut existing = Vec::with_capacity(found.len());
     let mut by_name: HashMap<(String, String), Vec<usize>> = HashMap::new();
     for r in &found {
-        let m = ExistingMember {
-            id: r.str("id")?,
-            full_name: r.str("full_name")?,
-            sex: r.opt_str("sex")?,
-            birth_year: r.opt_i64("birth_year")?,
-            phone: r.opt_str("phone")?,
-            status: r.str("status")?,
-            cell_id: r.opt_str("cell_id")?,
-        };
+        let m = MemberRow::from_row(r)?;
         by_name
-            .entry((r.str("village_id")?, text::fold(&m.full_name)))
+            .entry((m.village_id.clone(), text::fold(&m.full_name)))
             .or_default()
             .push(existing.len());
         existing.push(m);
@@ -779,7 +643,7 @@ async fn members_run(
     let mut matched: HashMap<usize, u32> = HashMap::new();
     let now = clock::now();
     let mut inserts: Vec<Vec<Value>> = Vec::new();
-    let mut updates: Vec<Vec<Value>> = Vec::new();
+    let mut updates: Vec<MemberRow> = Vec::new();
     let name_col = parsed.label(Field::Name);
     for r in rows {
         let d = &r.draft;
@@ -835,27 +699,9 @@ async fn members_run(
             .unwrap_or_default();
         let i = match candidates.as_slice() {
             [] => {
-                let (cid_masked, cid_hash) = d.citizen_id.clone().unzip();
-                inserts.push(vec![
-                    clock::new_id().into(),
-                    target.commune_id.clone().into(),
-                    vid.into(),
-                    cell_id.into(),
-                    d.parts.family.clone().into(),
-                    d.parts.middle.clone().into(),
-                    d.parts.given.clone().into(),
-                    d.full_name.clone().into(),
-                    text::fold(&d.full_name).into(),
-                    d.sex.clone().into(),
-                    d.birth_year.into(),
-                    d.phone.clone().into(),
-                    d.status.clone().into(),
-                    Value::Null,
-                    cid_masked.into(),
-                    cid_hash.into(),
-                    now.clone().into(),
-                    now.clone().into(),
-                ]);
+                let mut row = d.new_row(clock::new_id(), &target.commune_id, &vid, &now);
+                row.cell_id = cell_id;
+                inserts.push(row.values());
                 continue;
             }
             [i] => *i,
@@ -878,14 +724,14 @@ async fn members_run(
             continue;
         }
         let m = &existing[i];
-        let sex = keep(present.sex, d.sex.clone(), &m.sex);
+        let sex = keep(present.sex, d.sex, &m.sex);
         let birth_year = keep(present.birth_year, d.birth_year, &m.birth_year);
         let phone = keep(present.phone, d.phone.clone(), &m.phone);
-        let status = keep_text(
-            present.status && !r.form.status.is_empty(),
-            &d.status,
-            &m.status,
-        );
+        let status = if present.status && !r.form.status.is_empty() {
+            d.status
+        } else {
+            m.status
+        };
         let cell = keep(present.cell, cell_id, &m.cell_id);
         if d.full_name == m.full_name
             && sex == m.sex
@@ -898,37 +744,23 @@ async fn members_run(
             out.unchanged += 1;
             continue;
         }
-        let (cid_masked, cid_hash) = d.citizen_id.clone().unzip();
-        updates.push(vec![
-            cell.into(),
-            d.parts.family.clone().into(),
-            d.parts.middle.clone().into(),
-            d.parts.given.clone().into(),
-            d.full_name.clone().into(),
-            text::fold(&d.full_name).into(),
-            sex.into(),
-            birth_year.into(),
-            phone.into(),
-            status.into(),
-            cid_masked.into(),
-            cid_hash.into(),
-            now.clone().into(),
-            m.id.clone().into(),
-        ]);
+        let mut row = m.clone();
+        row.set_name(&d.full_name, &d.parts);
+        (row.sex, row.birth_year, row.phone) = (sex, birth_year, phone);
+        (row.status, row.cell_id) = (status, cell);
+        row.citizen_id.replace_with(d.citizen_id.clone());
+        row.updated_at = now.clone();
+        updates.push(row);
     }
     out.new = inserts.len();
     out.updated = updates.len();
     out.rejected = rejected;
     if opts.apply {
-        tx.insert_many("members", MEMBER_COLUMNS, &inserts).await?;
-        for u in &updates {
-            tx.execute(
-                "UPDATE members SET cell_id = ?, family_name = ?, middle_name = ?, given_name = ?, full_name = ?, name_folded = ?, \
-                 sex = ?, birth_year = ?, phone = ?, status = ?, citizen_id_masked = COALESCE(?, citizen_id_masked), \
-                 citizen_id_hash = COALESCE(?, citizen_id_hash), updated_at = ? WHERE id = ?",
-                u,
-            )
+        tx.insert_many(MemberRow::TABLE, MemberRow::COLUMNS, &inserts)
             .await?;
+        let sql = MemberRow::update_sql();
+        for u in &updates {
+            tx.execute(&sql, &u.update_args()).await?;
         }
     }
     Ok(())

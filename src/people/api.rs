@@ -4,33 +4,19 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::{Extension, Json};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::cells::{self, Cell, CellForm};
+use super::forms::{self, ListPage};
 use super::households::{self, Household, HouseholdForm, HouseholdInput};
 use super::list::ListQuery;
 use super::members::{self, Member, MemberForm, MemberInput};
+use super::pages::{Households, Members};
 use crate::auth::Session;
 use crate::error::AppResult;
 use crate::state::AppState;
 use crate::web::extract::{ApiJson, Q};
 use crate::web::idempotency::{self, IdempotencyKey};
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct HouseholdPage {
-    pub items: Vec<Household>,
-    pub total: i64,
-    pub page: i64,
-    pub per_page: i64,
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct MemberPage {
-    pub items: Vec<Member>,
-    pub total: i64,
-    pub page: i64,
-    pub per_page: i64,
-}
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -40,23 +26,18 @@ pub struct StatusInput {
 }
 
 #[utoipa::path(get, path = "/api/v1/households", params(ListQuery), tag = "registry",
-    responses((status = 200, body = HouseholdPage)))]
+    responses((status = 200, body = ListPage<Household>)))]
 pub async fn list_households(
     State(st): State<AppState>,
     s: Session,
     Q(q): Q<ListQuery>,
-) -> AppResult<Json<HouseholdPage>> {
-    let (page, per_page) = (q.page(), q.limit());
+) -> AppResult<Json<ListPage<Household>>> {
+    let query = q.clone();
     let p = st
         .db
-        .read(move |tx| Box::pin(async move { households::list(tx, &s.scope, &q).await }))
+        .read(move |tx| Box::pin(async move { households::list(tx, &s.scope, &query).await }))
         .await?;
-    Ok(Json(HouseholdPage {
-        items: p.items,
-        total: p.total,
-        page,
-        per_page,
-    }))
+    Ok(ListPage::of(p.items, p.total, &q))
 }
 
 #[utoipa::path(post, path = "/api/v1/households", request_body = HouseholdInput, tag = "registry",
@@ -72,18 +53,7 @@ pub async fn create_household(
     // A script has no one to ask "add it anyway?"; it retries safely with an
     // Idempotency-Key instead. The duplicate warning is the page's.
     form.confirm_duplicate = "1".into();
-    let (secret, cid_on) = (st.secret.clone(), st.config.citizen_id_enabled);
-    let scope = s.scope.clone();
-    idempotency::once(
-        &st.db,
-        &s,
-        key.map(|k| k.0),
-        StatusCode::CREATED,
-        move |tx| {
-            Box::pin(async move { households::create(tx, &scope, &form, &secret, cid_on).await })
-        },
-    )
-    .await
+    forms::api_create::<Households>(&st, &s, key.map(|k| k.0), form).await
 }
 
 #[utoipa::path(get, path = "/api/v1/households/{id}", tag = "registry", responses((status = 200, body = Household)))]
@@ -92,11 +62,7 @@ pub async fn get_household(
     s: Session,
     Path(id): Path<String>,
 ) -> AppResult<Json<Household>> {
-    let h = st
-        .db
-        .read(move |tx| Box::pin(async move { households::get(tx, &s.scope, &id).await }))
-        .await?;
-    Ok(Json(h))
+    forms::api_get::<Households>(&st, s, id).await
 }
 
 #[utoipa::path(patch, path = "/api/v1/households/{id}", request_body = HouseholdInput, tag = "registry",
@@ -107,18 +73,7 @@ pub async fn update_household(
     Path(id): Path<String>,
     ApiJson(input): ApiJson<HouseholdInput>,
 ) -> AppResult<Json<Household>> {
-    let (secret, cid_on) = (st.secret.clone(), st.config.citizen_id_enabled);
-    let h = st
-        .db
-        .write(move |tx| {
-            Box::pin(async move {
-                let mut form = households::get(tx, &s.scope, &id).await?.to_form();
-                input.apply(&mut form);
-                households::update(tx, &s.scope, &id, &form, &secret, cid_on).await
-            })
-        })
-        .await?;
-    Ok(Json(h))
+    forms::api_update::<Households>(&st, s, id, move |f| input.apply(f)).await
 }
 
 #[utoipa::path(post, path = "/api/v1/households/{id}/status", request_body = StatusInput, tag = "registry",
@@ -137,23 +92,18 @@ pub async fn household_status(
     .await
 }
 
-#[utoipa::path(get, path = "/api/v1/members", params(ListQuery), tag = "registry", responses((status = 200, body = MemberPage)))]
+#[utoipa::path(get, path = "/api/v1/members", params(ListQuery), tag = "registry", responses((status = 200, body = ListPage<Member>)))]
 pub async fn list_members(
     State(st): State<AppState>,
     s: Session,
     Q(q): Q<ListQuery>,
-) -> AppResult<Json<MemberPage>> {
-    let (page, per_page) = (q.page(), q.limit());
+) -> AppResult<Json<ListPage<Member>>> {
+    let query = q.clone();
     let p = st
         .db
-        .read(move |tx| Box::pin(async move { members::list(tx, &s.scope, &q).await }))
+        .read(move |tx| Box::pin(async move { members::list(tx, &s.scope, &query).await }))
         .await?;
-    Ok(Json(MemberPage {
-        items: p.items,
-        total: p.total,
-        page,
-        per_page,
-    }))
+    Ok(ListPage::of(p.items, p.total, &q))
 }
 
 #[utoipa::path(post, path = "/api/v1/members", request_body = MemberInput, tag = "registry",
@@ -166,18 +116,7 @@ pub async fn create_member(
 ) -> AppResult<Response> {
     let mut form = MemberForm::default();
     input.apply(&mut form);
-    let (secret, cid_on) = (st.secret.clone(), st.config.citizen_id_enabled);
-    let scope = s.scope.clone();
-    idempotency::once(
-        &st.db,
-        &s,
-        key.map(|k| k.0),
-        StatusCode::CREATED,
-        move |tx| {
-            Box::pin(async move { members::create(tx, &scope, &form, &secret, cid_on).await })
-        },
-    )
-    .await
+    forms::api_create::<Members>(&st, &s, key.map(|k| k.0), form).await
 }
 
 #[utoipa::path(get, path = "/api/v1/members/{id}", tag = "registry", responses((status = 200, body = Member)))]
@@ -186,11 +125,7 @@ pub async fn get_member(
     s: Session,
     Path(id): Path<String>,
 ) -> AppResult<Json<Member>> {
-    let m = st
-        .db
-        .read(move |tx| Box::pin(async move { members::get(tx, &s.scope, &id).await }))
-        .await?;
-    Ok(Json(m))
+    forms::api_get::<Members>(&st, s, id).await
 }
 
 #[utoipa::path(patch, path = "/api/v1/members/{id}", request_body = MemberInput, tag = "registry", responses((status = 200, body = Member)))]
@@ -200,18 +135,7 @@ pub async fn update_member(
     Path(id): Path<String>,
     ApiJson(input): ApiJson<MemberInput>,
 ) -> AppResult<Json<Member>> {
-    let (secret, cid_on) = (st.secret.clone(), st.config.citizen_id_enabled);
-    let m = st
-        .db
-        .write(move |tx| {
-            Box::pin(async move {
-                let mut form = members::get(tx, &s.scope, &id).await?.to_form();
-                input.apply(&mut form);
-                members::update(tx, &s.scope, &id, &form, &secret, cid_on).await
-            })
-        })
-        .await?;
-    Ok(Json(m))
+    forms::api_update::<Members>(&st, s, id, move |f| input.apply(f)).await
 }
 
 #[utoipa::path(get, path = "/api/v1/cells", tag = "registry", responses((status = 200, body = [Cell])))]

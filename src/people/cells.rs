@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::list::Where;
+use super::rows::{CellRow, TableRow};
 use super::validate;
 use crate::audit;
 use crate::auth::Scope;
@@ -91,20 +92,9 @@ pub async fn create(tx: &mut WriteTx, scope: &Scope, f: &CellForm) -> AppResult<
         return Err(AppError::invalid("name", format!("Xã đã có \"{name}\"")));
     }
     let id = clock::new_id();
-    let now = clock::now();
-    tx.execute(
-        "INSERT INTO cells (id, commune_id, village_id, name, name_folded, active, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?)",
-        &[
-            id.clone().into(),
-            commune_id.clone().into(),
-            village.id.into(),
-            name.clone().into(),
-            text::fold(&name).into(),
-            now.clone().into(),
-            now.into(),
-        ],
-    )
-    .await?;
+    let row = CellRow::new(&id, &commune_id, &village.id, &name, &clock::now());
+    tx.insert_many(CellRow::TABLE, CellRow::COLUMNS, &[row.values()])
+        .await?;
     audit::did(
         tx,
         scope,

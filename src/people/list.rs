@@ -3,6 +3,7 @@
 
 use serde::Deserialize;
 
+use super::kinds::Coded;
 use crate::auth::scope::unit_filter;
 use crate::auth::Scope;
 use crate::db::{like_escape, Value};
@@ -63,14 +64,14 @@ impl Where {
         self.args.extend(args);
     }
 
-    /// Common filters: village, status (with `active_status` as the default), and the
-    /// search text, made into `search_col`'s form by `key`.
-    pub fn filters(
+    /// Common filters: village, status (any of `S`, with `default` when none or an
+    /// unknown one is asked for), and the search text, made into `search_col`'s form by
+    /// `key`.
+    pub fn filters<S: Coded>(
         &mut self,
         q: &ListQuery,
         prefix: &str,
-        active_status: &str,
-        statuses: &[&str],
+        default: S,
         (search_col, key): (&str, fn(&str) -> String),
     ) {
         if !q.village.is_empty() {
@@ -79,12 +80,12 @@ impl Where {
                 [Value::from(&q.village)],
             );
         }
-        match q.status.as_str() {
-            "all" => {}
-            s if statuses.contains(&s) => {
-                self.and(&format!("{prefix}status = ?"), [Value::from(s)])
-            }
-            _ => self.and(&format!("{prefix}status = ?"), [Value::from(active_status)]),
+        let status = match q.status.as_str() {
+            "all" => None,
+            s => Some(S::parse(s).unwrap_or(default)),
+        };
+        if let Some(s) = status {
+            self.and(&format!("{prefix}status = ?"), [Value::from(s.code())]);
         }
         let needle = key(&q.q);
         if needle.is_empty() && !q.q.trim().is_empty() {

@@ -3,8 +3,12 @@
 pub mod address;
 pub mod api;
 pub mod cells;
+pub mod forms;
 pub mod households;
+pub mod kinds;
 pub mod list;
 pub mod members;
 pub mod pages;
+pub mod registry;
+pub mod rows;
 pub mod validate;

@@ -2,54 +2,94 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::cells::{self, Cell, CellForm};
-use super::households::{self, Household, HouseholdForm, SUPPORT_CATEGORIES};
+use super::forms::{
+    self, expired, expired_notice, field_error, form_status, pager_query, Registry, RegistryForm,
+};
+use super::households::{self, Household, HouseholdForm};
+use super::kinds::{Coded, HouseholdStatus, MemberStatus, SupportCategory};
 use super::list::{pages, ListQuery};
 use super::members::{self, Member, MemberForm};
-use crate::auth::Session;
-use crate::error::{AppError, AppResult, FieldError};
+use crate::auth::{Scope, Session};
+use crate::db::{Tx, WriteTx};
+use crate::error::{AppResult, FieldError};
 use crate::state::AppState;
 use crate::units::store::{self as units, Unit};
 use crate::web::extract::{CsrfForm, Submission, Q};
 use crate::web::i18n::Lang;
 use crate::web::layout::{page, page_with_status, Chrome};
 
-fn field_error(errors: &[FieldError], field: &str) -> String {
-    errors
-        .iter()
-        .filter(|e| e.field == field)
-        .map(|e| e.message.as_str())
-        .collect::<Vec<_>>()
-        .join("; ")
+/// Ties a registry's store and form page to the pages and API every registry shares
+/// (`forms::Registry`): the same glue for each, written once.
+macro_rules! registry {
+    ($(#[$doc:meta])* $name:ident: $record:ty, $form:ty, $path:literal, $store:ident, $form_page:ident) => {
+        $(#[$doc])*
+        pub struct $name;
+
+        impl Registry for $name {
+            type Record = $record;
+            type Form = $form;
+            const PATH: &'static str = $path;
+
+            fn get<'t>(
+                tx: &'t mut Tx,
+                scope: &'t Scope,
+                id: &'t str,
+            ) -> impl std::future::Future<Output = AppResult<$record>> + Send + 't {
+                $store::get(tx, scope, id)
+            }
+
+            fn to_form(r: &$record) -> $form {
+                r.to_form()
+            }
+
+            async fn save(
+                tx: &mut WriteTx,
+                scope: &Scope,
+                id: Option<&str>,
+                f: &$form,
+                secret: &str,
+                cid_on: bool,
+            ) -> AppResult<$record> {
+                match id {
+                    None => $store::create(tx, scope, f, secret, cid_on).await,
+                    Some(id) => $store::update(tx, scope, id, f, secret, cid_on).await,
+                }
+            }
+
+            fn form_page(
+                st: &AppState,
+                s: &Session,
+                lang: Lang,
+                action: String,
+                f: $form,
+                errors: Vec<FieldError>,
+            ) -> impl std::future::Future<Output = AppResult<Response>> + Send {
+                $form_page(st, s, lang, action, f, errors)
+            }
+        }
+    };
 }
 
-/// Query string for pager links, keeping the filters.
-fn pager_query(q: &ListQuery, page: i64) -> String {
-    serde_urlencoded::to_string([
-        ("q", q.q.as_str()),
-        ("village", q.village.as_str()),
-        ("status", q.status.as_str()),
-        ("sort", q.sort.as_str()),
-        ("page", &page.to_string()),
-    ])
-    .unwrap_or_default()
-}
+registry!(
+    /// The households registry.
+    Households: Household, HouseholdForm, "/households", households, household_form
+);
+registry!(
+    /// The Party members registry.
+    Members: Member, MemberForm, "/members", members, member_form
+);
 
-/// The notice on a form shown again because its token had gone stale.
-fn expired_notice(lang: Lang) -> Vec<FieldError> {
-    vec![FieldError::new("_csrf", lang.t("form_expired"))]
-}
+impl RegistryForm for HouseholdForm {}
 
-/// A stale form, shown again as typed with the session's current token: nothing was saved,
-/// which the status says too.
-fn expired(page: AppResult<Response>) -> AppResult<Response> {
-    let mut page = page?;
-    *page.status_mut() = StatusCode::FORBIDDEN;
-    Ok(page)
+impl RegistryForm for MemberForm {
+    /// The household search button posts the form to see it again with the matches.
+    fn redisplay_only(&self) -> bool {
+        self.find_household == "1"
+    }
 }
 
 // ---------- households ----------
@@ -106,7 +146,7 @@ struct HouseholdFormPage {
     f: HouseholdForm,
     villages: Vec<Unit>,
     errors: Vec<FieldError>,
-    categories: &'static [(&'static str, &'static str, &'static str)],
+    categories: &'static [SupportCategory],
     citizen_id_enabled: bool,
 }
 
@@ -114,8 +154,8 @@ impl HouseholdFormPage {
     fn err(&self, field: &str) -> String {
         field_error(&self.errors, field)
     }
-    fn checked(&self, code: &&str) -> bool {
-        self.f.support.iter().any(|s| s == code)
+    fn checked(&self, cat: &SupportCategory) -> bool {
+        self.f.support.iter().any(|s| cat.is(s))
     }
 }
 
@@ -132,20 +172,15 @@ async fn household_form(
         .db
         .read(move |tx| Box::pin(async move { units::villages_in_scope(tx, &scope).await }))
         .await?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
     page_with_status(
-        status,
+        form_status(&errors),
         &HouseholdFormPage {
             c: Chrome::new(lang, s, lang.t("households")),
             action,
             f,
             villages,
             errors,
-            categories: SUPPORT_CATEGORIES,
+            categories: SupportCategory::ALL,
             citizen_id_enabled: st.config.citizen_id_enabled,
         },
     )
@@ -156,15 +191,7 @@ pub async fn household_new(
     s: Session,
     lang: Lang,
 ) -> AppResult<Response> {
-    household_form(
-        &st,
-        &s,
-        lang,
-        "/households".into(),
-        HouseholdForm::default(),
-        Vec::new(),
-    )
-    .await
+    forms::new_page::<Households>(&st, &s, lang).await
 }
 
 pub async fn household_create(
@@ -172,31 +199,7 @@ pub async fn household_create(
     lang: Lang,
     form: Submission<HouseholdForm>,
 ) -> AppResult<Response> {
-    let (s, f, stale) = form.into_parts();
-    if stale {
-        return expired(
-            household_form(&st, &s, lang, "/households".into(), f, expired_notice(lang)).await,
-        );
-    }
-    let (scope, form, secret, cid_on) = (
-        s.scope.clone(),
-        f.clone(),
-        st.secret.clone(),
-        st.config.citizen_id_enabled,
-    );
-    let created = st
-        .db
-        .write(move |tx| {
-            Box::pin(async move { households::create(tx, &scope, &form, &secret, cid_on).await })
-        })
-        .await;
-    match created {
-        Ok(h) => Ok(Redirect::to(&format!("/households/{}", h.id)).into_response()),
-        Err(AppError::Validation(errors)) => {
-            household_form(&st, &s, lang, "/households".into(), f, errors).await
-        }
-        Err(e) => Err(e),
-    }
+    forms::submit::<Households>(&st, lang, None, form).await
 }
 
 #[derive(Template)]
@@ -242,20 +245,7 @@ pub async fn household_edit(
     lang: Lang,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    let (scope, hid) = (s.scope.clone(), id.clone());
-    let h = st
-        .db
-        .read(move |tx| Box::pin(async move { households::get(tx, &scope, &hid).await }))
-        .await?;
-    household_form(
-        &st,
-        &s,
-        lang,
-        format!("/households/{id}"),
-        h.to_form(),
-        Vec::new(),
-    )
-    .await
+    forms::edit_page::<Households>(&st, &s, lang, id).await
 }
 
 pub async fn household_update(
@@ -264,42 +254,7 @@ pub async fn household_update(
     Path(id): Path<String>,
     form: Submission<HouseholdForm>,
 ) -> AppResult<Response> {
-    let (s, f, stale) = form.into_parts();
-    if stale {
-        return expired(
-            household_form(
-                &st,
-                &s,
-                lang,
-                format!("/households/{id}"),
-                f,
-                expired_notice(lang),
-            )
-            .await,
-        );
-    }
-    let (scope, hid, form, secret, cid_on) = (
-        s.scope.clone(),
-        id.clone(),
-        f.clone(),
-        st.secret.clone(),
-        st.config.citizen_id_enabled,
-    );
-    let updated = st
-        .db
-        .write(move |tx| {
-            Box::pin(
-                async move { households::update(tx, &scope, &hid, &form, &secret, cid_on).await },
-            )
-        })
-        .await;
-    match updated {
-        Ok(h) => Ok(Redirect::to(&format!("/households/{}", h.id)).into_response()),
-        Err(AppError::Validation(errors)) => {
-            household_form(&st, &s, lang, format!("/households/{id}"), f, errors).await
-        }
-        Err(e) => Err(e),
-    }
+    forms::submit::<Households>(&st, lang, Some(id), form).await
 }
 
 #[derive(Deserialize)]
@@ -320,8 +275,7 @@ pub struct HouseholdStatusForm {
 struct HouseholdStatusConfirm {
     c: Chrome,
     h: Household,
-    status: String,
-    status_key: &'static str,
+    status: HouseholdStatus,
 }
 
 /// A status change is asked for first and applied only once confirmed: a household
@@ -337,16 +291,15 @@ pub async fn household_status(
         form: f,
     } = form;
     let (scope, hid) = (s.scope.clone(), id.clone());
-    if f.confirm != "1" && households::STATUSES.contains(&f.status.as_str()) {
+    if let (false, Some(status)) = (f.confirm == "1", HouseholdStatus::parse(&f.status)) {
         let h = st
             .db
             .read(move |tx| Box::pin(async move { households::get(tx, &scope, &hid).await }))
             .await?;
-        if h.status != f.status {
+        if h.status != status {
             return page(&HouseholdStatusConfirm {
                 c: Chrome::new(lang, &s, lang.t("household_status_confirm_title")),
-                status_key: households::status_key(&f.status),
-                status: f.status,
+                status,
                 h,
             });
         }
@@ -372,16 +325,11 @@ struct MembersPage {
     total: i64,
     /// "40 đang sinh hoạt · 6 miễn sinh hoạt · 3 đã chuyển đi"
     breakdown: String,
+    statuses: &'static [MemberStatus],
     page: i64,
     last: i64,
     prev_link: String,
     next_link: String,
-}
-
-impl MembersPage {
-    fn status(&self, s: &str) -> &'static str {
-        members::status_label(s, self.c.is_en())
-    }
 }
 
 pub async fn members_list(
@@ -409,7 +357,7 @@ pub async fn members_list(
             format!(
                 "{} {}",
                 crate::web::format::number(*n),
-                members::status_label(st, lang == Lang::En).to_lowercase()
+                st.label(lang).to_lowercase()
             )
         })
         .collect::<Vec<_>>()
@@ -417,6 +365,7 @@ pub async fn members_list(
     page(&MembersPage {
         c: Chrome::new(lang, &s, lang.t("members")),
         breakdown,
+        statuses: MemberStatus::ALL,
         prev_link: pager_query(&q, page_no - 1),
         next_link: pager_query(&q, page_no + 1),
         q,
@@ -441,16 +390,13 @@ struct MemberFormPage {
     villages: Vec<Unit>,
     cells: Vec<Cell>,
     errors: Vec<FieldError>,
-    statuses: &'static [&'static str],
+    statuses: &'static [MemberStatus],
     citizen_id_enabled: bool,
 }
 
 impl MemberFormPage {
     fn err(&self, field: &str) -> String {
         field_error(&self.errors, field)
-    }
-    fn status(&self, s: &str) -> &'static str {
-        members::status_label(s, self.c.is_en())
     }
 }
 
@@ -495,13 +441,8 @@ async fn member_form(
             })
         })
         .await?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
     page_with_status(
-        status,
+        form_status(&errors),
         &MemberFormPage {
             c: Chrome::new(lang, s, lang.t("members")),
             action,
@@ -512,22 +453,14 @@ async fn member_form(
             villages,
             cells,
             errors,
-            statuses: members::STATUSES,
+            statuses: MemberStatus::ALL,
             citizen_id_enabled: st.config.citizen_id_enabled,
         },
     )
 }
 
 pub async fn member_new(State(st): State<AppState>, s: Session, lang: Lang) -> AppResult<Response> {
-    member_form(
-        &st,
-        &s,
-        lang,
-        "/members".into(),
-        MemberForm::default(),
-        Vec::new(),
-    )
-    .await
+    forms::new_page::<Members>(&st, &s, lang).await
 }
 
 pub async fn member_create(
@@ -535,34 +468,7 @@ pub async fn member_create(
     lang: Lang,
     form: Submission<MemberForm>,
 ) -> AppResult<Response> {
-    let (s, f, stale) = form.into_parts();
-    if stale {
-        return expired(
-            member_form(&st, &s, lang, "/members".into(), f, expired_notice(lang)).await,
-        );
-    }
-    if f.find_household == "1" {
-        return member_form(&st, &s, lang, "/members".into(), f, Vec::new()).await;
-    }
-    let (scope, form, secret, cid_on) = (
-        s.scope.clone(),
-        f.clone(),
-        st.secret.clone(),
-        st.config.citizen_id_enabled,
-    );
-    let created = st
-        .db
-        .write(move |tx| {
-            Box::pin(async move { members::create(tx, &scope, &form, &secret, cid_on).await })
-        })
-        .await;
-    match created {
-        Ok(m) => Ok(Redirect::to(&format!("/members/{}", m.id)).into_response()),
-        Err(AppError::Validation(errors)) => {
-            member_form(&st, &s, lang, "/members".into(), f, errors).await
-        }
-        Err(e) => Err(e),
-    }
+    forms::submit::<Members>(&st, lang, None, form).await
 }
 
 #[derive(Template)]
@@ -574,7 +480,7 @@ struct MemberShow {
 
 impl MemberShow {
     fn status(&self) -> &'static str {
-        members::status_label(&self.m.status, self.c.is_en())
+        self.m.status_label(self.c.lang)
     }
 }
 
@@ -601,20 +507,7 @@ pub async fn member_edit(
     lang: Lang,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    let (scope, mid) = (s.scope.clone(), id.clone());
-    let m = st
-        .db
-        .read(move |tx| Box::pin(async move { members::get(tx, &scope, &mid).await }))
-        .await?;
-    member_form(
-        &st,
-        &s,
-        lang,
-        format!("/members/{id}"),
-        m.to_form(),
-        Vec::new(),
-    )
-    .await
+    forms::edit_page::<Members>(&st, &s, lang, id).await
 }
 
 pub async fn member_update(
@@ -623,43 +516,7 @@ pub async fn member_update(
     Path(id): Path<String>,
     form: Submission<MemberForm>,
 ) -> AppResult<Response> {
-    let (s, f, stale) = form.into_parts();
-    if stale {
-        return expired(
-            member_form(
-                &st,
-                &s,
-                lang,
-                format!("/members/{id}"),
-                f,
-                expired_notice(lang),
-            )
-            .await,
-        );
-    }
-    if f.find_household == "1" {
-        return member_form(&st, &s, lang, format!("/members/{id}"), f, Vec::new()).await;
-    }
-    let (scope, mid, form, secret, cid_on) = (
-        s.scope.clone(),
-        id.clone(),
-        f.clone(),
-        st.secret.clone(),
-        st.config.citizen_id_enabled,
-    );
-    let updated = st
-        .db
-        .write(move |tx| {
-            Box::pin(async move { members::update(tx, &scope, &mid, &form, &secret, cid_on).await })
-        })
-        .await;
-    match updated {
-        Ok(m) => Ok(Redirect::to(&format!("/members/{}", m.id)).into_response()),
-        Err(AppError::Validation(errors)) => {
-            member_form(&st, &s, lang, format!("/members/{id}"), f, errors).await
-        }
-        Err(e) => Err(e),
-    }
+    forms::submit::<Members>(&st, lang, Some(id), form).await
 }
 
 pub async fn member_status(
@@ -715,13 +572,8 @@ async fn cells_page(
             })
         })
         .await?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
     page_with_status(
-        status,
+        form_status(&errors),
         &CellsPage {
             c: Chrome::new(lang, s, lang.t("cells")),
             cells,
@@ -750,9 +602,10 @@ pub async fn cell_create(
         .db
         .write(move |tx| Box::pin(async move { cells::create(tx, &scope, &form).await }))
         .await;
-    match created {
-        Ok(_) => Ok(Redirect::to("/cells").into_response()),
-        Err(AppError::Validation(errors)) => cells_page(&st, &s, lang, f, errors).await,
-        Err(e) => Err(e),
-    }
+    forms::saved_or_again(
+        created,
+        |_| "/cells".to_owned(),
+        |errors| cells_page(&st, &s, lang, f, errors),
+    )
+    .await
 }

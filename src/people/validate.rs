@@ -85,6 +85,31 @@ pub fn citizen_id(raw: &str, secret: &str) -> Result<Option<(String, String)>, S
     Ok(Some((masked, hash)))
 }
 
+/// The citizen ID field of a registry form: read only where the deployment collects it;
+/// elsewhere a typed number is refused, never silently dropped.
+pub fn citizen_id_field(
+    e: &mut crate::error::Collector,
+    raw: &str,
+    secret: &str,
+    enabled: bool,
+) -> Option<(String, String)> {
+    if enabled {
+        e.check("citizen_id", citizen_id(raw, secret)).flatten()
+    } else {
+        if !raw.trim().is_empty() {
+            e.push("citizen_id", "Hệ thống không thu thập số CCCD");
+        }
+        None
+    }
+}
+
+/// An API field given (`Some`) replaces the form's text; omitted keeps it.
+pub fn set_if(dst: &mut String, v: Option<String>) {
+    if let Some(v) = v {
+        *dst = v;
+    }
+}
+
 pub fn coordinate(raw: &str, is_lat: bool) -> Result<Option<f64>, String> {
     let raw = raw.trim().replace(',', ".");
     if raw.is_empty() {

@@ -52,7 +52,7 @@ pub async fn alerts(tx: &mut Tx, scope: &Scope) -> AppResult<Vec<Alert>> {
             format!(
                 "Đảng viên {} đã chuyển sang \"{}\" nhưng vẫn đang phụ trách {} hộ: cần lập lại danh sách.",
                 r.str("full_name")?,
-                crate::people::members::status_label(&r.str("status")?, false),
+                crate::people::kinds::MemberStatus::label_vi_of(&r.str("status")?),
                 r.i64("n")?
             ),
         ));
@@ -158,14 +158,14 @@ pub async fn overview(tx: &mut Tx, scope: &Scope) -> AppResult<Vec<VillageRow>> 
     Ok(out)
 }
 
-/// Solves and approves a plan for each village, acting as `actor` without a scope: for
-/// system use only (the demo seed, so the story starts told; test fixtures).
-pub async fn seed_approved(tx: &mut WriteTx, village_ids: &[String], actor: &str) -> AppResult<()> {
+/// Solves and approves a plan for each village, as the system scope `by` (the demo seed,
+/// so the story starts told; test fixtures): it needs no grant, and the plans name it.
+pub async fn seed_approved(tx: &mut WriteTx, by: &Scope, village_ids: &[String]) -> AppResult<()> {
     for vid in village_ids {
         let v = units::get(tx, vid).await?;
         let data = load_village(tx, &v, None, None).await?;
         let plan = data.solve()?;
-        insert_plan(tx, actor, &data, &plan, Status::Approved).await?;
+        insert_plan(tx, by.user_id(), &data, &plan, Status::Approved).await?;
     }
     Ok(())
 }

@@ -85,7 +85,7 @@ impl PlanDetail {
                 w.inactive_members.push(format!(
                     "{} ({})",
                     p.member_name,
-                    crate::people::members::status_label(&p.member_status, false)
+                    crate::people::kinds::MemberStatus::label_vi_of(&p.member_status)
                 ));
             }
         }

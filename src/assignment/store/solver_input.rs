@@ -152,8 +152,10 @@ pub fn check_capacity(c: u32) -> AppResult<u32> {
 }
 
 /// Reads what the solver needs for one village (the caller has checked access).
+/// It takes no scope, so nothing outside the assignment feature may call it: its store
+/// checks the scope first, its command line acts as the system.
 /// `locked_from`: the plan whose locked pairs are kept (the open draft when re-planning).
-pub(crate) async fn load_village(
+pub(in crate::assignment) async fn load_village(
     tx: &mut Tx,
     village: &Unit,
     capacity: Option<u32>,

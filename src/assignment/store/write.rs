@@ -2,8 +2,9 @@
 
 use super::*;
 
-/// Saves a solved plan as a new version of the village's plan.
-pub(crate) async fn insert_plan(
+/// Saves a solved plan as a new version of the village's plan, drafted by `actor`.
+/// Unscoped, so private to the assignment feature (see [`load_village`]).
+pub(in crate::assignment) async fn insert_plan(
     tx: &mut WriteTx,
     actor: &str,
     data: &VillageData,
