@@ -16,6 +16,7 @@ pub async fn ensure_ready(db: &Db, config: &Config) -> anyhow::Result<String> {
                 }
                 let system = crate::auth::Scope::unsafe_system("setup");
                 crate::people::households::fill_search(tx, &system).await?;
+                crate::people::sort_keys::fill(tx, &system).await?;
                 if !configured.is_empty() {
                     return Ok(configured);
                 }

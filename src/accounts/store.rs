@@ -57,8 +57,7 @@ const SELECT: &str =
                       FROM members m JOIN units v ON v.id = m.village_id \
                       LEFT JOIN users u ON u.member_id = m.id";
 
-const ORDER: &str =
-    "m.given_name COLLATE vi, m.family_name COLLATE vi, m.middle_name COLLATE vi, m.id";
+const ORDER: &str = "m.name_key, m.id";
 
 /// The most accounts one request makes: the slips of one village, hashed in a few seconds.
 pub const BATCH: usize = 100;
@@ -146,7 +145,8 @@ pub async fn eligible(tx: &mut Tx, scope: &Scope, member_id: &str) -> AppResult<
         return Err(AppError::BadRequest(format!(
             "Chỉ tạo tài khoản cho đảng viên đang sinh hoạt; {} đang ở trạng thái “{}”",
             m.full_name,
-            crate::people::members::status_label(&m.status, false)
+            crate::people::kinds::MemberStatus::parse(&m.status)
+                .map_or(m.status.as_str(), |st| st.label(crate::web::i18n::Lang::Vi))
         )));
     }
     Ok(m)

@@ -113,7 +113,7 @@ pub async fn households(
                 "SELECT h.id, h.commune_id, h.code, h.head_name, v.name AS village_name, h.xom, h.ngo, h.house_no, h.phone, h.size, \
                  h.support_categories, h.latitude, h.longitude, h.status, h.updated_at \
                  FROM households h JOIN units v ON v.id = h.village_id WHERE {} \
-                 ORDER BY v.name COLLATE vi, h.head_given COLLATE vi, h.head_family COLLATE vi, h.head_middle COLLATE vi, h.id",
+                 ORDER BY v.name COLLATE vi, h.name_key, h.id",
                 w.sql
             ),
             &w.args,
@@ -181,7 +181,7 @@ pub async fn members(
                 "SELECT m.id, m.commune_id, m.full_name, v.name AS village_name, c.name AS cell_name, m.sex, m.birth_year, \
                  m.phone, m.status, m.updated_at \
                  FROM members m JOIN units v ON v.id = m.village_id LEFT JOIN cells c ON c.id = m.cell_id WHERE {} \
-                 ORDER BY v.name COLLATE vi, m.given_name COLLATE vi, m.family_name COLLATE vi, m.middle_name COLLATE vi, m.id",
+                 ORDER BY v.name COLLATE vi, m.name_key, m.id",
                 w.sql
             ),
             &w.args,

@@ -11,4 +11,5 @@ pub mod members;
 pub mod pages;
 pub mod registry;
 pub mod rows;
+pub mod sort_keys;
 pub mod validate;

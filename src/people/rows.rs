@@ -88,8 +88,8 @@ impl CitizenId {
     }
 }
 
-/// One household as stored. `name_folded` and `search_folded` are not fields: they are
-/// made from the name and address on every write, so they always agree with them.
+/// One household as stored. `name_folded`, `name_key` and `search_folded` are not fields:
+/// they are made from the name and address on every write, so they always agree with them.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct HouseholdRow {
     pub id: String,
@@ -125,6 +125,11 @@ impl HouseholdRow {
         self.head_given = parts.given.clone();
     }
 
+    /// The list order by name (given, family, middle), as a stored key.
+    pub fn name_key(&self) -> String {
+        text::sort_key_of(&[&self.head_given, &self.head_family, &self.head_middle])
+    }
+
     pub fn search_folded(&self) -> String {
         address::household_search(
             &self.code,
@@ -148,6 +153,7 @@ impl TableRow for HouseholdRow {
         "head_given",
         "head_name",
         "name_folded",
+        "name_key",
         "search_folded",
         "xom",
         "ngo",
@@ -183,6 +189,7 @@ impl TableRow for HouseholdRow {
             (&self.head_given).into(),
             (&self.head_name).into(),
             text::fold(&self.head_name).into(),
+            self.name_key().into(),
             self.search_folded().into(),
             (&self.xom).into(),
             (&self.ngo).into(),
@@ -226,7 +233,8 @@ impl TableRow for HouseholdRow {
     }
 }
 
-/// One Party member as stored; `name_folded` is made from the name on every write.
+/// One Party member as stored; `name_folded` and `name_key` are made from the name on
+/// every write.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct MemberRow {
     pub id: String,
@@ -250,6 +258,11 @@ pub struct MemberRow {
 }
 
 impl MemberRow {
+    /// The list order by name (given, family, middle), as a stored key.
+    pub fn name_key(&self) -> String {
+        text::sort_key_of(&[&self.given_name, &self.family_name, &self.middle_name])
+    }
+
     pub fn set_name(&mut self, name: &str, parts: &text::NameParts) {
         self.full_name = name.to_owned();
         self.family_name = parts.family.clone();
@@ -270,6 +283,7 @@ impl TableRow for MemberRow {
         "given_name",
         "full_name",
         "name_folded",
+        "name_key",
         "sex",
         "birth_year",
         "phone",
@@ -300,6 +314,7 @@ impl TableRow for MemberRow {
             (&self.given_name).into(),
             (&self.full_name).into(),
             text::fold(&self.full_name).into(),
+            self.name_key().into(),
             self.sex.map(Sex::code).into(),
             self.birth_year.into(),
             self.phone.clone().into(),

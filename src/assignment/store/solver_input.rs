@@ -244,7 +244,7 @@ pub(super) async fn member_rows(
             &format!(
                 "SELECT m.id, m.full_name, m.status, m.household_id, h.latitude, h.longitude FROM members m \
                  LEFT JOIN households h ON h.id = m.household_id WHERE m.village_id = ?{filter} \
-                 ORDER BY m.given_name COLLATE vi, m.family_name COLLATE vi, m.middle_name COLLATE vi, m.id"
+                 ORDER BY m.name_key, m.id"
             ),
             &[village_id.into()],
         )

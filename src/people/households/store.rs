@@ -48,7 +48,7 @@ fn order_by(sort: &str) -> &'static str {
         "code" => "h.code, h.id",
         "address" => "h.xom COLLATE vi, h.ngo COLLATE vi, h.house_no, h.id",
         "updated" => "h.updated_at DESC, h.id",
-        _ => "h.head_given COLLATE vi, h.head_family COLLATE vi, h.head_middle COLLATE vi, h.id",
+        _ => "h.name_key, h.id",
     }
 }
 

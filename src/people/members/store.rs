@@ -53,7 +53,7 @@ fn order_by(sort: &str) -> &'static str {
     match sort {
         "updated" => "m.updated_at DESC, m.id",
         "birth_year" => "m.birth_year, m.id",
-        _ => "m.given_name COLLATE vi, m.family_name COLLATE vi, m.middle_name COLLATE vi, m.id",
+        _ => "m.name_key, m.id",
     }
 }
 
