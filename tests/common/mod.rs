@@ -78,6 +78,43 @@ pub async fn create_pg_database() -> String {
     format!("{base}/{name}")
 }
 
+/// Drops a database `create_pg_database` made, with whatever connections it still has
+/// (the test's server is still up when its `TestApp` goes). Runs on a thread of its own
+/// because `Drop` cannot wait on the test's runtime.
+fn drop_pg_database(url: &str) {
+    let (Some(admin), Some((_, name))) = (postgres_admin_url(), url.rsplit_once('/')) else {
+        return;
+    };
+    let name = name.to_owned();
+    let dropped = std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .ok()?;
+        rt.block_on(async {
+            let pool = sqlx::PgPool::connect(&admin).await.ok()?;
+            let r = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(&pool)
+                .await;
+            pool.close().await;
+            r.ok()
+        })
+    })
+    .join();
+    if !matches!(dropped, Ok(Some(_))) {
+        eprintln!("could not drop the test database {url}");
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        // A full run makes hundreds of databases; left behind they fill the disk.
+        if let Some(url) = &self.database_url {
+            drop_pg_database(url);
+        }
+    }
+}
+
 fn uuid_simple() -> String {
     danvan::clock::new_id().replace('-', "")
 }
