@@ -67,9 +67,12 @@ pub async fn page<R: Record>(
     let mut args = w.args.clone();
     args.push(q.limit().into());
     args.push(q.offset().into());
+    // The page's ids first, from the list indexes alone; then only those rows, whole.
+    let id = col::<R>("id");
     let sql = format!(
-        "{} WHERE {} ORDER BY {order} LIMIT ? OFFSET ?",
+        "{} WHERE {id} IN (SELECT {id} {} WHERE {} ORDER BY {order} LIMIT ? OFFSET ?) ORDER BY {order}",
         R::SELECT,
+        R::FROM,
         w.sql
     );
     let items = tx
