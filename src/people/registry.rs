@@ -24,8 +24,14 @@ pub trait Record: Sized {
 
     fn from_row(r: &Row) -> AppResult<Self>;
     fn stored(&self) -> &Self::Stored;
-    fn id(&self) -> &str;
-    fn commune_id(&self) -> &str;
+
+    fn id(&self) -> &str {
+        self.stored().id()
+    }
+
+    fn commune_id(&self) -> &str {
+        self.stored().commune_id()
+    }
 }
 
 /// One page of a list, and how many the whole list holds.

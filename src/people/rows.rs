@@ -20,6 +20,8 @@ pub trait TableRow: Clone + Sized {
     const FIXED: &'static [&'static str] = &["id", "commune_id", "created_at"];
 
     fn id(&self) -> &str;
+    /// The commune the row belongs to: the tenant key of every field-data table.
+    fn commune_id(&self) -> &str;
     /// Marks the row as changed at `now`.
     fn touch(&mut self, now: String);
     /// The row's values, in [`TableRow::COLUMNS`] order.
@@ -174,6 +176,10 @@ impl TableRow for HouseholdRow {
         &self.id
     }
 
+    fn commune_id(&self) -> &str {
+        &self.commune_id
+    }
+
     fn touch(&mut self, now: String) {
         self.updated_at = now;
     }
@@ -299,6 +305,10 @@ impl TableRow for MemberRow {
         &self.id
     }
 
+    fn commune_id(&self) -> &str {
+        &self.commune_id
+    }
+
     fn touch(&mut self, now: String) {
         self.updated_at = now;
     }
@@ -394,6 +404,10 @@ impl TableRow for CellRow {
 
     fn id(&self) -> &str {
         &self.id
+    }
+
+    fn commune_id(&self) -> &str {
+        &self.commune_id
     }
 
     fn touch(&mut self, now: String) {

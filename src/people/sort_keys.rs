@@ -12,24 +12,17 @@ use crate::text::SORT_KEY_VERSION;
 /// A row whose list order is kept as a stored key.
 trait NameKeyed: TableRow {
     fn name_key(&self) -> String;
-    fn commune(&self) -> &str;
 }
 
 impl NameKeyed for HouseholdRow {
     fn name_key(&self) -> String {
         HouseholdRow::name_key(self)
     }
-    fn commune(&self) -> &str {
-        &self.commune_id
-    }
 }
 
 impl NameKeyed for MemberRow {
     fn name_key(&self) -> String {
         MemberRow::name_key(self)
-    }
-    fn commune(&self) -> &str {
-        &self.commune_id
     }
 }
 
@@ -71,7 +64,7 @@ async fn refill<R: NameKeyed>(tx: &mut WriteTx, all: bool) -> AppResult<usize> {
             &update,
             &[
                 row.name_key().into(),
-                Value::from(row.commune()),
+                Value::from(row.commune_id()),
                 Value::from(row.id()),
             ],
         )

@@ -33,14 +33,6 @@ impl Record for Household {
     fn stored(&self) -> &HouseholdRow {
         &self.stored
     }
-
-    fn id(&self) -> &str {
-        &self.id
-    }
-
-    fn commune_id(&self) -> &str {
-        &self.commune_id
-    }
 }
 
 fn order_by(sort: &str) -> &'static str {

@@ -39,14 +39,6 @@ impl Record for Member {
     fn stored(&self) -> &MemberRow {
         &self.stored
     }
-
-    fn id(&self) -> &str {
-        &self.id
-    }
-
-    fn commune_id(&self) -> &str {
-        &self.commune_id
-    }
 }
 
 fn order_by(sort: &str) -> &'static str {
