@@ -361,6 +361,9 @@ fn personal_routes_admit_only_keepers_and_members() {
         "/assignment",
         // member accounts (issue 8)
         "/accounts",
+        // contacts (issue 8)
+        "/my-households",
+        "/api/v1/my/",
     ];
     for spec in danvan::app::route_specs() {
         if !personal.iter().any(|p| spec.path.starts_with(p)) {
@@ -426,6 +429,14 @@ const OWN_TOKEN: Rule = Rule { out_scope: &[] };
 // member accounts (issue 8)
 /// One's own password: "out" is a wrong current password, which changes nothing.
 const OWN_PASSWORD: Rule = Rule { out_scope: &[] };
+// contacts (issue 8)
+/// Logging a contact, and a household's contacts: only for a household in scope (for a
+/// member, one assigned to them).
+const CONTACTS: Rule = Rule { out_scope: &[] };
+/// The province's topics: its board, or the administrator anywhere.
+const PROVINCE_LISTS: Rule = Rule {
+    out_scope: &["admin"],
+};
 
 /// The case for one route: its rule and how to build its request. Returns `None` for a
 /// route this test does not know — which fails the test.
@@ -442,6 +453,11 @@ fn case(method: &Method, path: &str) -> Option<Rule> {
         // member accounts (issue 8): keepers make accounts for members of their own
         // villages only; a village or member outside the scope answers as missing.
         ("GET", "/accounts") => REGISTRY,
+        // contacts (issue 8)
+        ("GET", "/my-households" | "/api/v1/my/households") => MEMBER_ONLY,
+        (_, "/households/{id}/contacts/new" | "/households/{id}/contacts") => CONTACTS,
+        (_, "/api/v1/households/{id}/contacts") => CONTACTS,
+        (_, "/contacts/topics") => PROVINCE_LISTS,
         ("POST", "/accounts/members/{id}" | "/accounts/villages/{id}") => REGISTRY,
         ("GET", "/account/password") => SIGNED_IN,
         ("POST", "/account/password") => OWN_PASSWORD,
@@ -746,6 +762,48 @@ async fn request(
             }
         }
         ("GET", p) if p.starts_with("/exports/") => get(format!("{p}?unit={village}")),
+        // contacts (issue 8): the member's in-scope household is the one assigned to them.
+        (
+            _,
+            "/households/{id}/contacts/new"
+            | "/households/{id}/contacts"
+            | "/api/v1/households/{id}/contacts",
+        ) => {
+            let h = if role == "member" && which == Which::In {
+                f.member_household.clone()
+            } else {
+                household.clone()
+            };
+            let p = path.replace("{id}", &h);
+            match method.as_str() {
+                "POST" if p.starts_with("/api/") => {
+                    json_req(p, json!({ "channel": "visit", "topics": ["policy"] }))
+                }
+                "POST" => form(p, &[("channel", "visit"), ("topics", "policy")]),
+                _ => get(p),
+            }
+        }
+        (_, "/contacts/topics") => {
+            let province = app
+                .one_str(
+                    "SELECT p.id FROM units c JOIN units p ON p.kind = 'province' AND c.path >= p.path \
+                     AND c.path < p.path || '~' WHERE c.id = ?",
+                    &[commune.clone().into()],
+                )
+                .await;
+            if method == Method::POST {
+                form(
+                    path.into(),
+                    &[
+                        ("province", &province),
+                        ("code", "policy"),
+                        ("label", "Chính sách, pháp luật"),
+                    ],
+                )
+            } else {
+                get(format!("/contacts/topics?province={province}"))
+            }
+        }
         // assignment (issue 4)
         ("GET", "/households/{id}") if role == "member" && which == Which::In => {
             get(format!("/households/{}", f.member_household))

@@ -27,7 +27,7 @@ fn hrefs(html: &str) -> Vec<String> {
 const MENUS: &[(&str, &[&str])] = &[
     (
         "dv.bangngang",
-        &["/", "/assignment/mine", "/account/password"],
+        &["/", "/my-households", "/account/password"],
     ),
     (
         "bt.bangngang",
@@ -57,7 +57,10 @@ const MENUS: &[(&str, &[&str])] = &[
         ],
     ),
     ("ubnd.luongbang", &["/", "/units", "/account/password"]),
-    ("bdv.hungyen", &["/", "/units", "/account/password"]),
+    (
+        "bdv.hungyen",
+        &["/", "/units", "/contacts/topics", "/account/password"],
+    ),
     ("mttq.luongbang", &["/", "/units", "/account/password"]),
     (
         "kiemtra.hungyen",
@@ -76,6 +79,7 @@ const MENUS: &[(&str, &[&str])] = &[
             "/units",
             "/admin/users",
             "/account/tokens",
+            "/contacts/topics",
             "/account/password",
         ],
     ),
@@ -117,11 +121,11 @@ async fn menu_marks_the_current_page(b: Backend) {
         current(&c.get_text("/account/tokens").await),
         ["/account/tokens"]
     );
-    // /assignment/mine lies under /assignment, but is its own entry for a member.
+    // The member's list is the member's own entry.
     let m = app.login("dv.bangngang").await;
     assert_eq!(
-        current(&m.get_text("/assignment/mine").await),
-        ["/assignment/mine"]
+        current(&m.get_text("/my-households").await),
+        ["/my-households"]
     );
 }
 

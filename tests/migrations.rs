@@ -57,6 +57,8 @@ const REFERENCE_TABLES: &[&str] = &[
     "idempotency_keys",
     "settings",
     "import_batches",
+    // contacts (issue 8): a province's list of topics.
+    "contact_topics",
 ];
 
 /// The sharding rule, read from PostgreSQL's catalogue so that a table a later change adds

@@ -83,6 +83,8 @@ labelled_enum! {
         AssignmentPlan = "assignment_plan", "Danh sách phân công", "Assignment plan";
         ImportBatch = "import_batch", "Lần nhập tệp", "Import";
         AuditLog = "audit_log", "Nhật ký", "Audit log";
+        Contact = "contact", "Lần tiếp xúc", "Contact";
+        ContactTopics = "contact_topics", "Nội dung tiếp xúc", "Contact topics";
     }
 }
 
@@ -99,6 +101,8 @@ impl Entity {
             Entity::AssignmentPlan => ("danh sách phân công", "plan", "plans"),
             Entity::ImportBatch => ("lần nhập tệp", "import", "imports"),
             Entity::AuditLog => ("nhật ký", "log", "logs"),
+            Entity::Contact => ("lần tiếp xúc", "contact", "contacts"),
+            Entity::ContactTopics => ("danh sách nội dung", "topic list", "topic lists"),
         };
         let n_text = crate::web::format::number(n as i64);
         match (en, n) {

@@ -297,6 +297,12 @@ async fn name_records(
                  FROM assignment_plans p JOIN units v ON v.id = p.village_id",
                 "p.id",
             ),
+            Entity::Contact => (
+                "SELECT c.id, h.head_name AS a, c.contacted_on AS b \
+                 FROM contacts c JOIN households h ON h.id = c.household_id",
+                "c.id",
+            ),
+            Entity::ContactTopics => ("SELECT id, name AS a, '' AS b FROM units", "id"),
             Entity::AuditLog => continue,
         };
         let args: Vec<Value> = ids.iter().map(Value::from).collect();

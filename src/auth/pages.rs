@@ -322,7 +322,8 @@ struct HomePage {
     rollout: Vec<CommuneSummary>,
     // assignment (issue 4): alerts for keepers, own households for a member.
     alerts: Vec<crate::assignment::model::Alert>,
-    mine: Option<Vec<crate::assignment::model::PairView>>,
+    // contacts (issue 8): a member's households, most pressing first.
+    list: Option<Vec<crate::contacts::store::MyHousehold>>,
 }
 
 pub async fn home(State(st): State<AppState>, s: Session, lang: Lang) -> AppResult<Response> {
@@ -379,15 +380,8 @@ pub async fn home(State(st): State<AppState>, s: Session, lang: Lang) -> AppResu
     };
     let rollout = rollout(&st, &s).await?;
     let alerts = crate::assignment::pages::home_alerts(&st, &s).await?;
-    let mine = if s.scope.member_id().is_some() && s.scope.has_role(crate::auth::Role::Member) {
-        let scope = s.scope.clone();
-        let pairs = st
-            .db
-            .read(move |tx| {
-                Box::pin(async move { crate::assignment::store::mine(tx, &scope).await })
-            })
-            .await?;
-        Some(pairs)
+    let list = if s.scope.member_id().is_some() && s.scope.has_role(crate::auth::Role::Member) {
+        Some(crate::contacts::pages::my_households(&st, &s).await?)
     } else {
         None
     };
@@ -397,7 +391,7 @@ pub async fn home(State(st): State<AppState>, s: Session, lang: Lang) -> AppResu
         registry,
         rollout,
         alerts,
-        mine,
+        list,
     })
 }
 

@@ -113,6 +113,8 @@ pub mod admits {
     /// Villages are created by the commune committee (or the administrator).
     pub const VILLAGE_MAKERS: &[Role] = &[Role::CommuneCommittee, Role::Admin];
     pub const MEMBERS: &[Role] = &[Role::Member];
+    /// The province's lists (contact topics): its Mass Mobilisation Board, or the administrator.
+    pub const TOPIC_KEEPERS: &[Role] = &[Role::Supervisor, Role::Admin];
     pub const AUDITORS: &[Role] = &[Role::Auditor];
     pub const ADMINS: &[Role] = &[Role::Admin];
 }

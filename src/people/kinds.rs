@@ -65,6 +65,8 @@ macro_rules! coded {
         }
     };
 }
+/// Other features' closed lists (`contacts::model::Channel`) are `coded!` too.
+pub(crate) use coded;
 
 coded! {
     /// Where a household stands; households are never deleted.

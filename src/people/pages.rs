@@ -210,6 +210,36 @@ struct HouseholdShow {
     // assignment (issue 4): who looks after it, and since when.
     can_edit: bool,
     history: Vec<crate::assignment::model::HistoryRow>,
+    // contacts (issue 8): the household's contacts, and whether this user may log one
+    // (the member it is assigned to).
+    contacts: Vec<crate::contacts::store::ContactView>,
+    can_log: bool,
+    contact_saved: bool,
+}
+
+impl HouseholdShow {
+    /// `tel:` wants the digits alone.
+    fn tel(&self) -> Option<String> {
+        self.h.phone.as_ref().map(|p| {
+            p.chars()
+                .filter(|c| c.is_ascii_digit() || *c == '+')
+                .collect()
+        })
+    }
+
+    /// A `geo:` URI for the phone's maps, when the coordinates are known.
+    fn geo(&self) -> Option<String> {
+        Some(format!(
+            "geo:{:.6},{:.6}",
+            self.h.latitude?, self.h.longitude?
+        ))
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct ShowQuery {
+    #[serde(default)]
+    contact: String,
 }
 
 pub async fn household_show(
@@ -217,17 +247,24 @@ pub async fn household_show(
     s: Session,
     lang: Lang,
     Path(id): Path<String>,
+    crate::web::extract::Q(q): crate::web::extract::Q<ShowQuery>,
 ) -> AppResult<Response> {
     // Keepers, and a member for the households assigned to them (the store's scope).
     let scope = s.scope.clone();
-    let (h, history) = st
+    let (h, history, contacts, can_log) = st
         .db
         .read(move |tx| {
             Box::pin(async move {
                 let h = households::get_for_page(tx, &scope, &id).await?;
                 let history =
                     crate::assignment::store::household_history(tx, &scope, &h.id).await?;
-                Ok((h, history))
+                let contacts = crate::contacts::store::history(tx, &h).await?;
+                let can_log = match crate::contacts::store::assigned(tx, &scope, &h.id).await {
+                    Ok(_) => true,
+                    Err(crate::error::AppError::NotFound) => false,
+                    Err(e) => return Err(e),
+                };
+                Ok((h, history, contacts, can_log))
             })
         })
         .await?;
@@ -235,6 +272,9 @@ pub async fn household_show(
         c: Chrome::new(lang, &s, &h.head_name),
         can_edit: s.scope.keeps_registry(),
         history,
+        contacts,
+        can_log,
+        contact_saved: q.contact == "saved",
         h,
     })
 }

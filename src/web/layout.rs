@@ -65,12 +65,13 @@ const MENU: &[MenuEntry] = &[
     entry("/assignment", "assignment", admits::KEEPERS),
     MenuEntry {
         needs_member_record: true,
-        ..entry("/assignment/mine", "my_households", admits::MEMBERS)
+        ..entry("/my-households", "my_households", admits::MEMBERS)
     },
     entry("/units", "units", UNIT_TREE_USERS),
     entry("/audit", "audit", admits::AUDITORS),
     entry("/admin/users", "users", admits::ADMINS),
     entry("/account/tokens", "tokens", API_USERS),
+    entry("/contacts/topics", "contact_topics", admits::TOPIC_KEEPERS),
     entry("/account/password", "change_password", &Role::ALL),
 ];
 

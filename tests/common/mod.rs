@@ -442,6 +442,11 @@ pub async fn fingerprint(app: &TestApp) -> HashMap<String, String> {
         ("users", "SELECT COUNT(*) AS n, COALESCE(MAX(updated_at), '') AS m, CAST(COALESCE(SUM(disabled), 0) AS BIGINT) AS s FROM users"),
         ("grants", "SELECT COUNT(*) AS n, '' AS m, 0 AS s FROM grants"),
         ("api_tokens", "SELECT COUNT(*) AS n, '' AS m, CAST(COALESCE(SUM(revoked), 0) AS BIGINT) AS s FROM api_tokens"),
+        // contacts (issue 8)
+        ("contacts", "SELECT COUNT(*) AS n, COALESCE(MAX(recorded_at), '') AS m, 0 AS s FROM contacts"),
+        ("contact_counts", "SELECT COUNT(*) AS n, '' AS m, CAST(COALESCE(SUM(contacts), 0) AS BIGINT) AS s FROM contact_counts"),
+        ("household_contact_state", "SELECT COUNT(*) AS n, COALESCE(MAX(last_contact_on), '') AS m, CAST(COALESCE(SUM(contacts), 0) AS BIGINT) AS s FROM household_contact_state"),
+        ("contact_topics", "SELECT COUNT(*) AS n, '' AS m, CAST(COALESCE(SUM(retired), 0) AS BIGINT) AS s FROM contact_topics"),
     ] {
         let r = &app.rows(sql, &[]).await[0];
         let v: Vec<String> = r.values().iter().map(|v| format!("{v:?}")).collect();

@@ -1,0 +1,582 @@
+//! Contacts in the database: recording one (with its counters, in the same unit of work),
+//! a household's history, the member's list, and the province's topics.
+
+use serde::Serialize;
+use time::Date;
+
+use super::model::{self, Attention, ContactDraft, ContactInput, ContactState, Topic};
+use crate::assignment::store::assigned_filter;
+use crate::audit;
+use crate::auth::Scope;
+use crate::db::{Row, Tx, Value, WriteTx};
+use crate::error::{AppError, AppResult};
+use crate::people::households::Household;
+use crate::web::i18n::Lang;
+
+/// A household its member may log for: the proof that the scope's member looks after it.
+/// Only [`assigned`] makes one, so recording cannot skip the check.
+pub struct Assigned {
+    pub household_id: String,
+    pub village_id: String,
+    pub commune_id: String,
+    pub province_id: String,
+    pub member_id: String,
+    pub head_name: String,
+}
+
+/// The household, if it is active and assigned to the scope's member in an approved plan.
+/// Any other household is "not found", so a member learns nothing about others.
+pub async fn assigned(tx: &mut Tx, scope: &Scope, household_id: &str) -> AppResult<Assigned> {
+    let (filter, mut args) = assigned_filter(scope, "h.id").ok_or(AppError::NotFound)?;
+    let member_id = scope.member_id().ok_or(AppError::NotFound)?.to_owned();
+    args.insert(0, household_id.into());
+    let row = tx
+        .fetch_optional(
+            &format!(
+                "SELECT h.id, h.village_id, h.commune_id, h.head_name, {PROVINCE} AS province_id FROM households h \
+                 WHERE h.id = ? AND h.status = 'active' AND {filter}"
+            ),
+            &args,
+        )
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(Assigned {
+        household_id: row.str("id")?,
+        village_id: row.str("village_id")?,
+        commune_id: row.str("commune_id")?,
+        province_id: row.opt_str("province_id")?.unwrap_or_default(),
+        member_id,
+        head_name: row.str("head_name")?,
+    })
+}
+
+/// The province above the household's village (`h.village_id`): the province unit whose
+/// path the village's path starts with.
+const PROVINCE: &str = "(SELECT p.id FROM units v JOIN units p ON p.kind = 'province' \
+     AND v.path >= p.path AND v.path < p.path || '~' WHERE v.id = h.village_id)";
+
+/// What recording a contact answers.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Recorded {
+    pub id: String,
+    pub household_id: String,
+    pub contacted_on: String,
+    /// The contact was already recorded under this id (a double submit, a retry).
+    pub already_recorded: bool,
+}
+
+/// Records a contact with the household, and moves every counter it counts in, in the
+/// same unit of work: the household's and the member's latest contact, and the village's
+/// contacts and distinct households reached per day, month, quarter, half-year and year.
+pub async fn record(
+    tx: &mut WriteTx,
+    scope: &Scope,
+    household_id: &str,
+    input: &ContactInput,
+    today: Date,
+) -> AppResult<Recorded> {
+    let h = assigned(tx, scope, household_id).await?;
+    let topics = topics(tx, &h.province_id, Lang::Vi).await?;
+    let codes: Vec<&str> = topics.iter().map(|t| t.code.as_str()).collect();
+    let c = model::check(input, today, &codes)?;
+    if let Some(done) = already(tx, scope, &h, &c.id).await? {
+        return Ok(done);
+    }
+    insert(tx, scope, &h, &c).await?;
+    move_counters(tx, &h, &c).await?;
+    audit::did(
+        tx,
+        scope,
+        audit::Action::Create,
+        audit::Entity::Contact,
+        &c.id,
+        Some(&h.commune_id),
+        serde_json::json!({ "household": h.household_id, "channel": c.channel.code(), "topics": c.topics.len() }),
+    );
+    Ok(Recorded {
+        id: c.id,
+        household_id: h.household_id,
+        contacted_on: model::day_text(c.contacted_on),
+        already_recorded: false,
+    })
+}
+
+/// The contact already stored under `id` by this user for this household, if any. The
+/// same id for anything else is a client's mistake, refused.
+async fn already(
+    tx: &mut Tx,
+    scope: &Scope,
+    h: &Assigned,
+    id: &str,
+) -> AppResult<Option<Recorded>> {
+    let Some(row) = tx
+        .fetch_optional(
+            "SELECT household_id, recorded_by, contacted_on FROM contacts WHERE id = ?",
+            &[id.into()],
+        )
+        .await?
+    else {
+        return Ok(None);
+    };
+    if row.str("household_id")? != h.household_id || row.str("recorded_by")? != scope.user_id() {
+        return Err(AppError::Conflict(
+            "Mã bản ghi này đã được dùng cho một lần tiếp xúc khác; hãy tải lại biểu mẫu".into(),
+        ));
+    }
+    Ok(Some(Recorded {
+        id: id.to_owned(),
+        household_id: h.household_id.clone(),
+        contacted_on: row.str("contacted_on")?,
+        already_recorded: true,
+    }))
+}
+
+async fn insert(tx: &mut WriteTx, scope: &Scope, h: &Assigned, c: &ContactDraft) -> AppResult<()> {
+    tx.execute(
+        "INSERT INTO contacts (id, household_id, member_id, village_id, commune_id, contacted_on, channel, topics, note, follow_up_on, recorded_by, recorded_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        &[
+            c.id.clone().into(),
+            h.household_id.clone().into(),
+            h.member_id.clone().into(),
+            h.village_id.clone().into(),
+            h.commune_id.clone().into(),
+            model::day_text(c.contacted_on).into(),
+            c.channel.code().into(),
+            c.topics.join(",").into(),
+            c.note.clone().into(),
+            c.follow_up_on.map(model::day_text).into(),
+            scope.user_id().into(),
+            crate::clock::now().into(),
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+async fn move_counters(tx: &mut WriteTx, h: &Assigned, c: &ContactDraft) -> AppResult<()> {
+    let prev = household_state(tx, &h.household_id).await?;
+    let next = model::state_after(prev.as_ref(), c);
+    tx.execute(
+        "INSERT INTO household_contact_state (commune_id, household_id, village_id, last_contact_on, follow_up_on, contacts) VALUES (?, ?, ?, ?, ?, ?) \
+         ON CONFLICT (commune_id, household_id) DO UPDATE SET last_contact_on = excluded.last_contact_on, \
+         follow_up_on = excluded.follow_up_on, contacts = excluded.contacts",
+        &[
+            h.commune_id.clone().into(),
+            h.household_id.clone().into(),
+            h.village_id.clone().into(),
+            model::day_text(next.last_contact_on).into(),
+            next.follow_up_on.map(model::day_text).into(),
+            next.contacts.into(),
+        ],
+    )
+    .await?;
+    if prev.as_ref().map(|p| p.last_contact_on) != Some(next.last_contact_on) {
+        move_recency(tx, h, prev.map(|p| p.last_contact_on), next.last_contact_on).await?;
+    }
+    let on = model::day_text(c.contacted_on);
+    tx.execute(
+        "INSERT INTO member_contact_state (commune_id, member_id, village_id, last_contact_on, contacts) VALUES (?, ?, ?, ?, 1) \
+         ON CONFLICT (commune_id, member_id) DO UPDATE SET contacts = member_contact_state.contacts + 1, \
+         last_contact_on = CASE WHEN excluded.last_contact_on > member_contact_state.last_contact_on \
+         THEN excluded.last_contact_on ELSE member_contact_state.last_contact_on END",
+        &[
+            h.commune_id.clone().into(),
+            h.member_id.clone().into(),
+            h.village_id.clone().into(),
+            on.into(),
+        ],
+    )
+    .await?;
+    for period in model::periods_of(c.contacted_on) {
+        // A first contact in the period leaves a marker; only a new marker adds a
+        // household to the period's reach.
+        let first = tx
+            .execute(
+                "INSERT INTO contact_reach (commune_id, household_id, period) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                &[
+                    h.commune_id.clone().into(),
+                    h.household_id.clone().into(),
+                    period.clone().into(),
+                ],
+            )
+            .await?;
+        tx.execute(
+            "INSERT INTO contact_counts (village_id, commune_id, period, contacts, households) VALUES (?, ?, ?, 1, ?) \
+             ON CONFLICT (commune_id, village_id, period) DO UPDATE SET contacts = contact_counts.contacts + 1, \
+             households = contact_counts.households + excluded.households",
+            &[
+                h.village_id.clone().into(),
+                h.commune_id.clone().into(),
+                period.into(),
+                (first as i64).into(),
+            ],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// The household's latest contact moved from `from` to `to`: one household less on the
+/// old day, one more on the new, for its village and its commune.
+async fn move_recency(
+    tx: &mut WriteTx,
+    h: &Assigned,
+    from: Option<Date>,
+    to: Date,
+) -> AppResult<()> {
+    for unit in [&h.village_id, &h.commune_id] {
+        if let Some(from) = from {
+            tx.execute(
+                "UPDATE contact_recency SET households = households - 1 WHERE commune_id = ? AND unit_id = ? AND day = ?",
+                &[
+                    h.commune_id.clone().into(),
+                    unit.clone().into(),
+                    model::day_text(from).into(),
+                ],
+            )
+            .await?;
+            tx.execute(
+                "DELETE FROM contact_recency WHERE commune_id = ? AND unit_id = ? AND day = ? AND households <= 0",
+                &[
+                    h.commune_id.clone().into(),
+                    unit.clone().into(),
+                    model::day_text(from).into(),
+                ],
+            )
+            .await?;
+        }
+        tx.execute(
+            "INSERT INTO contact_recency (commune_id, unit_id, day, households) VALUES (?, ?, ?, 1) \
+             ON CONFLICT (commune_id, unit_id, day) DO UPDATE SET households = contact_recency.households + 1",
+            &[
+                h.commune_id.clone().into(),
+                unit.clone().into(),
+                model::day_text(to).into(),
+            ],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+async fn household_state(tx: &mut Tx, household_id: &str) -> AppResult<Option<ContactState>> {
+    let row = tx
+        .fetch_optional(
+            "SELECT last_contact_on, follow_up_on, contacts FROM household_contact_state WHERE household_id = ?",
+            &[household_id.into()],
+        )
+        .await?;
+    row.map(|r| {
+        Ok(ContactState {
+            last_contact_on: day(&r, "last_contact_on")?
+                .ok_or_else(|| bad_day("last_contact_on"))?,
+            follow_up_on: day(&r, "follow_up_on")?,
+            contacts: r.i64("contacts")?,
+        })
+    })
+    .transpose()
+}
+
+fn day(r: &Row, col: &str) -> AppResult<Option<Date>> {
+    match r.opt_str(col)? {
+        None => Ok(None),
+        Some(s) => model::parse_day(&s).map(Some).ok_or_else(|| bad_day(col)),
+    }
+}
+
+fn bad_day(col: &str) -> AppError {
+    AppError::internal(format!("stored day in {col} is not yyyy-mm-dd"))
+}
+
+/// One contact as the household's history shows it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ContactView {
+    pub id: String,
+    pub contacted_on: String,
+    pub channel: String,
+    pub topics: Vec<String>,
+    /// The topics in words, as the province names them.
+    pub topic_labels: Vec<String>,
+    pub note: String,
+    pub follow_up_on: Option<String>,
+    pub member_name: String,
+}
+
+impl ContactView {
+    pub fn channel_key(&self) -> &'static str {
+        model::Channel::parse(&self.channel).map_or("channel_visit", |c| c.key())
+    }
+}
+
+/// How many past contacts the household card shows.
+pub const HISTORY_LIMIT: i64 = 20;
+
+/// The household's contacts, newest first. It takes the household as fetched through
+/// the session's scope (`households::get_for_page`), which already logged that it was
+/// shown: whoever may see the household may see its contacts, and no one else.
+pub async fn history(tx: &mut Tx, h: &Household) -> AppResult<Vec<ContactView>> {
+    let province = tx
+        .fetch_optional(
+            &format!("SELECT {PROVINCE} AS province_id FROM households h WHERE h.id = ?"),
+            &[h.id.clone().into()],
+        )
+        .await?
+        .and_then(|r| r.opt_str("province_id").transpose())
+        .transpose()?
+        .unwrap_or_default();
+    let topics = topics_with_retired(tx, &province).await?;
+    let rows = tx
+        .fetch_all(
+            "SELECT c.id, c.contacted_on, c.channel, c.topics, c.note, c.follow_up_on, m.full_name \
+             FROM contacts c JOIN members m ON m.id = c.member_id WHERE c.household_id = ? \
+             ORDER BY c.contacted_on DESC, c.id DESC LIMIT ?",
+            &[h.id.clone().into(), HISTORY_LIMIT.into()],
+        )
+        .await?;
+    rows.iter()
+        .map(|r| {
+            let codes: Vec<String> = r
+                .str("topics")?
+                .split(',')
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect();
+            Ok(ContactView {
+                id: r.str("id")?,
+                contacted_on: r.str("contacted_on")?,
+                channel: r.str("channel")?,
+                topic_labels: codes
+                    .iter()
+                    .map(|c| model::topic_label(c, &topics))
+                    .collect(),
+                topics: codes,
+                note: r.str("note")?,
+                follow_up_on: r.opt_str("follow_up_on")?,
+                member_name: r.str("full_name")?,
+            })
+        })
+        .collect()
+}
+
+/// One line of the member's list.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct MyHousehold {
+    pub household_id: String,
+    pub code: String,
+    pub head_name: String,
+    pub address: String,
+    pub phone: Option<String>,
+    pub last_contact_on: Option<String>,
+    pub follow_up_on: Option<String>,
+    pub pending_campaigns: usize,
+    pub open_requests: usize,
+    /// Why it stands where it does: follow_up_due | waiting | never_contacted | stale | recent.
+    pub urgency: String,
+}
+
+impl MyHousehold {
+    /// The i18n key of its urgency, for the badge.
+    pub fn urgency_key(&self) -> &'static str {
+        match self.urgency.as_str() {
+            "follow_up_due" => "urgency_follow_up_due",
+            "waiting" => "urgency_waiting",
+            "never_contacted" => "urgency_never_contacted",
+            "stale" => "urgency_stale",
+            _ => "urgency_recent",
+        }
+    }
+}
+
+/// The member's households, most pressing first (`model::Attention`), then in Vietnamese
+/// name order. Audit-logged as shown. `pending`: campaigns not yet delivered per household.
+pub async fn my_households(tx: &mut Tx, scope: &Scope, today: Date) -> AppResult<Vec<MyHousehold>> {
+    let pairs = crate::assignment::store::mine(tx, scope).await?;
+    let member = scope.member_id().unwrap_or_default().to_owned();
+    let rows = tx
+        .fetch_all(
+            "SELECT h.id, h.phone, h.name_key, s.last_contact_on, s.follow_up_on FROM households h \
+             LEFT JOIN household_contact_state s ON s.household_id = h.id \
+             WHERE h.id IN (SELECT p.household_id FROM assignment_pairs p JOIN assignment_plans a ON a.id = p.plan_id \
+             WHERE a.status = 'approved' AND p.member_id = ?)",
+            &[member.into()],
+        )
+        .await?;
+    let mut state = std::collections::HashMap::new();
+    for r in &rows {
+        state.insert(
+            r.str("id")?,
+            (
+                r.opt_str("phone")?,
+                r.str("name_key")?,
+                day(r, "last_contact_on")?,
+                day(r, "follow_up_on")?,
+            ),
+        );
+    }
+    let mut list: Vec<(Attention, String, MyHousehold)> = Vec::with_capacity(pairs.len());
+    for p in pairs {
+        let Some((phone, key, last, follow)) = state.remove(&p.household_id) else {
+            continue;
+        };
+        let a = Attention {
+            last_contact_on: last,
+            follow_up_on: follow,
+            pending_campaigns: 0,
+            open_requests: 0,
+        };
+        let line = MyHousehold {
+            household_id: p.household_id,
+            code: p.household_code,
+            head_name: p.head_name,
+            address: p.address,
+            phone,
+            last_contact_on: last.map(model::day_text),
+            follow_up_on: follow.map(model::day_text),
+            pending_campaigns: a.pending_campaigns,
+            open_requests: a.open_requests,
+            urgency: urgency_code(a.urgency(today)).into(),
+        };
+        list.push((a, key, line));
+    }
+    list.sort_by(|(a, ka, _), (b, kb, _)| {
+        a.order_key(today)
+            .cmp(&b.order_key(today))
+            .then_with(|| ka.cmp(kb))
+    });
+    Ok(list.into_iter().map(|(_, _, l)| l).collect())
+}
+
+fn urgency_code(u: model::Urgency) -> &'static str {
+    match u {
+        model::Urgency::FollowUpDue => "follow_up_due",
+        model::Urgency::Waiting => "waiting",
+        model::Urgency::NeverContacted => "never_contacted",
+        model::Urgency::Stale => "stale",
+        model::Urgency::Recent => "recent",
+    }
+}
+
+/// The province's contact topics in use: its own list once it has one, else the plan's.
+pub async fn topics(tx: &mut Tx, province_id: &str, lang: Lang) -> AppResult<Vec<Topic>> {
+    let rows = tx
+        .fetch_all(
+            "SELECT code, label, retired FROM contact_topics WHERE province_id = ? ORDER BY position",
+            &[province_id.into()],
+        )
+        .await?;
+    if rows.is_empty() {
+        return Ok(model::default_topics(lang));
+    }
+    rows.iter()
+        .filter(|r| r.i64("retired").map(|v| v == 0).unwrap_or(false))
+        .map(|r| {
+            Ok(Topic {
+                code: r.str("code")?,
+                label: r.str("label")?,
+            })
+        })
+        .collect()
+}
+
+/// Every topic the province ever had, retired ones too: old contacts keep their words.
+async fn topics_with_retired(tx: &mut Tx, province_id: &str) -> AppResult<Vec<Topic>> {
+    tx.fetch_all(
+        "SELECT code, label FROM contact_topics WHERE province_id = ? ORDER BY position",
+        &[province_id.into()],
+    )
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(Topic {
+            code: r.str("code")?,
+            label: r.str("label")?,
+        })
+    })
+    .collect()
+}
+
+/// One topic row as the province's editor submits it.
+#[derive(Debug, Clone)]
+pub struct TopicEdit {
+    pub code: String,
+    pub label: String,
+    pub retired: bool,
+}
+
+/// Replaces the province's topic list, in the order given. Codes are kept for life (old
+/// contacts refer to them); a topic is retired, never deleted. A new topic's code is its
+/// label without diacritics.
+pub async fn save_topics(
+    tx: &mut WriteTx,
+    scope: &Scope,
+    province_id: &str,
+    edits: &[TopicEdit],
+) -> AppResult<usize> {
+    let mut seen: Vec<String> = Vec::new();
+    let mut rows: Vec<(String, String, bool)> = Vec::new();
+    for e in edits {
+        let label = e.label.trim();
+        if label.is_empty() {
+            if e.code.is_empty() {
+                continue; // the empty "new topic" row
+            }
+            return Err(AppError::invalid(
+                "label",
+                "Tên nội dung không được để trống; muốn bỏ thì chọn \"Thôi dùng\"",
+            ));
+        }
+        if label.chars().count() > 80 {
+            return Err(AppError::invalid("label", "Tên nội dung dài quá 80 ký tự"));
+        }
+        let code = if e.code.is_empty() {
+            crate::text::fold(label).replace(' ', "_")
+        } else {
+            e.code.clone()
+        };
+        if seen.contains(&code) {
+            return Err(AppError::invalid(
+                "label",
+                format!("Nội dung \"{label}\" bị trùng"),
+            ));
+        }
+        seen.push(code.clone());
+        rows.push((code, label.to_owned(), e.retired));
+    }
+    if rows.iter().all(|(_, _, retired)| *retired) {
+        return Err(AppError::invalid(
+            "label",
+            "Cần giữ ít nhất một nội dung đang dùng",
+        ));
+    }
+    // Codes dropped from the form are kept, retired: contacts still name them.
+    tx.execute(
+        "UPDATE contact_topics SET retired = 1 WHERE province_id = ?",
+        &[province_id.into()],
+    )
+    .await?;
+    for (position, (code, label, retired)) in rows.iter().enumerate() {
+        tx.execute(
+            "INSERT INTO contact_topics (province_id, code, label, position, retired) VALUES (?, ?, ?, ?, ?) \
+             ON CONFLICT (province_id, code) DO UPDATE SET label = excluded.label, position = excluded.position, retired = excluded.retired",
+            &[
+                province_id.into(),
+                code.clone().into(),
+                label.clone().into(),
+                (position as i64).into(),
+                Value::from(*retired),
+            ],
+        )
+        .await?;
+    }
+    audit::did(
+        tx,
+        scope,
+        audit::Action::Update,
+        audit::Entity::ContactTopics,
+        province_id,
+        None,
+        serde_json::json!({ "topics": rows.len() }),
+    );
+    Ok(rows.len())
+}
