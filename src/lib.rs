@@ -10,6 +10,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod contacts;
+pub mod coverage;
 pub mod db;
 pub mod demo;
 pub mod error;

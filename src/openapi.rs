@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::{audit, auth, contacts, people, units};
+use crate::{audit, auth, contacts, coverage, people, units};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -17,6 +17,7 @@ use crate::{audit, auth, contacts, people, units};
         people::api::list_cells, people::api::create_cell,
         audit::pages::api_list,
         contacts::api::create, contacts::api::list, contacts::api::mine,
+        coverage::pages::api,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = []))

@@ -458,6 +458,8 @@ fn case(method: &Method, path: &str) -> Option<Rule> {
         (_, "/households/{id}/contacts/new" | "/households/{id}/contacts") => CONTACTS,
         (_, "/api/v1/households/{id}/contacts") => CONTACTS,
         (_, "/contacts/topics") => PROVINCE_LISTS,
+        // coverage (issue 8): a unit in the viewer's scope; another commune is "not found".
+        ("GET", "/coverage" | "/coverage.xlsx" | "/api/v1/coverage") => CONTACTS,
         ("POST", "/accounts/members/{id}" | "/accounts/villages/{id}") => REGISTRY,
         ("GET", "/account/password") => SIGNED_IN,
         ("POST", "/account/password") => OWN_PASSWORD,
@@ -782,6 +784,9 @@ async fn request(
                 "POST" => form(p, &[("channel", "visit"), ("topics", "policy")]),
                 _ => get(p),
             }
+        }
+        ("GET", "/coverage" | "/coverage.xlsx" | "/api/v1/coverage") => {
+            get(format!("{path}?unit={village}"))
         }
         (_, "/contacts/topics") => {
             let province = app

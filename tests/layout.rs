@@ -38,6 +38,7 @@ const MENUS: &[(&str, &[&str])] = &[
             "/cells",
             "/imports",
             "/assignment",
+            "/coverage",
             "/account/tokens",
             "/account/password",
         ],
@@ -51,6 +52,7 @@ const MENUS: &[(&str, &[&str])] = &[
             "/cells",
             "/imports",
             "/assignment",
+            "/coverage",
             "/units",
             "/account/tokens",
             "/account/password",
@@ -59,9 +61,18 @@ const MENUS: &[(&str, &[&str])] = &[
     ("ubnd.luongbang", &["/", "/units", "/account/password"]),
     (
         "bdv.hungyen",
-        &["/", "/units", "/contacts/topics", "/account/password"],
+        &[
+            "/",
+            "/coverage",
+            "/units",
+            "/contacts/topics",
+            "/account/password",
+        ],
     ),
-    ("mttq.luongbang", &["/", "/units", "/account/password"]),
+    (
+        "mttq.luongbang",
+        &["/", "/coverage", "/units", "/account/password"],
+    ),
     (
         "kiemtra.hungyen",
         &[

@@ -395,6 +395,22 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ("topic_new", "Thêm nội dung mới", "Add a topic"),
     ("saved", "Đã lưu.", "Saved."),
     ("province", "Tỉnh", "Province"),
+    // coverage (issue 8): who has been reached, from the province down to the member
+    ("coverage", "Độ phủ", "Coverage"),
+    ("period", "Kỳ", "Period"),
+    ("idle_days", "Không hoạt động (ngày)", "Inactive for (days)"),
+    ("reached_in_period", "Hộ đã tiếp xúc trong kỳ", "Households reached"),
+    ("reached_before", "Kỳ trước", "Previous period"),
+    ("contacts_in_period", "Lượt tiếp xúc", "Contacts"),
+    ("unassigned_households", "Hộ chưa có đảng viên phụ trách", "Households without a member"),
+    ("inactive_members", "Đảng viên không hoạt động", "Inactive members"),
+    ("recent_30_60_90", "Tiếp xúc ≤ 30 / 60 / 90 ngày", "Contacted ≤ 30 / 60 / 90 days"),
+    ("active_member", "Có hoạt động", "Active"),
+    ("yes", "Có", "Yes"),
+    ("no", "Không", "No"),
+    ("coverage_chart", "Tỷ lệ hộ đã tiếp xúc trong kỳ", "Share of households reached in the period"),
+    ("coverage_chart_caption", "Đậm: đã tiếp xúc trong kỳ. Nhạt: lần tiếp xúc gần nhất trong 90 ngày.", "Dark: reached in the period. Light: latest contact within 90 days."),
+    ("coverage_members_hidden", "Số liệu theo từng đảng viên chỉ hiện cho bí thư chi bộ và cấp ủy xã.", "Figures per member are shown only to the cell secretary and the commune committee."),
 ];
 
 #[cfg(test)]
