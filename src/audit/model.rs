@@ -68,6 +68,8 @@ labelled_enum! {
         Approve = "approve", "Phê duyệt", "Approve";
         Return = "return", "Trả lại", "Return";
         Archive = "archive", "Lưu trữ nhật ký", "Archive log";
+        // campaigns (issue 8)
+        Deliver = "deliver", "Ghi nhận tuyên truyền", "Record delivery";
     }
 }
 
@@ -83,6 +85,8 @@ labelled_enum! {
         AssignmentPlan = "assignment_plan", "Danh sách phân công", "Assignment plan";
         ImportBatch = "import_batch", "Lần nhập tệp", "Import";
         AuditLog = "audit_log", "Nhật ký", "Audit log";
+        // campaigns (issue 8)
+        Campaign = "campaign", "Đợt tuyên truyền", "Campaign";
     }
 }
 
@@ -99,6 +103,7 @@ impl Entity {
             Entity::AssignmentPlan => ("danh sách phân công", "plan", "plans"),
             Entity::ImportBatch => ("lần nhập tệp", "import", "imports"),
             Entity::AuditLog => ("nhật ký", "log", "logs"),
+            Entity::Campaign => ("đợt tuyên truyền", "campaign", "campaigns"),
         };
         let n_text = crate::web::format::number(n as i64);
         match (en, n) {

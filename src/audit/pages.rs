@@ -297,6 +297,7 @@ async fn name_records(
                  FROM assignment_plans p JOIN units v ON v.id = p.village_id",
                 "p.id",
             ),
+            Entity::Campaign => ("SELECT id, title AS a, '' AS b FROM campaigns", "id"),
             Entity::AuditLog => continue,
         };
         let args: Vec<Value> = ids.iter().map(Value::from).collect();

@@ -323,6 +323,8 @@ struct HomePage {
     // assignment (issue 4): alerts for keepers, own households for a member.
     alerts: Vec<crate::assignment::model::Alert>,
     mine: Option<Vec<crate::assignment::model::PairView>>,
+    // campaigns (issue 8): households still to reach as a campaign's end nears.
+    reminders: Vec<crate::campaigns::pages::Reminder>,
 }
 
 pub async fn home(State(st): State<AppState>, s: Session, lang: Lang) -> AppResult<Response> {
@@ -391,6 +393,7 @@ pub async fn home(State(st): State<AppState>, s: Session, lang: Lang) -> AppResu
     } else {
         None
     };
+    let reminders = crate::campaigns::pages::reminders(&st, &s, lang).await?;
     page(&HomePage {
         c: Chrome::new(lang, &s, lang.t("home")),
         roles,
@@ -398,6 +401,7 @@ pub async fn home(State(st): State<AppState>, s: Session, lang: Lang) -> AppResu
         rollout,
         alerts,
         mine,
+        reminders,
     })
 }
 
