@@ -144,6 +144,21 @@ async fn create_with_and_without_pdf(b: Backend) {
         "{form}"
     );
 
+    // The committee targets its commune or one of its villages.
+    assert!(
+        form.contains(&format!("<option value=\"{COMMUNE}\"")) && form.contains("Bằng Ngang"),
+        "{form}"
+    );
+    let sup = app
+        .login("bdv.hungyen")
+        .await
+        .get_text("/campaigns/new")
+        .await;
+    assert!(
+        sup.contains(&format!("<option value=\"{COMMUNE}\"")) && !sup.contains("Bằng Ngang"),
+        "{sup}"
+    );
+
     let plain = make(&c, "Đợt không tệp", &[]).await;
     let page = c.get_text(&format!("/campaigns/{plain}")).await;
     assert!(

@@ -27,7 +27,7 @@ fn hrefs(html: &str) -> Vec<String> {
 const MENUS: &[(&str, &[&str])] = &[
     (
         "dv.bangngang",
-        &["/", "/assignment/mine", "/account/password"],
+        &["/", "/assignment/mine", "/campaigns", "/account/password"],
     ),
     (
         "bt.bangngang",
@@ -38,6 +38,7 @@ const MENUS: &[(&str, &[&str])] = &[
             "/cells",
             "/imports",
             "/assignment",
+            "/campaigns",
             "/account/tokens",
             "/account/password",
         ],
@@ -51,14 +52,21 @@ const MENUS: &[(&str, &[&str])] = &[
             "/cells",
             "/imports",
             "/assignment",
+            "/campaigns",
             "/units",
             "/account/tokens",
             "/account/password",
         ],
     ),
     ("ubnd.luongbang", &["/", "/units", "/account/password"]),
-    ("bdv.hungyen", &["/", "/units", "/account/password"]),
-    ("mttq.luongbang", &["/", "/units", "/account/password"]),
+    (
+        "bdv.hungyen",
+        &["/", "/campaigns", "/units", "/account/password"],
+    ),
+    (
+        "mttq.luongbang",
+        &["/", "/campaigns", "/units", "/account/password"],
+    ),
     (
         "kiemtra.hungyen",
         &[
@@ -73,6 +81,7 @@ const MENUS: &[(&str, &[&str])] = &[
         "admin",
         &[
             "/",
+            "/campaigns",
             "/units",
             "/admin/users",
             "/account/tokens",

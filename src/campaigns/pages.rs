@@ -14,7 +14,6 @@ use crate::auth::{Role, Session};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::people::kinds::{Coded, SupportCategory};
 use crate::state::AppState;
-use crate::units::store::Unit;
 use crate::web::extract::{CsrfForm, CsrfMultipart, Q};
 use crate::web::i18n::Lang;
 use crate::web::layout::{page, page_with_status, Chrome};
@@ -90,7 +89,7 @@ struct NewPage {
     c: Chrome,
     f: CampaignForm,
     errors: Vec<FieldError>,
-    targets: Vec<Unit>,
+    targets: Vec<store::Target>,
     topics: &'static [Topic],
     categories: &'static [SupportCategory],
     pdf_mb: usize,

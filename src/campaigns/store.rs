@@ -249,21 +249,44 @@ pub async fn list(tx: &mut Tx, scope: &Scope) -> AppResult<Vec<Listed>> {
         .collect()
 }
 
+/// A unit a creator may choose as the target.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub id: String,
+    pub name: String,
+}
+
 /// The units a creator may target: their own units and what lies below, down to the
-/// villages of a commune; above a commune, down to the communes.
-pub async fn target_choices(tx: &mut Tx, scope: &Scope) -> AppResult<Vec<units::Unit>> {
-    let mut out: Vec<units::Unit> = Vec::new();
+/// villages of a commune; under a province the districts and communes; under the country
+/// the provinces (a select stays usable; the API takes any unit of the scope).
+pub async fn target_choices(tx: &mut Tx, scope: &Scope) -> AppResult<Vec<Target>> {
+    let mut out: Vec<Target> = Vec::new();
     for g in scope.grants().iter().filter(|g| CREATORS.contains(&g.role)) {
-        let root = units::get(tx, &g.unit_id).await?;
-        let deep = matches!(root.kind.as_str(), "commune" | "village");
-        for u in units::subtree(tx, &root, 400).await? {
-            let keep = match u.kind.as_str() {
-                "village" => deep,
-                "commune" => root.kind != "country",
-                _ => true,
-            };
-            if keep && !out.iter().any(|o| o.id == u.id) {
-                out.push(u);
+        let below = match g.unit_kind.as_str() {
+            "country" => "'province'",
+            "province" | "district" => "'district','commune'",
+            _ => "'village'",
+        };
+        let rows = tx
+            .fetch_all(
+                &format!(
+                    "SELECT id, name FROM units WHERE valid_to IS NULL AND \
+                     (id = ? OR (path >= ? AND path < ? AND kind IN ({below}))) ORDER BY path LIMIT 500"
+                ),
+                &[
+                    g.unit_id.clone().into(),
+                    g.unit_path.clone().into(),
+                    format!("{}~", g.unit_path).into(),
+                ],
+            )
+            .await?;
+        for r in rows {
+            let id = r.str("id")?;
+            if !out.iter().any(|o| o.id == id) {
+                out.push(Target {
+                    id,
+                    name: r.str("name")?,
+                });
             }
         }
     }
