@@ -969,3 +969,87 @@ async fn household_card_hook(b: Backend) {
         assert_eq!(p[0].id, open);
     }
 }
+
+both!(coverage_rolls_up_by_level, coverage_rolls_up_by_level);
+async fn coverage_rolls_up_by_level(b: Backend) {
+    let app = common::spawn(b).await;
+    // A village with households in another province (Phường Ba Đình, Hà Nội).
+    app.db
+        .write(|tx| {
+            Box::pin(async move {
+                let path = tx
+                    .fetch_one("SELECT path FROM units WHERE id = 'c-00004'", &[])
+                    .await?
+                    .str("path")?;
+                let (village, cell) =
+                    danvan::demo::create_village_with_cell(tx, "c-00004", &path, "Tổ dân phố Xa")
+                        .await?;
+                let mut r = danvan::demo::synth::Rng::new(11);
+                let spec = danvan::demo::VillageSpec {
+                    commune_id: "c-00004",
+                    village_id: &village,
+                    cell_id: &cell,
+                    households: 4,
+                    centre: (21.03, 105.83),
+                    code_prefix: "XA",
+                };
+                danvan::demo::populate_village(
+                    tx,
+                    &danvan::auth::Scope::unsafe_system("test"),
+                    &mut r,
+                    &spec,
+                )
+                .await
+            })
+        })
+        .await
+        .unwrap();
+    let admin = app.login("admin").await;
+    let res = admin
+        .json(
+            Method::POST,
+            "/api/v1/campaigns",
+            Some(json!({ "unit_id": "vn", "title": "Toàn quốc", "body": "Chính sách mới", "topic": "law",
+                         "starts_on": iso(today()), "ends_on": iso(today() + time::Duration::days(5)) })),
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::CREATED,
+        "{}",
+        res.text().await.unwrap()
+    );
+    let d: serde_json::Value = res.json().await.unwrap();
+    let id = d["id"].as_str().unwrap().to_owned();
+    // The administrator: one line per province, adding up to the whole.
+    assert_eq!(d["area"]["level"], "province", "{d}");
+    let rows = d["area"]["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 2, "{d}");
+    let sum: i64 = rows.iter().map(|r| r["targeted"].as_i64().unwrap()).sum();
+    assert_eq!(sum, d["area"]["total"]["targeted"].as_i64().unwrap());
+    assert_eq!(
+        sum,
+        app.count(
+            "SELECT COUNT(*) FROM households WHERE status = 'active'",
+            &[]
+        )
+        .await
+    );
+    // The province's supervisor sees its own province only, village by village.
+    let sup = app.login("bdv.hungyen").await;
+    let d: serde_json::Value = sup
+        .get(&format!("/api/v1/campaigns/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(d["area"]["level"], "village", "{d}");
+    let hy = app
+        .count(
+            "SELECT COUNT(*) FROM households WHERE commune_id = ? AND status = 'active'",
+            &[COMMUNE.into()],
+        )
+        .await;
+    assert_eq!(d["area"]["total"]["targeted"], hy, "{d}");
+    assert!(!serde_json::to_string(&d).unwrap().contains("Tổ dân phố Xa"));
+}

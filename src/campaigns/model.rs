@@ -439,6 +439,33 @@ impl Coverage {
         (self.targeted - self.delivered).max(0)
     }
 
+    /// Lines summed by group (a commune's villages, a province's communes), in the order
+    /// the groups first appear: `(group id, group name, line)`.
+    pub fn group(lines: &[(String, String, Coverage)]) -> Vec<Coverage> {
+        let mut out: Vec<Coverage> = Vec::new();
+        for (id, name, l) in lines {
+            match out.iter_mut().find(|g| &g.id == id) {
+                Some(g) => {
+                    *g = Coverage::new(
+                        id,
+                        name,
+                        g.targeted + l.targeted,
+                        g.delivered + l.delivered,
+                        g.unreachable + l.unreachable,
+                    )
+                }
+                None => out.push(Coverage::new(
+                    id,
+                    name,
+                    l.targeted,
+                    l.delivered,
+                    l.unreachable,
+                )),
+            }
+        }
+        out
+    }
+
     /// The sum of `rows`, named.
     pub fn total(id: &str, name: &str, rows: &[Coverage]) -> Coverage {
         let (t, d, u) = rows.iter().fold((0, 0, 0), |(t, d, u), r| {

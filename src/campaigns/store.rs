@@ -7,7 +7,7 @@
 //! members only for the registry keepers (the village's secretary, the commune committee)
 //! and, for their own households, the member.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use serde::Serialize;
 use time::Date;
@@ -733,7 +733,8 @@ async fn move_counters(
 /// when the area spans several), and the total.
 #[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
 pub struct Area {
-    /// "village" or "commune": what each line is.
+    /// "village", "commune" or "province": what each line is (the finest level that
+    /// still gives more than one line).
     pub level: String,
     pub rows: Vec<Coverage>,
     pub total: Coverage,
@@ -751,51 +752,59 @@ pub async fn coverage(tx: &mut Tx, scope: &Scope, c: &Campaign) -> AppResult<Are
     let rows = tx
         .fetch_all(
             &format!(
-                "SELECT cv.village_id, v.name AS village_name, cv.commune_id, m.name AS commune_name, \
+                "SELECT cv.village_id, v.name AS village_name, cv.commune_id, m.name AS commune_name, m.path AS commune_path, \
                  cv.targeted, cv.delivered, cv.unreachable \
                  FROM campaign_villages cv JOIN units v ON v.id = cv.village_id JOIN units m ON m.id = cv.commune_id \
-                 WHERE cv.campaign_id = ? AND {f} ORDER BY m.name COLLATE vi, v.name COLLATE vi, cv.village_id"
+                 WHERE cv.campaign_id = ? AND {f} ORDER BY m.path, m.name COLLATE vi, v.name COLLATE vi, cv.village_id"
             ),
             &all,
         )
         .await?;
     let mut villages = Vec::new();
-    let mut communes: BTreeMap<(String, String), Coverage> = BTreeMap::new();
-    let mut order: Vec<(String, String)> = Vec::new();
+    let mut by_commune = Vec::new();
+    let mut by_province = Vec::new();
     for r in &rows {
-        let (t, d, u) = (
+        let line = Coverage::new(
+            &r.str("village_id")?,
+            &r.str("village_name")?,
             r.i64("targeted")?,
             r.i64("delivered")?,
             r.i64("unreachable")?,
         );
-        villages.push(Coverage::new(
-            &r.str("village_id")?,
-            &r.str("village_name")?,
-            t,
-            d,
-            u,
-        ));
-        let key = (r.str("commune_name")?, r.str("commune_id")?);
-        if !communes.contains_key(&key) {
-            order.push(key.clone());
-        }
-        let e = communes
-            .entry(key.clone())
-            .or_insert_with(|| Coverage::new(&key.1, &key.0, 0, 0, 0));
-        *e = Coverage::new(
-            &e.id,
-            &e.name,
-            e.targeted + t,
-            e.delivered + d,
-            e.unreachable + u,
-        );
+        // The province is the commune's second step from the root (/vn/<province>/…).
+        let province = r
+            .str("commune_path")?
+            .split('/')
+            .filter(|p| !p.is_empty())
+            .nth(1)
+            .unwrap_or("")
+            .to_owned();
+        by_commune.push((r.str("commune_id")?, r.str("commune_name")?, line.clone()));
+        by_province.push((province, String::new(), line.clone()));
+        villages.push(line);
     }
     let total = Coverage::total(&c.unit_id, &c.unit_name, &villages);
+    let provinces = Coverage::group(&by_province);
+    if provinces.len() > 1 {
+        let mut rows = Vec::new();
+        for p in provinces {
+            let name = match units::get(tx, &p.id).await {
+                Ok(u) => u.name,
+                Err(_) => p.id.clone(),
+            };
+            rows.push(Coverage { name, ..p });
+        }
+        return Ok(Area {
+            level: "province".into(),
+            rows,
+            total,
+        });
+    }
+    let communes = Coverage::group(&by_commune);
     if communes.len() > 1 {
-        let rows = order.iter().filter_map(|k| communes.remove(k)).collect();
         return Ok(Area {
             level: "commune".into(),
-            rows,
+            rows: communes,
             total,
         });
     }

@@ -386,6 +386,7 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ("campaign_unreachable", "Không gặp được", "Not reached"),
     ("campaign_percent", "Tỷ lệ", "Coverage"),
     ("campaign_total", "Tổng", "Total"),
+    ("campaign_province", "Tỉnh, thành phố", "Province"),
     ("campaign_members", "Theo đảng viên", "By Party member"),
     ("campaign_member", "Đảng viên", "Party member"),
     ("campaign_pending_households", "Hộ chưa được tuyên truyền", "Households not reached yet"),
