@@ -211,6 +211,17 @@ async fn create_with_and_without_pdf(b: Backend) {
     assert!(body.contains("chỉ nhận tệp PDF"), "{body}");
     assert_eq!(campaigns(&app).await, before);
 
+    // A PDF over the limit: refused with its size, nothing saved; far over: refused at the door.
+    let mut big = PDF.to_vec();
+    big.resize(danvan::campaigns::model::PDF_MAX + 1, b' ');
+    let res = post_campaign(&c, "Đợt tệp lớn", &[], Some(("lon.pdf", &big))).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("lớn quá 2 MB"));
+    big.resize(danvan::campaigns::pages::UPLOAD_LIMIT + 1, b' ');
+    let res = post_campaign(&c, "Đợt tệp quá lớn", &[], Some(("lon.pdf", &big))).await;
+    assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(campaigns(&app).await, before);
+
     // The same form sent twice (same id) makes one campaign.
     let id = danvan::clock::new_id();
     let a = post_campaign(&c, "Đợt gửi hai lần", &[("id", &id)], None).await;

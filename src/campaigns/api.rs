@@ -78,6 +78,8 @@ pub async fn list(State(st): State<AppState>, s: Session) -> AppResult<Json<Vec<
     ))
 }
 
+/// A new campaign. No PDF travels through JSON: attach one through the page's form
+/// (`POST /campaigns`, multipart); it is read at `GET /campaigns/{id}/file`.
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CampaignInput {
