@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::{audit, auth, contacts, coverage, people, units};
+use crate::{audit, auth, campaigns, contacts, coverage, people, units};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -16,6 +16,7 @@ use crate::{audit, auth, contacts, coverage, people, units};
         people::api::list_members, people::api::create_member, people::api::get_member, people::api::update_member,
         people::api::list_cells, people::api::create_cell,
         audit::pages::api_list,
+        campaigns::api::list, campaigns::api::create, campaigns::api::get, campaigns::api::deliver,
         contacts::api::create, contacts::api::list, contacts::api::mine,
         coverage::pages::api,
     ),

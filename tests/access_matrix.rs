@@ -49,6 +49,50 @@ struct Fixture {
     out_plan: String,
     member_household: String,
     member_head: String,
+    // campaigns (issue 8): a campaign of the pilot commune and one of the out-of-scope
+    // commune (each with a PDF), and a household of the member's that no other route
+    // changes the status of.
+    in_campaign: String,
+    out_campaign: String,
+    campaign_household: String,
+}
+
+// campaigns (issue 8)
+/// A campaign of `commune` made as its committee would, with a PDF.
+async fn campaign_of(app: &TestApp, commune: &str) -> String {
+    let commune = commune.to_owned();
+    app.db
+        .write(move |tx| {
+            Box::pin(async move {
+                let unit = danvan::units::store::get(tx, &commune).await?;
+                let scope = danvan::auth::Scope::unsafe_system_at(
+                    "test",
+                    danvan::auth::Role::CommuneCommittee,
+                    &unit,
+                );
+                let today = danvan::campaigns::store::today();
+                let draft = danvan::campaigns::model::CampaignForm {
+                    unit_id: unit.id.clone(),
+                    title: "Đợt ma trận".into(),
+                    body: "Nội dung".into(),
+                    topic: "law".into(),
+                    starts_on: danvan::campaigns::model::vn(today - time::Duration::days(2)),
+                    ends_on: danvan::campaigns::model::vn(today + time::Duration::days(2)),
+                    ..Default::default()
+                }
+                .validate()
+                .map_err(danvan::error::AppError::Validation)?;
+                danvan::campaigns::store::create(
+                    tx,
+                    &scope,
+                    &draft,
+                    Some(("a.pdf".into(), b"%PDF-1.4 matrix".to_vec())),
+                )
+                .await
+            })
+        })
+        .await
+        .unwrap()
 }
 
 async fn fixture(app: &TestApp) -> Fixture {
@@ -166,7 +210,21 @@ async fn fixture(app: &TestApp) -> Fixture {
             &[out_village.clone().into()],
         )
         .await;
+    // campaigns (issue 8)
+    let campaign_household = app
+        .one_str(
+            "SELECT p.household_id FROM assignment_pairs p JOIN assignment_plans a ON a.id = p.plan_id \
+             JOIN users u ON u.member_id = p.member_id WHERE u.username = 'dv.bangngang' AND a.status = 'approved' \
+             AND p.household_id <> ? ORDER BY p.household_id DESC LIMIT 1",
+            &[in_household.clone().into()],
+        )
+        .await;
+    let in_campaign = campaign_of(app, "c-12280").await;
+    let out_campaign = campaign_of(app, OUT_COMMUNE).await;
     Fixture {
+        in_campaign,
+        out_campaign,
+        campaign_household,
         in_village,
         out_village,
         in_household,
@@ -438,6 +496,29 @@ const PROVINCE_LISTS: Rule = Rule {
     out_scope: &["admin"],
 };
 
+// campaigns (issue 8)
+/// Lists filter by the reader's area: the request is allowed, other areas never appear.
+const CAMPAIGN_LIST: Rule = Rule {
+    out_scope: &[
+        "member",
+        "cell_secretary",
+        "commune_committee",
+        "supervisor",
+        "front_reviewer",
+        "admin",
+    ],
+};
+/// The blank form offers the creator's own units only.
+const CAMPAIGN_FORM: Rule = Rule {
+    out_scope: &["commune_committee", "supervisor", "admin"],
+};
+/// A campaign of another area (or made for one) is out of reach, but for the administrator.
+const CAMPAIGN_ONE: Rule = Rule {
+    out_scope: &["admin"],
+};
+/// Deliveries: the member's own households, the keepers' villages; nobody else's.
+const CAMPAIGN_DELIVERY: Rule = Rule { out_scope: &[] };
+
 /// The case for one route: its rule and how to build its request. Returns `None` for a
 /// route this test does not know — which fails the test.
 fn case(method: &Method, path: &str) -> Option<Rule> {
@@ -500,6 +581,16 @@ fn case(method: &Method, path: &str) -> Option<Rule> {
         {
             REGISTRY
         }
+        // campaigns (issue 8)
+        ("GET", "/campaigns" | "/api/v1/campaigns") => CAMPAIGN_LIST,
+        ("GET", "/campaigns/new") => CAMPAIGN_FORM,
+        ("POST", "/campaigns" | "/api/v1/campaigns") => CAMPAIGN_ONE,
+        ("GET", "/campaigns/{id}" | "/campaigns/{id}/file" | "/api/v1/campaigns/{id}") => {
+            CAMPAIGN_ONE
+        }
+        ("POST", "/campaigns/{id}/refresh") => CAMPAIGN_ONE,
+        (_, "/campaigns/{id}/households/{household_id}/delivery")
+        | ("POST", "/api/v1/campaigns/{id}/deliveries") => CAMPAIGN_DELIVERY,
         _ => return None,
     })
 }
@@ -779,9 +870,9 @@ async fn request(
             let p = path.replace("{id}", &h);
             match method.as_str() {
                 "POST" if p.starts_with("/api/") => {
-                    json_req(p, json!({ "channel": "visit", "topics": ["policy"] }))
+                    json_req(p, json!({ "channel": "visit", "topics": ["law"] }))
                 }
-                "POST" => form(p, &[("channel", "visit"), ("topics", "policy")]),
+                "POST" => form(p, &[("channel", "visit"), ("topics", "law")]),
                 _ => get(p),
             }
         }
@@ -801,7 +892,7 @@ async fn request(
                     path.into(),
                     &[
                         ("province", &province),
-                        ("code", "policy"),
+                        ("code", "law"),
                         ("label", "Chính sách, pháp luật"),
                     ],
                 )
@@ -872,6 +963,53 @@ async fn request(
                 "lock" => form(p, &[("household_id", &hh), ("locked", "1")]),
                 "return" => form(p, &[("reason", "Cần rà soát lại xóm Đông")]),
                 _ => form(p, &[]),
+            }
+        }
+        // campaigns (issue 8)
+        ("POST", "/campaigns") => {
+            let today = danvan::campaigns::store::today();
+            let (s, e) = (
+                danvan::campaigns::model::vn(today),
+                danvan::campaigns::model::vn(today + time::Duration::days(30)),
+            );
+            upload(
+                path.into(),
+                &[
+                    ("title", &format!("Đợt {unique}")),
+                    ("body", "Nội dung"),
+                    ("topic", "law"),
+                    ("unit_id", &commune),
+                    ("starts_on", &s),
+                    ("ends_on", &e),
+                ],
+                b"%PDF-1.4 matrix".to_vec(),
+            )
+        }
+        ("POST", "/api/v1/campaigns") => {
+            let today = danvan::campaigns::store::today();
+            json_req(
+                path.into(),
+                json!({ "unit_id": commune, "title": format!("Đợt {unique}"), "body": "Nội dung",
+                        "topic": "law", "starts_on": danvan::campaigns::model::iso(today),
+                        "ends_on": danvan::campaigns::model::iso(today + time::Duration::days(30)) }),
+            )
+        }
+        (m, p) if p.starts_with("/campaigns/{id}") || p.starts_with("/api/v1/campaigns/{id}") => {
+            let campaign = pick(&f.in_campaign, &f.out_campaign);
+            // In: a household the member looks after (also the keepers' village); out: the
+            // other commune's, for the in-scope campaign.
+            let h = pick(&f.campaign_household, &f.out_household);
+            let p = p.replace("{id}", &campaign).replace("{household_id}", &h);
+            match (m, p.ends_with("/deliveries")) {
+                ("POST", true) => json_req(
+                    p,
+                    json!({ "household_id": h, "outcome": "delivered", "channel": "visit" }),
+                ),
+                ("POST", false) if p.ends_with("/delivery") => {
+                    form(p, &[("outcome", "delivered"), ("channel", "visit")])
+                }
+                ("POST", false) => form(p, &[]),
+                _ => get(p),
             }
         }
         (_, p) if p.contains("/households/{id}") => get(p.replace("{id}", &household)),

@@ -334,7 +334,10 @@ async fn the_first_sign_in_asks_for_a_new_password(b: Backend) {
         home.contains(&format!("<span class=\"who\">{name}</span>")),
         "{home}"
     );
-    assert_eq!(menu(&home), ["/", "/my-households", "/account/password"]);
+    assert_eq!(
+        menu(&home),
+        ["/", "/my-households", "/campaigns", "/account/password"]
+    );
     assert_eq!(c.get("/assignment/mine").await.status(), StatusCode::OK);
     // The slip's password is spent; the new one signs in without any detour.
     assert!(app.try_login(&username, &one_time).await.is_err());

@@ -124,11 +124,7 @@ async fn member_logs_a_contact_from_the_card(b: Backend) {
     let id = form_id(&form);
 
     // Two taps and save: one topic, the defaults for the rest.
-    let fields = [
-        ("id", id.as_str()),
-        ("channel", "visit"),
-        ("topics", "policy"),
-    ];
+    let fields = [("id", id.as_str()), ("channel", "visit"), ("topics", "law")];
     let res = c
         .post_form(&format!("/households/{household}/contacts"), &fields)
         .await;
@@ -139,7 +135,7 @@ async fn member_logs_a_contact_from_the_card(b: Backend) {
     );
     let card = c.get_text(&location(&res)).await;
     assert!(card.contains("Đã ghi lần tiếp xúc"), "{card}");
-    assert!(card.contains("Chủ trương, chính sách, pháp luật"), "{card}");
+    assert!(card.contains("Chính sách, pháp luật"), "{card}");
     assert_eq!(contacts(&app).await, 1);
 
     // A double submit (the same form sent again) records nothing more.
@@ -182,13 +178,13 @@ async fn bad_input_changes_nothing(b: Backend) {
     for (fields, says) in [
         (vec![("channel", "visit")], "Cần chọn ít nhất một nội dung"),
         (
-            vec![("channel", "fax"), ("topics", "policy")],
+            vec![("channel", "fax"), ("topics", "law")],
             "Cần chọn hình thức",
         ),
         (
             vec![
                 ("channel", "visit"),
-                ("topics", "policy"),
+                ("topics", "law"),
                 ("contacted_on", tomorrow.as_str()),
             ],
             "không được sau hôm nay",
@@ -196,7 +192,7 @@ async fn bad_input_changes_nothing(b: Backend) {
         (
             vec![
                 ("channel", "visit"),
-                ("topics", "policy"),
+                ("topics", "law"),
                 ("contacted_on", long_ago.as_str()),
             ],
             "92 ngày",
@@ -206,11 +202,7 @@ async fn bad_input_changes_nothing(b: Backend) {
             "không có trong danh sách",
         ),
         (
-            vec![
-                ("channel", "visit"),
-                ("topics", "policy"),
-                ("follow_up", "1"),
-            ],
+            vec![("channel", "visit"), ("topics", "law"), ("follow_up", "1")],
             "Cần chọn ngày hẹn",
         ),
     ] {
@@ -237,7 +229,7 @@ async fn only_the_assigned_member_logs(b: Backend) {
     let res = member
         .post_form(
             &format!("/households/{other}/contacts"),
-            &[("channel", "visit"), ("topics", "policy")],
+            &[("channel", "visit"), ("topics", "law")],
         )
         .await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
@@ -245,7 +237,7 @@ async fn only_the_assigned_member_logs(b: Backend) {
         .json(
             Method::POST,
             &format!("/api/v1/households/{other}/contacts"),
-            Some(json!({"channel": "visit", "topics": ["policy"]})),
+            Some(json!({"channel": "visit", "topics": ["law"]})),
         )
         .await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
@@ -305,7 +297,7 @@ async fn api_records_once_per_key(b: Backend) {
     let household = assigned(&app).await[0].0.clone();
     let path = format!("/api/v1/households/{household}/contacts");
     let id = uuid::Uuid::now_v7().to_string();
-    let body = json!({"id": id, "channel": "meeting", "topics": ["security", "concerns"], "follow_up_on": iso(today() + Duration::days(7))});
+    let body = json!({"id": id, "channel": "meeting", "topics": ["security", "household_concerns"], "follow_up_on": iso(today() + Duration::days(7))});
     let send = |body: serde_json::Value, key: &'static str| {
         let req = c
             .http
@@ -324,10 +316,10 @@ async fn api_records_once_per_key(b: Backend) {
     assert_eq!(retry.status(), StatusCode::CREATED);
     assert_eq!(retry.headers()["idempotent-replay"], "true");
     // The same key with another body is refused, and so is a non-v7 id.
-    let other = send(json!({"channel": "visit", "topics": ["policy"]}), "k-1").await;
+    let other = send(json!({"channel": "visit", "topics": ["law"]}), "k-1").await;
     assert_eq!(other.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let v4 = send(
-        json!({"id": "123e4567-e89b-42d3-a456-426614174000".to_string(), "channel": "visit", "topics": ["policy"]}),
+        json!({"id": "123e4567-e89b-42d3-a456-426614174000".to_string(), "channel": "visit", "topics": ["law"]}),
         "k-2",
     )
     .await;
@@ -378,7 +370,7 @@ async fn the_list_puts_what_is_due_first(b: Backend) {
         .json(
             Method::POST,
             &path(&mine[0].0),
-            Some(json!({"channel": "visit", "topics": ["policy"]})),
+            Some(json!({"channel": "visit", "topics": ["law"]})),
         )
         .await;
     assert_eq!(r.status(), StatusCode::CREATED);
@@ -386,7 +378,7 @@ async fn the_list_puts_what_is_due_first(b: Backend) {
         .json(
             Method::POST,
             &path(&mine[1].0),
-            Some(json!({"channel": "visit", "topics": ["policy"], "contacted_on": iso(today() - Duration::days(7)), "follow_up_on": iso(today())})),
+            Some(json!({"channel": "visit", "topics": ["law"], "contacted_on": iso(today() - Duration::days(7)), "follow_up_on": iso(today())})),
         )
         .await;
     assert_eq!(r.status(), StatusCode::CREATED);
@@ -436,7 +428,7 @@ async fn counters_equal_a_recount(b: Backend) {
             .json(
                 Method::POST,
                 &format!("/api/v1/households/{h}/contacts"),
-                Some(json!({"channel": "phone", "topics": ["funds"], "contacted_on": iso(today() - Duration::days(*back))})),
+                Some(json!({"channel": "phone", "topics": ["funds_movements"], "contacted_on": iso(today() - Duration::days(*back))})),
             )
             .await;
         assert_eq!(
@@ -574,9 +566,9 @@ async fn the_province_keeps_its_topics(b: Backend) {
     let mut fields: Vec<(&str, &str)> = vec![("province", province.as_str())];
     let renamed = "Chính sách, pháp luật mới";
     for (code, vi) in [
-        ("policy", renamed),
+        ("law", renamed),
         ("land_clearance", "Giải phóng mặt bằng các dự án"),
-        ("concerns", "Tâm tư, nguyện vọng của hộ"),
+        ("household_concerns", "Tâm tư, nguyện vọng của hộ"),
     ] {
         fields.push(("code", code));
         fields.push(("label", vi));
@@ -626,7 +618,7 @@ async fn the_province_keeps_its_topics(b: Backend) {
             "/contacts/topics",
             &[
                 ("province", province.as_str()),
-                ("code", "policy"),
+                ("code", "law"),
                 ("label", ""),
             ],
         )

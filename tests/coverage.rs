@@ -59,7 +59,7 @@ async fn log_some(app: &TestApp) -> Client {
             .json(
                 Method::POST,
                 &format!("/api/v1/households/{}/contacts", mine[i]),
-                Some(json!({"channel": "visit", "topics": ["policy"], "contacted_on": iso(day)})),
+                Some(json!({"channel": "visit", "topics": ["law"], "contacted_on": iso(day)})),
             )
             .await;
         assert_eq!(

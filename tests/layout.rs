@@ -27,7 +27,7 @@ fn hrefs(html: &str) -> Vec<String> {
 const MENUS: &[(&str, &[&str])] = &[
     (
         "dv.bangngang",
-        &["/", "/my-households", "/account/password"],
+        &["/", "/my-households", "/campaigns", "/account/password"],
     ),
     (
         "bt.bangngang",
@@ -38,6 +38,7 @@ const MENUS: &[(&str, &[&str])] = &[
             "/cells",
             "/imports",
             "/assignment",
+            "/campaigns",
             "/coverage",
             "/account/tokens",
             "/account/password",
@@ -52,6 +53,7 @@ const MENUS: &[(&str, &[&str])] = &[
             "/cells",
             "/imports",
             "/assignment",
+            "/campaigns",
             "/coverage",
             "/units",
             "/account/tokens",
@@ -63,6 +65,7 @@ const MENUS: &[(&str, &[&str])] = &[
         "bdv.hungyen",
         &[
             "/",
+            "/campaigns",
             "/coverage",
             "/units",
             "/contacts/topics",
@@ -71,7 +74,13 @@ const MENUS: &[(&str, &[&str])] = &[
     ),
     (
         "mttq.luongbang",
-        &["/", "/coverage", "/units", "/account/password"],
+        &[
+            "/",
+            "/campaigns",
+            "/coverage",
+            "/units",
+            "/account/password",
+        ],
     ),
     (
         "kiemtra.hungyen",
@@ -87,6 +96,7 @@ const MENUS: &[(&str, &[&str])] = &[
         "admin",
         &[
             "/",
+            "/campaigns",
             "/units",
             "/admin/users",
             "/account/tokens",

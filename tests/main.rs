@@ -9,6 +9,7 @@ mod audit;
 mod audit_archive;
 mod auth;
 mod backup;
+mod campaigns;
 mod contacts;
 mod coverage;
 mod demo;

@@ -57,6 +57,10 @@ const REFERENCE_TABLES: &[&str] = &[
     "idempotency_keys",
     "settings",
     "import_batches",
+    // campaigns (issue 8): a campaign may target a whole province; its counters and
+    // deliveries are field data.
+    "campaigns",
+    "campaign_files",
     // contacts (issue 8): a province's list of topics.
     "contact_topics",
 ];

@@ -68,6 +68,8 @@ labelled_enum! {
         Approve = "approve", "Phê duyệt", "Approve";
         Return = "return", "Trả lại", "Return";
         Archive = "archive", "Lưu trữ nhật ký", "Archive log";
+        // campaigns (issue 8)
+        Deliver = "deliver", "Ghi nhận tuyên truyền", "Record delivery";
     }
 }
 
@@ -83,6 +85,8 @@ labelled_enum! {
         AssignmentPlan = "assignment_plan", "Danh sách phân công", "Assignment plan";
         ImportBatch = "import_batch", "Lần nhập tệp", "Import";
         AuditLog = "audit_log", "Nhật ký", "Audit log";
+        // campaigns (issue 8)
+        Campaign = "campaign", "Đợt tuyên truyền", "Campaign";
         Contact = "contact", "Lần tiếp xúc", "Contact";
         ContactTopics = "contact_topics", "Nội dung tiếp xúc", "Contact topics";
     }
@@ -101,6 +105,7 @@ impl Entity {
             Entity::AssignmentPlan => ("danh sách phân công", "plan", "plans"),
             Entity::ImportBatch => ("lần nhập tệp", "import", "imports"),
             Entity::AuditLog => ("nhật ký", "log", "logs"),
+            Entity::Campaign => ("đợt tuyên truyền", "campaign", "campaigns"),
             Entity::Contact => ("lần tiếp xúc", "contact", "contacts"),
             Entity::ContactTopics => ("danh sách nội dung", "topic list", "topic lists"),
         };

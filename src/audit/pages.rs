@@ -297,6 +297,7 @@ async fn name_records(
                  FROM assignment_plans p JOIN units v ON v.id = p.village_id",
                 "p.id",
             ),
+            Entity::Campaign => ("SELECT id, title AS a, '' AS b FROM campaigns", "id"),
             Entity::Contact => (
                 "SELECT c.id, h.head_name AS a, c.contacted_on AS b \
                  FROM contacts c JOIN households h ON h.id = c.household_id",

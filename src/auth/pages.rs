@@ -322,6 +322,8 @@ struct HomePage {
     rollout: Vec<CommuneSummary>,
     // assignment (issue 4): alerts for keepers, own households for a member.
     alerts: Vec<crate::assignment::model::Alert>,
+    // campaigns (issue 8): households still to reach as a campaign's end nears.
+    reminders: Vec<crate::campaigns::pages::Reminder>,
     // contacts (issue 8): a member's households, most pressing first.
     list: Option<Vec<crate::contacts::store::MyHousehold>>,
 }
@@ -385,12 +387,14 @@ pub async fn home(State(st): State<AppState>, s: Session, lang: Lang) -> AppResu
     } else {
         None
     };
+    let reminders = crate::campaigns::pages::reminders(&st, &s, lang).await?;
     page(&HomePage {
         c: Chrome::new(lang, &s, lang.t("home")),
         roles,
         registry,
         rollout,
         alerts,
+        reminders,
         list,
     })
 }

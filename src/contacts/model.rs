@@ -19,43 +19,10 @@ coded! {
     }
 }
 
-/// The topics of section II.1 of the plan: what members inform households of and hear
-/// from them. A province may replace the list (`contact_topics`); codes stay stable.
-pub const DEFAULT_TOPICS: &[(&str, &str, &str)] = &[
-    (
-        "policy",
-        "Chủ trương, chính sách, pháp luật",
-        "Policies and laws",
-    ),
-    ("local_rules", "Quy định của địa phương", "Local rules"),
-    (
-        "market",
-        "Thông tin thị trường, kinh tế",
-        "Market and economic information",
-    ),
-    (
-        "social_evils",
-        "Phòng, chống tệ nạn xã hội",
-        "Preventing social evils",
-    ),
-    ("security", "An ninh, trật tự", "Security and order"),
-    (
-        "land_clearance",
-        "Giải phóng mặt bằng các dự án",
-        "Land clearance for projects",
-    ),
-    (
-        "civilised",
-        "Nếp sống văn minh, vệ sinh môi trường",
-        "Civilised lifestyle and environment",
-    ),
-    ("funds", "Các quỹ, các phong trào", "Funds and movements"),
-    (
-        "concerns",
-        "Tâm tư, nguyện vọng của hộ",
-        "The household's own concerns",
-    ),
-];
+/// The topics of section II.1 of the plan, what members inform households of and hear
+/// from them: the campaigns' closed list (`campaigns::topics::Topic`), which a province
+/// may replace for contacts (`contact_topics`); codes stay stable.
+pub use crate::campaigns::topics::Topic as PlanTopic;
 
 /// One topic as a province uses it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -66,11 +33,11 @@ pub struct Topic {
 
 /// The plan's topics, in the page's language.
 pub fn default_topics(lang: Lang) -> Vec<Topic> {
-    DEFAULT_TOPICS
+    PlanTopic::ALL
         .iter()
-        .map(|(code, vi, en)| Topic {
-            code: (*code).into(),
-            label: if lang == Lang::En { en } else { vi }.to_string(),
+        .map(|t| Topic {
+            code: t.code().into(),
+            label: t.label(lang).into(),
         })
         .collect()
 }
@@ -81,10 +48,8 @@ pub fn topic_label(code: &str, topics: &[Topic]) -> String {
     if let Some(t) = topics.iter().find(|t| t.code == code) {
         return t.label.clone();
     }
-    DEFAULT_TOPICS
-        .iter()
-        .find(|(c, _, _)| *c == code)
-        .map(|(_, vi, _)| (*vi).to_owned())
+    PlanTopic::parse(code)
+        .map(|t| t.label_vi().to_owned())
         .unwrap_or_else(|| code.to_owned())
 }
 

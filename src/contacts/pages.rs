@@ -81,7 +81,7 @@ impl FormPage {
     }
 }
 
-/// The form as posted. Topics repeat (`topics=policy&topics=market`).
+/// The form as posted. Topics repeat (`topics=law&topics=market`).
 #[derive(Debug, Deserialize, Default)]
 pub struct ContactForm {
     #[serde(default)]
@@ -317,9 +317,9 @@ async fn topics_page(
                     )
                     .await?;
                 if rows.is_empty() {
-                    return Ok(model::DEFAULT_TOPICS
-                        .iter()
-                        .map(|(c, vi, _)| ((*c).to_owned(), (*vi).to_owned(), false))
+                    return Ok(model::default_topics(Lang::Vi)
+                        .into_iter()
+                        .map(|t| (t.code, t.label, false))
                         .collect());
                 }
                 rows.iter()

@@ -389,7 +389,7 @@ impl MyHousehold {
 }
 
 /// The member's households, most pressing first (`model::Attention`), then in Vietnamese
-/// name order. Audit-logged as shown. `pending`: campaigns not yet delivered per household.
+/// name order, with the campaigns each still waits for. Audit-logged as shown.
 pub async fn my_households(tx: &mut Tx, scope: &Scope, today: Date) -> AppResult<Vec<MyHousehold>> {
     let pairs = crate::assignment::store::mine(tx, scope).await?;
     let member = scope.member_id().unwrap_or_default().to_owned();
@@ -414,6 +414,8 @@ pub async fn my_households(tx: &mut Tx, scope: &Scope, today: Date) -> AppResult
             ),
         );
     }
+    let ids: Vec<String> = pairs.iter().map(|p| p.household_id.clone()).collect();
+    let pending = crate::campaigns::store::pending_for_households(tx, scope, &ids).await?;
     let mut list: Vec<(Attention, String, MyHousehold)> = Vec::with_capacity(pairs.len());
     for p in pairs {
         let Some((phone, key, last, follow)) = state.remove(&p.household_id) else {
@@ -422,7 +424,7 @@ pub async fn my_households(tx: &mut Tx, scope: &Scope, today: Date) -> AppResult
         let a = Attention {
             last_contact_on: last,
             follow_up_on: follow,
-            pending_campaigns: 0,
+            pending_campaigns: pending.get(&p.household_id).map_or(0, Vec::len),
             open_requests: 0,
         };
         let line = MyHousehold {

@@ -214,6 +214,8 @@ struct HouseholdShow {
     // (the member it is assigned to).
     contacts: Vec<crate::contacts::store::ContactView>,
     can_log: bool,
+    // campaigns (issue 8): what is still to be passed on to this household.
+    pending: Vec<crate::campaigns::store::PendingCampaign>,
     contact_saved: bool,
 }
 
@@ -251,7 +253,7 @@ pub async fn household_show(
 ) -> AppResult<Response> {
     // Keepers, and a member for the households assigned to them (the store's scope).
     let scope = s.scope.clone();
-    let (h, history, contacts, can_log) = st
+    let (h, history, contacts, can_log, pending) = st
         .db
         .read(move |tx| {
             Box::pin(async move {
@@ -264,7 +266,15 @@ pub async fn household_show(
                     Err(crate::error::AppError::NotFound) => false,
                     Err(e) => return Err(e),
                 };
-                Ok((h, history, contacts, can_log))
+                let pending = crate::campaigns::store::pending_for_households(
+                    tx,
+                    &scope,
+                    std::slice::from_ref(&h.id),
+                )
+                .await?
+                .remove(&h.id)
+                .unwrap_or_default();
+                Ok((h, history, contacts, can_log, pending))
             })
         })
         .await?;
@@ -274,6 +284,7 @@ pub async fn household_show(
         history,
         contacts,
         can_log,
+        pending,
         contact_saved: q.contact == "saved",
         h,
     })

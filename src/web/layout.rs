@@ -67,6 +67,7 @@ const MENU: &[MenuEntry] = &[
         needs_member_record: true,
         ..entry("/my-households", "my_households", admits::MEMBERS)
     },
+    entry("/campaigns", "campaigns", crate::campaigns::READERS),
     entry("/coverage", "coverage", crate::coverage::store::READERS),
     entry("/units", "units", UNIT_TREE_USERS),
     entry("/audit", "audit", admits::AUDITORS),

@@ -55,6 +55,8 @@ const DRAIN_CAP: u64 = 64 * 1024 * 1024;
 pub async fn refuse_oversized(req: Request, next: Next) -> Response {
     let limit = if req.uri().path() == "/imports" {
         crate::imports::pages::UPLOAD_LIMIT
+    } else if req.uri().path() == "/campaigns" {
+        crate::campaigns::pages::UPLOAD_LIMIT
     } else {
         super::extract::BODY_LIMIT
     };

@@ -442,6 +442,9 @@ pub async fn fingerprint(app: &TestApp) -> HashMap<String, String> {
         ("users", "SELECT COUNT(*) AS n, COALESCE(MAX(updated_at), '') AS m, CAST(COALESCE(SUM(disabled), 0) AS BIGINT) AS s FROM users"),
         ("grants", "SELECT COUNT(*) AS n, '' AS m, 0 AS s FROM grants"),
         ("api_tokens", "SELECT COUNT(*) AS n, '' AS m, CAST(COALESCE(SUM(revoked), 0) AS BIGINT) AS s FROM api_tokens"),
+        // campaigns (issue 8)
+        ("campaigns", "SELECT COUNT(*) AS n, COALESCE(MAX(targets_at), '') AS m, 0 AS s FROM campaigns"),
+        ("campaign_deliveries", "SELECT COUNT(*) AS n, COALESCE(MAX(recorded_at), '') AS m, CAST(COALESCE(SUM(LENGTH(outcome)), 0) AS BIGINT) AS s FROM campaign_deliveries"),
         // contacts (issue 8)
         ("contacts", "SELECT COUNT(*) AS n, COALESCE(MAX(recorded_at), '') AS m, 0 AS s FROM contacts"),
         ("contact_counts", "SELECT COUNT(*) AS n, '' AS m, CAST(COALESCE(SUM(contacts), 0) AS BIGINT) AS s FROM contact_counts"),

@@ -2,12 +2,12 @@ use super::*;
 use proptest::prelude::*;
 use time::macros::date;
 
-const TOPICS: &[&str] = &["policy", "concerns"];
+const TOPICS: &[&str] = &["law", "household_concerns"];
 
 fn input() -> ContactInput {
     ContactInput {
         channel: "visit".into(),
-        topics: vec!["policy".into()],
+        topics: vec!["law".into()],
         ..ContactInput::default()
     }
 }
@@ -134,11 +134,15 @@ fn each_bad_field_is_named() {
 #[test]
 fn topics_are_kept_once_in_the_order_chosen() {
     let i = ContactInput {
-        topics: vec!["concerns".into(), "policy".into(), "concerns".into()],
+        topics: vec![
+            "household_concerns".into(),
+            "law".into(),
+            "household_concerns".into(),
+        ],
         ..input()
     };
     let c = check(&i, date!(2026 - 12 - 02), TOPICS).unwrap();
-    assert_eq!(c.topics, vec!["concerns", "policy"]);
+    assert_eq!(c.topics, vec!["household_concerns", "law"]);
 }
 
 #[test]
@@ -193,7 +197,7 @@ fn draft(on: Date, follow_up: Option<Date>) -> ContactDraft {
         id: crate::clock::new_id(),
         contacted_on: on,
         channel: Channel::Phone,
-        topics: vec!["policy".into()],
+        topics: vec!["law".into()],
         note: String::new(),
         follow_up_on: follow_up,
     }
