@@ -17,7 +17,7 @@ use tower_http::trace::TraceLayer;
 use crate::config::Config;
 use crate::db::Db;
 pub use crate::state::AppState;
-use crate::{accounts, assignment, audit, auth, imports, people, units, web};
+use crate::{accounts, assignment, audit, auth, commitments, imports, people, units, web};
 
 /// Who may reach a route at all; the store narrows further by the session's scope.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -483,7 +483,7 @@ fn routes() -> Routes {
         Roles(admits::KEEPERS),
         imports::pages::export_members,
     );
-    accounts::routes(table)
+    commitments::routes(accounts::routes(table))
 }
 
 /// Every route the application serves (for the access-matrix test and the docs).

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod auth;
 pub mod cli;
 pub mod clock;
+pub mod commitments;
 pub mod config;
 pub mod db;
 pub mod demo;

@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::{audit, auth, people, units};
+use crate::{audit, auth, commitments, people, units};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -16,6 +16,8 @@ use crate::{audit, auth, people, units};
         people::api::list_members, people::api::create_member, people::api::get_member, people::api::update_member,
         people::api::list_cells, people::api::create_cell,
         audit::pages::api_list,
+        commitments::api::list, commitments::api::record,
+        commitments::api::items, commitments::api::replace_items,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = []))

@@ -9,6 +9,7 @@ mod audit;
 mod audit_archive;
 mod auth;
 mod backup;
+mod commitments;
 mod demo;
 mod health;
 mod imports;

@@ -83,6 +83,8 @@ labelled_enum! {
         AssignmentPlan = "assignment_plan", "Danh sách phân công", "Assignment plan";
         ImportBatch = "import_batch", "Lần nhập tệp", "Import";
         AuditLog = "audit_log", "Nhật ký", "Audit log";
+        Commitment = "commitment", "Bản cam kết", "Commitment";
+        CommitmentItem = "commitment_item", "Điều cam kết", "Commitment item";
     }
 }
 
@@ -99,6 +101,8 @@ impl Entity {
             Entity::AssignmentPlan => ("danh sách phân công", "plan", "plans"),
             Entity::ImportBatch => ("lần nhập tệp", "import", "imports"),
             Entity::AuditLog => ("nhật ký", "log", "logs"),
+            Entity::Commitment => ("bản cam kết", "commitment", "commitments"),
+            Entity::CommitmentItem => ("điều cam kết", "commitment item", "commitment items"),
         };
         let n_text = crate::web::format::number(n as i64);
         match (en, n) {

@@ -297,7 +297,8 @@ async fn name_records(
                  FROM assignment_plans p JOIN units v ON v.id = p.village_id",
                 "p.id",
             ),
-            Entity::AuditLog => continue,
+            // Commitments are named by their ids; their subjects are logged as reads.
+            Entity::AuditLog | Entity::Commitment | Entity::CommitmentItem => continue,
         };
         let args: Vec<Value> = ids.iter().map(Value::from).collect();
         let rows = tx
