@@ -361,6 +361,10 @@ fn personal_routes_admit_only_keepers_and_members() {
         "/assignment",
         // member accounts (issue 8)
         "/accounts",
+        // commitments (issue 8): the names and the lines; the summary is counts only
+        "/commitments/forms",
+        "/commitments/items",
+        "/api/v1/commitments",
     ];
     for spec in danvan::app::route_specs() {
         if !personal.iter().any(|p| spec.path.starts_with(p)) {
@@ -449,6 +453,7 @@ fn case(method: &Method, path: &str) -> Option<Rule> {
         ("POST", "/commitments") => REGISTRY,
         ("POST", "/commitments/items" | "/commitments/items/{id}") => REGISTRY,
         ("GET", "/commitments/summary") => REGISTRY,
+        ("GET", "/commitments/mine") => MEMBER_ONLY,
         ("GET" | "POST", "/api/v1/commitments") => REGISTRY,
         ("GET" | "PUT", "/api/v1/commitments/items") => REGISTRY,
         ("GET", "/account/password") => SIGNED_IN,

@@ -829,3 +829,47 @@ async fn counters_equal_a_recount(b: Backend) {
     let page = xa.get_text("/commitments/summary").await;
     assert!(page.contains("Đồng Lý"), "{page}");
 }
+
+both!(a_member_sees_their_own, a_member_sees_their_own);
+async fn a_member_sees_their_own(b: Backend) {
+    let app = common::spawn(b).await;
+    let dv = app.login("dv.bangngang").await;
+    let me = app
+        .one_str(
+            "SELECT member_id FROM users WHERE username = 'dv.bangngang'",
+            &[],
+        )
+        .await;
+    let page = dv.get_text("/commitments/mine").await;
+    assert!(page.contains("chưa ghi bản cam kết năm nay"), "{page}");
+    let bt = app.login("bt.bangngang").await;
+    let village = app.village_id("Bằng Ngang").await;
+    let res = record_form(&bt, &village, "member", &[&me], &jan_first(), "signed").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let page = dv.get_text("/commitments/mine").await;
+    assert!(
+        page.contains(&format!("Đã ký ngày {}", jan_first())),
+        "{page}"
+    );
+    assert!(!page.contains("chưa ghi bản cam kết năm nay"));
+    // Nobody else's: a member opens neither the village's list nor its forms.
+    for path in [
+        format!("/commitments?village={village}"),
+        format!("/commitments/forms.docx?village={village}"),
+    ] {
+        assert_eq!(
+            dv.get(&path).await.status(),
+            StatusCode::FORBIDDEN,
+            "{path}"
+        );
+    }
+    // Staff without a member record are refused the page.
+    assert_eq!(
+        app.login("bdv.hungyen")
+            .await
+            .get("/commitments/mine")
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+}

@@ -44,6 +44,12 @@ pub fn routes(table: Routes) -> Routes {
             Access::Roles(store::SUMMARY_ROLES),
             pages::summary,
         )
+        .add(
+            M::GET,
+            "/commitments/mine",
+            Access::Roles(admits::MEMBERS),
+            pages::mine,
+        )
         .add(M::GET, "/api/v1/commitments", keepers, api::list)
         .add(M::POST, "/api/v1/commitments", keepers, api::record)
         .add(M::GET, "/api/v1/commitments/items", keepers, api::items)

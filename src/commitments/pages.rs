@@ -466,3 +466,38 @@ pub async fn summary(
         members,
     })
 }
+
+#[derive(Template)]
+#[template(path = "commitments/mine.html")]
+struct MinePage {
+    c: Chrome,
+    year: i32,
+    rows: Vec<(i64, bool, Option<String>)>,
+}
+
+impl MinePage {
+    fn state(&self, signed: &bool, on: &Option<String>) -> String {
+        match (signed, on) {
+            (true, Some(d)) => format!("{} {}", self.c.t("commitment_signed"), self.c.date(d)),
+            _ => self.c.t("commitment_not_signed").to_owned(),
+        }
+    }
+
+    fn this_year_recorded(&self) -> bool {
+        self.rows.iter().any(|r| r.0 == i64::from(self.year))
+    }
+}
+
+/// A Party member's own commitments, year by year: what the cell recorded for them.
+pub async fn mine(State(st): State<AppState>, s: Session, lang: Lang) -> AppResult<Response> {
+    let scope = s.scope.clone();
+    let rows = st
+        .db
+        .read(move |tx| Box::pin(async move { store::mine(tx, &scope).await }))
+        .await?;
+    page(&MinePage {
+        c: Chrome::new(lang, &s, lang.t("commitments_mine")),
+        year: today().year(),
+        rows,
+    })
+}

@@ -819,3 +819,24 @@ pub async fn recount(tx: &mut Tx) -> AppResult<Vec<(String, i64, String, i64)>> 
         })
         .collect()
 }
+
+/// The signed-in member's own commitments, newest year first: (year, signed, signed_on).
+/// Noted as a read of their own member record.
+pub async fn mine(tx: &mut Tx, scope: &Scope) -> AppResult<Vec<(i64, bool, Option<String>)>> {
+    let Some(member) = scope.member_id().filter(|_| scope.has_role(Role::Member)) else {
+        return Err(AppError::Forbidden);
+    };
+    let rows = tx
+        .fetch_all(
+            "SELECT commune_id, year, signed, signed_on FROM commitments WHERE subject = 'member' AND subject_id = ? ORDER BY year DESC",
+            &[member.into()],
+        )
+        .await?;
+    if let Some(first) = rows.first() {
+        let commune = first.str("commune_id")?;
+        audit::shown(tx, scope, audit::Entity::Member, Some(&commune), [member]);
+    }
+    rows.iter()
+        .map(|r| Ok((r.i64("year")?, r.bool("signed")?, r.opt_str("signed_on")?)))
+        .collect()
+}

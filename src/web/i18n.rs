@@ -392,6 +392,8 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ("commitment_up", "Lên", "Up"),
     ("commitment_down", "Xuống", "Down"),
     ("commitment_retire", "Thôi dùng", "Retire"),
+    ("commitments_mine", "Bản cam kết của tôi", "My commitments"),
+    ("commitments_mine_none", "Chi bộ chưa ghi bản cam kết năm nay của bạn.", "Your cell has not recorded this year's commitment for you yet."),
 ];
 
 #[cfg(test)]
