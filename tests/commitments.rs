@@ -526,6 +526,16 @@ async fn bad_dates_are_refused(b: Backend) {
         let body = res.text().await.unwrap();
         assert!(body.contains(says), "{date}: {body}");
     }
+    // The date box offers today only for a year it may be signed in.
+    let now = danvan::commitments::model::dmy(danvan::commitments::pages::today());
+    let page = bt
+        .get_text(&format!("/commitments?village={village}"))
+        .await;
+    assert!(page.contains(&format!("name=\"signed_on\" value=\"{now}\"")));
+    let page = bt
+        .get_text(&format!("/commitments?village={village}&year={}", y - 2))
+        .await;
+    assert!(page.contains("name=\"signed_on\" value=\"\""), "{page}");
     // Nobody ticked.
     let res = record_form(&bt, &village, "household", &[], &jan_first(), "signed").await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);

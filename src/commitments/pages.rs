@@ -151,7 +151,11 @@ pub async fn index(
         tally,
         page: page_no,
         pages: ((tally.total + PAGE - 1) / PAGE).max(1),
-        today: model::dmy(today()),
+        // Today when it may be that year's date of signing; else the secretary types it.
+        today: match model::window(year) {
+            Some((from, to)) if (from..=to).contains(&today()) => model::dmy(today()),
+            _ => String::new(),
+        },
         done: q.done,
     })
 }
