@@ -18,7 +18,8 @@ use crate::config::Config;
 use crate::db::Db;
 pub use crate::state::AppState;
 use crate::{
-    accounts, assignment, audit, auth, campaigns, contacts, coverage, imports, people, units, web,
+    accounts, assignment, audit, auth, campaigns, commitments, contacts, coverage, imports, people,
+    units, web,
 };
 
 /// Who may reach a route at all; the store narrows further by the session's scope.
@@ -486,7 +487,8 @@ fn routes() -> Routes {
         imports::pages::export_members,
     );
     let table = contacts::routes(accounts::routes(table));
-    campaigns::routes(coverage::routes(table))
+    let table = campaigns::routes(coverage::routes(table));
+    commitments::routes(table)
 }
 
 /// Every route the application serves (for the access-matrix test and the docs).

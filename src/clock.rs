@@ -38,6 +38,11 @@ pub fn vietnam_date(t: OffsetDateTime) -> time::Date {
     t.to_offset(VIETNAM).date()
 }
 
+/// Today in Vietnam: contacts, campaigns and commitments run by Vietnamese calendar days.
+pub fn vietnam_today() -> time::Date {
+    vietnam_date(OffsetDateTime::now_utc())
+}
+
 /// The Vietnam date of a stored time; a bare `yyyy-mm-dd` is already a date.
 pub fn stored_vietnam_date(s: &str) -> Option<time::Date> {
     if let Some(t) = parse(s) {

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod campaigns;
 pub mod cli;
 pub mod clock;
+pub mod commitments;
 pub mod config;
 pub mod contacts;
 pub mod coverage;

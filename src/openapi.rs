@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::{audit, auth, campaigns, contacts, coverage, people, units};
+use crate::{audit, auth, campaigns, commitments, contacts, coverage, people, units};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -19,6 +19,8 @@ use crate::{audit, auth, campaigns, contacts, coverage, people, units};
         campaigns::api::list, campaigns::api::create, campaigns::api::get, campaigns::api::deliver,
         contacts::api::create, contacts::api::list, contacts::api::mine,
         coverage::pages::api,
+        commitments::api::list, commitments::api::record,
+        commitments::api::items, commitments::api::replace_items,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = []))

@@ -422,6 +422,10 @@ fn personal_routes_admit_only_keepers_and_members() {
         // contacts (issue 8)
         "/my-households",
         "/api/v1/my/",
+        // commitments (issue 8): the names and the lines; the summary is counts only
+        "/commitments/forms",
+        "/commitments/items",
+        "/api/v1/commitments",
     ];
     for spec in danvan::app::route_specs() {
         if !personal.iter().any(|p| spec.path.starts_with(p)) {
@@ -542,6 +546,15 @@ fn case(method: &Method, path: &str) -> Option<Rule> {
         // coverage (issue 8): a unit in the viewer's scope; another commune is "not found".
         ("GET", "/coverage" | "/coverage.xlsx" | "/api/v1/coverage") => CONTACTS,
         ("POST", "/accounts/members/{id}" | "/accounts/villages/{id}") => REGISTRY,
+        // commitments (issue 8): names for the keepers of the village only; the lines
+        // are edited by the commune's committee; counts for whoever holds a grant above.
+        ("GET", "/commitments" | "/commitments/forms.docx" | "/commitments/items") => REGISTRY,
+        ("POST", "/commitments") => REGISTRY,
+        ("POST", "/commitments/items" | "/commitments/items/{id}") => REGISTRY,
+        ("GET", "/commitments/summary") => REGISTRY,
+        ("GET", "/commitments/mine") => MEMBER_ONLY,
+        ("GET" | "POST", "/api/v1/commitments") => REGISTRY,
+        ("GET" | "PUT", "/api/v1/commitments/items") => REGISTRY,
         ("GET", "/account/password") => SIGNED_IN,
         ("POST", "/account/password") => OWN_PASSWORD,
         ("GET" | "POST", "/admin/users") | ("POST", "/admin/users/{id}/disable") => ADMINS,
@@ -699,6 +712,67 @@ async fn request(
             form(format!("/accounts/members/{m}"), &[])
         }
         ("POST", "/accounts/villages/{id}") => form(format!("/accounts/villages/{village}"), &[]),
+        // commitments (issue 8)
+        ("GET", "/commitments") => get(format!("/commitments?village={village}")),
+        ("GET", "/commitments/forms.docx") => {
+            get(format!("/commitments/forms.docx?village={village}"))
+        }
+        ("POST", "/commitments") => form(
+            path.into(),
+            &[
+                ("village", &village),
+                ("subject", "household"),
+                ("id", &household),
+                (
+                    "signed_on",
+                    &format!("01/01/{}", danvan::commitments::pages::today().year()),
+                ),
+                ("action", "signed"),
+            ],
+        ),
+        ("GET", "/commitments/items" | "/commitments/summary") if which == Which::In => {
+            get(path.into())
+        }
+        ("GET", "/commitments/items") => get(format!("{path}?commune={commune}")),
+        ("GET", "/commitments/summary") => get(format!("{path}?unit={commune}")),
+        ("POST", "/commitments/items") => form(
+            path.into(),
+            &[
+                ("commune", &commune),
+                ("subject", "member"),
+                ("text", &format!("Điều thử {unique}")),
+            ],
+        ),
+        ("POST", "/commitments/items/{id}") => {
+            let stored = app
+                .rows(
+                    "SELECT id FROM commitment_items WHERE commune_id = 'c-12280' AND subject = 'household' AND retired_at IS NULL ORDER BY position LIMIT 1",
+                    &[],
+                )
+                .await;
+            let id = match stored.first() {
+                Some(r) => r.str("id").unwrap(),
+                None => "default-2".into(),
+            };
+            form(
+                format!("/commitments/items/{id}"),
+                &[
+                    ("commune", &commune),
+                    ("subject", "household"),
+                    ("action", "up"),
+                ],
+            )
+        }
+        ("GET", "/api/v1/commitments") => get(format!("{path}?village={village}")),
+        ("POST", "/api/v1/commitments") => json_req(
+            path.into(),
+            json!({ "year": danvan::commitments::pages::today().year(), "subject": "household", "subject_id": household, "signed": n.is_multiple_of(2), "signed_on": if n.is_multiple_of(2) { json!(format!("{}-01-01", danvan::commitments::pages::today().year())) } else { json!(null) } }),
+        ),
+        ("GET", "/api/v1/commitments/items") => get(format!("{path}?commune={commune}")),
+        ("PUT", "/api/v1/commitments/items") => json_req(
+            path.into(),
+            json!({ "commune_id": commune, "subject": "member", "items": [{ "text": format!("Điều thử {unique}") }] }),
+        ),
         ("POST", "/account/password") => {
             // In: the user's current password (set here, so that the new one is the
             // demo's again); out: a wrong one.

@@ -10,6 +10,7 @@ mod audit_archive;
 mod auth;
 mod backup;
 mod campaigns;
+mod commitments;
 mod contacts;
 mod coverage;
 mod demo;

@@ -89,6 +89,8 @@ labelled_enum! {
         Campaign = "campaign", "Đợt tuyên truyền", "Campaign";
         Contact = "contact", "Lần tiếp xúc", "Contact";
         ContactTopics = "contact_topics", "Nội dung tiếp xúc", "Contact topics";
+        Commitment = "commitment", "Bản cam kết", "Commitment";
+        CommitmentItem = "commitment_item", "Điều cam kết", "Commitment item";
     }
 }
 
@@ -108,6 +110,8 @@ impl Entity {
             Entity::Campaign => ("đợt tuyên truyền", "campaign", "campaigns"),
             Entity::Contact => ("lần tiếp xúc", "contact", "contacts"),
             Entity::ContactTopics => ("danh sách nội dung", "topic list", "topic lists"),
+            Entity::Commitment => ("bản cam kết", "commitment", "commitments"),
+            Entity::CommitmentItem => ("điều cam kết", "commitment item", "commitment items"),
         };
         let n_text = crate::web::format::number(n as i64);
         match (en, n) {

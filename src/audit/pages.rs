@@ -304,7 +304,8 @@ async fn name_records(
                 "c.id",
             ),
             Entity::ContactTopics => ("SELECT id, name AS a, '' AS b FROM units", "id"),
-            Entity::AuditLog => continue,
+            // Commitments are named by their ids; their subjects are logged as reads.
+            Entity::AuditLog | Entity::Commitment | Entity::CommitmentItem => continue,
         };
         let args: Vec<Value> = ids.iter().map(Value::from).collect();
         let rows = tx

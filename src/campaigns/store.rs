@@ -110,10 +110,7 @@ fn from_row(r: &Row) -> AppResult<Campaign> {
     })
 }
 
-/// Today in Vietnam: campaigns run by Vietnamese calendar days.
-pub fn today() -> Date {
-    clock::vietnam_date(time::OffsetDateTime::now_utc())
-}
+pub use crate::clock::vietnam_today as today;
 
 /// Every path from the root down to `path` itself: the subtrees that contain it.
 fn ancestors_of(path: &str) -> Vec<String> {

@@ -18,9 +18,7 @@ use crate::web::i18n::Lang;
 use crate::web::layout::{page, page_with_status, Chrome};
 
 /// Today in Vietnam: the default day of a contact and the day "overdue" is measured from.
-pub fn today() -> time::Date {
-    crate::clock::vietnam_date(time::OffsetDateTime::now_utc())
-}
+pub use crate::clock::vietnam_today as today;
 
 #[derive(Template)]
 #[template(path = "contacts/mine.html")]

@@ -38,6 +38,9 @@ const UNIT_TREE_USERS: &[Role] = &[
     Role::Admin,
 ];
 
+/// The boards above the commune and the Front: their pages are counts, never names.
+const BOARDS: &[Role] = &[Role::Supervisor, Role::FrontReviewer];
+
 /// Roles with something to fetch through the API: the registries (keepers), the audit log
 /// (auditors), integrations of the deployment (admin). The others have no use for a key.
 const API_USERS: &[Role] = &[
@@ -69,6 +72,8 @@ const MENU: &[MenuEntry] = &[
     },
     entry("/campaigns", "campaigns", crate::campaigns::READERS),
     entry("/coverage", "coverage", crate::coverage::store::READERS),
+    entry("/commitments", "commitments", admits::KEEPERS),
+    entry("/commitments/summary", "commitments_summary", BOARDS),
     entry("/units", "units", UNIT_TREE_USERS),
     entry("/audit", "audit", admits::AUDITORS),
     entry("/admin/users", "users", admits::ADMINS),
