@@ -872,7 +872,7 @@ test('11 phone menu: every item on screen, the current page marked, each role it
 
   const { page: member } = await newPage(browser, env);
   await login(member, 'dv.bangngang');
-  eq((await menuOf(member)).map((i) => i.text).join(' | '), 'Trang chủ | Hộ tôi phụ trách | Đổi mật khẩu', "a member's menu");
+  eq((await menuOf(member)).map((i) => i.text).join(' | '), 'Trang chủ | Hộ tôi phụ trách | Đợt tuyên truyền | Đổi mật khẩu', "a member's menu");
   eq((await member.locator('header .who').innerText()).trim(), 'Đảng viên thôn Bằng Ngang', 'the header names the user');
   await shot(member, 'menu-member');
 
@@ -936,7 +936,7 @@ test('12 audit log on a phone, without JavaScript: words not codes, stacked cell
   check(left.length === 0, left.join('; '));
 });
 
-test('13 member accounts: the secretary makes one and a village\'s, prints the slips; the member signs in with the slip and must choose a password', async (browser, env) => {
+test('13 member accounts and the member\'s day: the secretary prints the slips; the member signs in, chooses a password, logs a contact, records a campaign delivery; the secretary sees coverage move', async (browser, env) => {
   const { page, problems } = await newPage(browser, env);
   await login(page, 'bt.bangngang');
   await page.goto('/members');
@@ -1003,12 +1003,50 @@ test('13 member accounts: the secretary makes one and a village\'s, prints the s
   await member.fill('#again', 'mat-khau-cua-toi-2024');
   await member.click('main button[type=submit]');
   await member.waitForURL((u) => u.pathname === '/');
-  eq((await member.$$eval('nav.menu a', (as) => as.map((a) => a.innerText.trim()))).join(' | '), 'Trang chủ | Hộ tôi phụ trách | Đổi mật khẩu', "the member's menu");
+  eq((await member.$$eval('nav.menu a', (as) => as.map((a) => a.innerText.trim()))).join(' | '), 'Trang chủ | Hộ tôi phụ trách | Đợt tuyên truyền | Đổi mật khẩu', "the member's menu");
   await shot(member, 'member-home-after-slip');
   await member.click('nav.menu >> text=Đổi mật khẩu');
   await member.waitForURL((u) => u.pathname === '/account/password');
   check((await mainText(member)).includes('Mật khẩu hiện tại'), 'the change-password page asks for the current password');
   await shot(member, 'password-change');
+
+  // The member's day: the secretary notes the village's coverage, the member opens a
+  // household from their list, logs a visit in two taps and records the campaign's
+  // delivery; the secretary sees the coverage move.
+  const coverageOf = async () => {
+    await page.goto('/coverage');
+    const cell = page.locator('table.stack tbody tr', { hasText: name }).locator('td').nth(2);
+    return parseInt((await cell.innerText()).trim(), 10);
+  };
+  const before = await coverageOf();
+  await shot(page, 'coverage-secretary-before');
+  await member.click('nav.menu >> text=Hộ tôi phụ trách');
+  await member.waitForURL((u) => u.pathname === '/my-households');
+  await shot(member, 'my-households');
+  check((await mainText(member)).includes('Chưa tiếp xúc'), 'the list says which households were never contacted');
+  await member.click('ul.tasks li a >> nth=0');
+  await member.waitForURL((u) => /^\/households\/[^/]+$/.test(u.pathname));
+  const card = member.url();
+  check((await mainText(member)).includes('Luật Đất đai'), 'the card lists the campaign still to pass on');
+  await shot(member, 'household-card-member');
+  await member.click('main a:has-text("Ghi lần tiếp xúc")');
+  await member.waitForURL((u) => u.pathname.endsWith('/contacts/new'));
+  await shot(member, 'contact-form');
+  check((await mainText(member)).includes('Không ghi tôn giáo, dân tộc'), 'the form reminds not to record sensitive data');
+  await member.check('input[name=topics][value=law]'); // tap one: the topic
+  await member.click('main button[type=submit]'); // tap two: save
+  await member.waitForURL((u) => u.href.startsWith(card) && u.search.includes('contact=saved'));
+  check((await mainText(member)).includes('Đã ghi lần tiếp xúc'), 'the card confirms the contact');
+  await shot(member, 'household-card-after-contact');
+  await member.click('main a[href*="/delivery"]');
+  await member.waitForURL((u) => u.pathname.endsWith('/delivery'));
+  await shot(member, 'campaign-delivery');
+  await member.click('main button[type=submit]');
+  await member.waitForURL((u) => u.href.startsWith(card));
+  check(!(await mainText(member)).includes('Luật Đất đai'), 'the campaign is no longer pending on the card');
+  const after = await coverageOf();
+  eq(after, before + 1, 'the secretary sees one more household reached');
+  await shot(page, 'coverage-secretary-after');
   const bad = unexpected(memberProblems, /^HTTP 422: (POST|GET) \S*\/account\/password/); // the mismatch, answered 422
   check(bad.length === 0, `member problems:\n    ${bad.join('\n    ')}`);
 });

@@ -229,6 +229,11 @@ pub fn day_text(d: Date) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
 }
 
+/// A day as forms show it: `05/03/2026`.
+pub fn day_vn(d: Date) -> String {
+    format!("{:02}/{:02}/{:04}", d.day(), u8::from(d.month()), d.year())
+}
+
 /// The periods a contact on `d` counts in: its day, month, quarter, half-year and year.
 /// Calendar periods; reports that run on another cut-off add up days.
 pub fn periods_of(d: Date) -> [String; 5] {

@@ -153,7 +153,7 @@ pub async fn new_form(
         topics,
         channels: Channel::ALL,
         id: crate::clock::new_id(),
-        contacted_on: model::day_text(today()),
+        contacted_on: model::day_vn(today()),
         channel: Channel::Visit.code().into(),
         chosen: Vec::new(),
         note: String::new(),

@@ -445,6 +445,7 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ("topic_retire", "Thôi dùng", "Retire"),
     ("topic_new", "Thêm nội dung mới", "Add a topic"),
     ("saved", "Đã lưu.", "Saved."),
+    ("day_format", "ngày/tháng/năm", "dd/mm/yyyy"),
     ("province", "Tỉnh", "Province"),
     // coverage (issue 8): who has been reached, from the province down to the member
     ("coverage", "Độ phủ", "Coverage"),
