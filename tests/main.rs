@@ -11,6 +11,7 @@ mod auth;
 mod backup;
 mod contacts;
 mod demo;
+mod generate_contacts;
 mod health;
 mod imports;
 mod layout;
