@@ -6,6 +6,7 @@
 //!   DANVAN_BENCH_SECONDS=5 DANVAN_BENCH_SCENARIOS=trivial,member_home cargo bench --bench http
 //!   DANVAN_BENCH_DATABASE_URL=postgres://admin@host/postgres cargo bench --bench http
 //!   DANVAN_BENCH_SIZE=province cargo bench --bench http   # + 1,000,000 generated households
+//!   DANVAN_BENCH_SIZE=province DANVAN_BENCH_CONTACTS=10 cargo bench --bench http   # 10 M contacts
 //!
 //! `trivial` always runs, since every ratio is relative to it. Targets are printed, never
 //! asserted: timing depends on the machine. The run fails only when the server dies or
@@ -31,6 +32,9 @@ const COMMITTEE: &str = "xa.luongbang";
 const CONNECTIONS: [usize; 2] = [8, 64];
 const PROVINCE_HOUSEHOLDS: &str = "1000000";
 const PROVINCE_COMMUNES: &str = "104";
+/// Contacts per generated household and year at province size (`DANVAN_BENCH_CONTACTS`):
+/// a few, so that generating fits a shared 2-core machine; the plan's ten is an option.
+const PROVINCE_CONTACTS: &str = "3";
 
 // Targets (printed only): read pages and the write against the trivial page at 64 connections.
 const READ_RATIO: f64 = 0.30;
@@ -329,6 +333,8 @@ struct Fixture {
     member: Session,
     committee: Session,
     member_household: String,
+    /// The member's households as `/my-households` lists them; contacts rotate over them.
+    my_households: Vec<String>,
     edit_household: String,
     edit_form: Vec<(String, String)>,
 }
@@ -341,6 +347,11 @@ async fn fixture(http: &reqwest::Client, base: &str) -> Result<Fixture, String> 
         .into_iter()
         .next()
         .ok_or("the member's home page lists no household")?;
+    let mine = get_page(http, base, "/my-households", &member).await?;
+    let my_households = household_links(&mine);
+    if my_households.is_empty() {
+        return Err("/my-households lists no household".into());
+    }
     let list = get_page(http, base, "/households", &committee).await?;
     let edit_household = household_links(&list)
         .into_iter()
@@ -357,9 +368,41 @@ async fn fixture(http: &reqwest::Client, base: &str) -> Result<Fixture, String> 
         member,
         committee,
         member_household,
+        my_households,
         edit_household,
         edit_form,
     })
+}
+
+/// The bytes of a page as the member gets it, gzip-compressed and raw, for the report:
+/// what a member's phone downloads on a slow connection.
+async fn page_weights(http: &reqwest::Client, base: &str, fx: &Fixture) -> Result<(), String> {
+    let h = &fx.member_household;
+    println!("\npage weights as the member (bytes, gzip / raw):");
+    for path in [
+        "/my-households".to_owned(),
+        format!("/households/{h}"),
+        format!("/households/{h}/contacts/new"),
+    ] {
+        let mut sizes = Vec::new();
+        for encoding in ["gzip", "identity"] {
+            let res = http
+                .get(format!("{base}{path}"))
+                .header("cookie", &fx.member.cookie)
+                .header("accept-encoding", encoding)
+                .send()
+                .await
+                .map_err(|e| format!("GET {path}: {e}"))?;
+            if res.status() != StatusCode::OK {
+                return Err(format!("GET {path}: {}", res.status()));
+            }
+            let body = res.bytes().await.map_err(|e| format!("GET {path}: {e}"))?;
+            sizes.push(body.len());
+        }
+        let shown = path.replace(h.as_str(), "{id}");
+        println!("  {shown:<32} {:>7} / {:>7}", sizes[0], sizes[1]);
+    }
+    Ok(())
 }
 
 fn scenarios(addr: SocketAddr, fx: &Fixture) -> Vec<Scenario> {
@@ -391,6 +434,36 @@ fn scenarios(addr: SocketAddr, fx: &Fixture) -> Vec<Scenario> {
             load::request(&host, Method::POST, &path, Some(&cookie), Some(body))
         })
     };
+    // A contact per request, each under a fresh id (as each opened form carries its own),
+    // rotating over the member's households.
+    let log_contact: MakeRequest = {
+        let host = host.clone();
+        let cookie = fx.member.cookie.clone();
+        let csrf = fx.member.csrf.clone();
+        let paths: Vec<String> = fx
+            .my_households
+            .iter()
+            .map(|h| format!("/households/{h}/contacts"))
+            .collect();
+        Arc::new(move |n| {
+            let id = danvan::clock::new_id();
+            let form = serde_urlencoded::to_string([
+                ("_csrf", csrf.as_str()),
+                ("id", id.as_str()),
+                ("channel", "visit"),
+                ("topics", "policy"),
+            ])
+            .expect("form");
+            let path = &paths[(n as usize) % paths.len()];
+            load::request(
+                &host,
+                Method::POST,
+                path,
+                Some(&cookie),
+                Some(Bytes::from(form)),
+            )
+        })
+    };
     vec![
         Scenario {
             name: "trivial",
@@ -420,10 +493,22 @@ fn scenarios(addr: SocketAddr, fx: &Fixture) -> Vec<Scenario> {
             make: get("/households".into(), Some(fx.committee.cookie.clone())),
         },
         Scenario {
+            name: "my_households",
+            kind: Kind::Read,
+            expect: StatusCode::OK,
+            make: get("/my-households".into(), Some(fx.member.cookie.clone())),
+        },
+        Scenario {
             name: "household_edit",
             kind: Kind::Write,
             expect: StatusCode::SEE_OTHER,
             make: write,
+        },
+        Scenario {
+            name: "log_contact",
+            kind: Kind::Write,
+            expect: StatusCode::SEE_OTHER,
+            make: log_contact,
         },
     ]
 }
@@ -523,12 +608,13 @@ async fn suite(server: &mut Server, title: &str) -> Result<(), String> {
     let http = setup_client();
     let base = format!("http://{}", server.addr);
     let fx = fixture(&http, &base).await?;
+    page_weights(&http, &base, &fx).await?;
     let seconds: f64 = env_or("DANVAN_BENCH_SECONDS", "8")
         .parse()
         .map_err(|_| "DANVAN_BENCH_SECONDS is not a number")?;
     let wanted = env_or(
         "DANVAN_BENCH_SCENARIOS",
-        "trivial,member_home,household_card,committee_list,household_edit",
+        "trivial,member_home,household_card,committee_list,my_households,household_edit,log_contact",
     );
     let wanted: Vec<&str> = wanted.split(',').map(str::trim).collect();
     let all = scenarios(server.addr, &fx);
@@ -669,9 +755,11 @@ async fn backend(name: &str, database_url: Option<&str>, province: bool) -> Resu
     let size = if province {
         server.stop();
         let t = Instant::now();
+        let contacts = env_or("DANVAN_BENCH_CONTACTS", PROVINCE_CONTACTS);
         let out = danvan(dir.path(), database_url)
             .args(["generate", "--households", PROVINCE_HOUSEHOLDS])
             .args(["--communes", PROVINCE_COMMUNES])
+            .args(["--contacts-per-household-year", &contacts])
             .output()
             .map_err(|e| format!("danvan generate: {e}"))?;
         if !out.status.success() {
@@ -681,13 +769,13 @@ async fn backend(name: &str, database_url: Option<&str>, province: bool) -> Resu
             ));
         }
         println!(
-            "\n{name}: generated {PROVINCE_HOUSEHOLDS} households in {PROVINCE_COMMUNES} communes in {:.1} s ({})",
+            "\n{name}: generated {PROVINCE_HOUSEHOLDS} households in {PROVINCE_COMMUNES} communes, {contacts} contacts per household-year, in {:.1} s ({})",
             t.elapsed().as_secs_f64(),
             String::from_utf8_lossy(&out.stdout).trim()
         );
         server = Server::start("serve", dir.path(), database_url);
         server.wait_healthy(&http).await?;
-        format!("province size (demo + {PROVINCE_HOUSEHOLDS} generated households)")
+        format!("province size (demo + {PROVINCE_HOUSEHOLDS} generated households, {contacts} contacts each a year)")
     } else {
         "demo size".to_owned()
     };

@@ -71,6 +71,9 @@ enum Command {
     /// The audit log.
     #[command(subcommand)]
     Audit(AuditCmd),
+    /// The contacts counters.
+    #[command(subcommand)]
+    Counters(CountersCmd),
     /// Draft who looks after which household (the 1+10 assignment) for a village, or
     /// every village of a commune or province (`--all`).
     Assign(crate::assignment::cli::AssignArgs),
@@ -101,7 +104,22 @@ enum Command {
         communes: usize,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Also make approved assignment plans and about this many contacts per assigned
+        /// household over the year before `--contacts-until` (0: neither).
+        #[arg(long, default_value_t = 0)]
+        contacts_per_household_year: u32,
+        /// The day the year of contacts ends (excluded), dd/mm/yyyy or yyyy-mm-dd;
+        /// default: today in Vietnam.
+        #[arg(long)]
+        contacts_until: Option<String>,
     },
+}
+
+#[derive(Subcommand)]
+enum CountersCmd {
+    /// Recount every contacts counter from the contacts themselves and compare; exit
+    /// code 1 when any stored counter differs.
+    Verify,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -335,19 +353,42 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 ExitCode::FAILURE
             });
         }
+        Command::Counters(CountersCmd::Verify) => {
+            let (db, _) = open(&store).await?;
+            return crate::contacts::cli::verify(&db).await;
+        }
         Command::Generate {
             households,
             communes,
             seed,
+            contacts_per_household_year,
+            contacts_until,
         } => {
+            let contacts = match contacts_per_household_year {
+                0 => None,
+                per_year => Some(crate::demo::generate::ContactsSpec {
+                    per_year,
+                    until: match contacts_until.as_deref() {
+                        None => crate::contacts::pages::today(),
+                        Some(raw) => crate::contacts::model::parse_day(raw).ok_or_else(|| {
+                            anyhow::anyhow!(
+                                "--contacts-until \"{raw}\": ghi theo dạng ngày/tháng/năm"
+                            )
+                        })?,
+                    },
+                }),
+            };
             let (db, _) = open(&store).await?;
-            let g = crate::demo::generate::generate(&db, households, communes.max(1), seed).await?;
+            let g =
+                crate::demo::generate::generate(&db, households, communes.max(1), seed, contacts)
+                    .await?;
             println!(
-                "Đã tạo {} xã, {} thôn, {} hộ, {} đảng viên trong {:.1} s ({:.0} hộ/s)",
+                "Đã tạo {} xã, {} thôn, {} hộ, {} đảng viên, {} lần tiếp xúc trong {:.1} s ({:.0} hộ/s)",
                 g.communes,
                 g.villages,
                 g.households,
                 g.members,
+                g.contacts,
                 g.seconds,
                 g.households as f64 / g.seconds.max(1e-9)
             );

@@ -14,6 +14,7 @@ mod commitments;
 mod contacts;
 mod coverage;
 mod demo;
+mod generate_contacts;
 mod health;
 mod imports;
 mod layout;

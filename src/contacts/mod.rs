@@ -3,8 +3,11 @@
 //! and the per-village counters coverage is read from.
 
 pub mod api;
+pub mod cli;
+pub mod counters;
 pub mod model;
 pub mod pages;
+pub mod recount;
 pub mod store;
 
 use axum::http::Method;

@@ -1,6 +1,7 @@
 //! `danvan demo`: the pilot of the plan — Xã Lương Bằng (12280), Tỉnh Hưng Yên, with the
 //! four villages Bằng Ngang, Đồng Lý, Đồng Xá and Lương Hội — and `danvan generate`.
 
+pub mod contacts;
 pub mod generate;
 pub mod synth;
 

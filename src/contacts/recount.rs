@@ -1,0 +1,195 @@
+//! Recounting every contacts counter from the raw `contacts` rows, in SQL, and reading
+//! the stored counters beside it (`danvan counters verify`). The periods are derived
+//! with `substr` on `contacted_on`, the same on both engines, independently of
+//! `model::periods_of`, so that the recount checks the Rust rules rather than repeats
+//! them. One commune at a time: a province's markers do not fit in memory at once.
+
+use super::counters::{differences, Difference, Rows, Table};
+use crate::db::{Tx, Value};
+use crate::error::AppResult;
+
+/// The counter tables, each with the statement that reads it and the one that recounts
+/// it, both selecting the key columns then the value columns, for one commune (`?`).
+struct Check {
+    table: Table,
+    stored: &'static str,
+    recount: String,
+    /// How many times the recount binds the commune.
+    binds: usize,
+}
+
+pub const TABLES: [Table; 5] = [
+    Table {
+        name: "household_contact_state",
+        keys: &["commune_id", "household_id"],
+        values: &["last_contact_on", "follow_up_on", "contacts"],
+    },
+    Table {
+        name: "member_contact_state",
+        keys: &["commune_id", "member_id"],
+        values: &["last_contact_on", "contacts"],
+    },
+    Table {
+        name: "contact_counts",
+        keys: &["commune_id", "village_id", "period"],
+        values: &["contacts", "households"],
+    },
+    Table {
+        name: "contact_reach",
+        keys: &["commune_id", "household_id", "period"],
+        values: &[],
+    },
+    Table {
+        name: "contact_recency",
+        keys: &["commune_id", "unit_id", "day"],
+        values: &["households"],
+    },
+];
+
+/// Each contact once per period it counts in: day, month, quarter, half-year, year.
+fn periods() -> String {
+    let month = "CAST(substr(contacted_on, 6, 2) AS INTEGER)";
+    [
+        "'D' || contacted_on".to_owned(),
+        "'M' || substr(contacted_on, 1, 7)".to_owned(),
+        format!("'Q' || substr(contacted_on, 1, 4) || '-' || CAST(({month} - 1) / 3 + 1 AS TEXT)"),
+        format!("'H' || substr(contacted_on, 1, 4) || '-' || CAST(({month} - 1) / 6 + 1 AS TEXT)"),
+        "'Y' || substr(contacted_on, 1, 4)".to_owned(),
+    ]
+    .iter()
+    .map(|p| {
+        format!("SELECT commune_id, village_id, household_id, {p} AS period FROM contacts WHERE commune_id = ?")
+    })
+    .collect::<Vec<_>>()
+    .join(" UNION ALL ")
+}
+
+/// Each household's latest contact: the latest day and, on that day, the one logged
+/// last (ids are UUIDv7, in logging order), whose follow-up stands.
+const LATEST: &str = "SELECT commune_id, household_id, village_id, contacted_on, follow_up_on, n FROM \
+     (SELECT commune_id, household_id, village_id, contacted_on, follow_up_on, \
+      ROW_NUMBER() OVER (PARTITION BY household_id ORDER BY contacted_on DESC, id DESC) AS rn, \
+      COUNT(*) OVER (PARTITION BY household_id) AS n FROM contacts WHERE commune_id = ?) x WHERE rn = 1";
+
+fn checks() -> Vec<Check> {
+    vec![
+        Check {
+            table: TABLES[0],
+            stored: "SELECT commune_id, household_id, last_contact_on, follow_up_on, contacts FROM household_contact_state WHERE commune_id = ?",
+            recount: format!("SELECT commune_id, household_id, contacted_on, follow_up_on, n FROM ({LATEST}) l"),
+            binds: 1,
+        },
+        Check {
+            table: TABLES[1],
+            stored: "SELECT commune_id, member_id, last_contact_on, contacts FROM member_contact_state WHERE commune_id = ?",
+            recount: "SELECT commune_id, member_id, MAX(contacted_on), COUNT(*) FROM contacts WHERE commune_id = ? GROUP BY commune_id, member_id".into(),
+            binds: 1,
+        },
+        Check {
+            table: TABLES[2],
+            stored: "SELECT commune_id, village_id, period, contacts, households FROM contact_counts WHERE commune_id = ?",
+            recount: format!(
+                "SELECT commune_id, village_id, period, COUNT(*), COUNT(DISTINCT household_id) FROM ({}) p \
+                 GROUP BY commune_id, village_id, period",
+                periods()
+            ),
+            binds: 5,
+        },
+        Check {
+            table: TABLES[3],
+            stored: "SELECT commune_id, household_id, period FROM contact_reach WHERE commune_id = ?",
+            recount: format!("SELECT DISTINCT commune_id, household_id, period FROM ({}) p", periods()),
+            binds: 5,
+        },
+        Check {
+            table: TABLES[4],
+            stored: "SELECT commune_id, unit_id, day, households FROM contact_recency WHERE commune_id = ?",
+            recount: format!(
+                "SELECT commune_id, unit_id, day, COUNT(*) FROM \
+                 (SELECT commune_id, village_id AS unit_id, contacted_on AS day FROM ({LATEST}) a \
+                  UNION ALL SELECT commune_id, commune_id AS unit_id, contacted_on AS day FROM ({LATEST}) b) u \
+                 GROUP BY commune_id, unit_id, day"
+            ),
+            binds: 2,
+        },
+    ]
+}
+
+/// Every commune with contacts or with any counter row.
+pub async fn communes(tx: &mut Tx) -> AppResult<Vec<String>> {
+    let union: Vec<String> = std::iter::once("contacts")
+        .chain(TABLES.iter().map(|t| t.name))
+        .map(|t| format!("SELECT DISTINCT commune_id FROM {t}"))
+        .collect();
+    tx.fetch_all(
+        &format!(
+            "SELECT commune_id FROM ({}) c GROUP BY commune_id ORDER BY commune_id",
+            union.join(" UNION ")
+        ),
+        &[],
+    )
+    .await?
+    .iter()
+    .map(|r| r.str("commune_id"))
+    .collect()
+}
+
+/// What one commune's recount finds: its contacts, and every counter row that differs.
+pub struct Verified {
+    pub contacts: i64,
+    pub differences: Vec<Difference>,
+}
+
+pub async fn verify_commune(tx: &mut Tx, commune_id: &str) -> AppResult<Verified> {
+    let contacts = tx
+        .scalar_i64(
+            "SELECT COUNT(*) FROM contacts WHERE commune_id = ?",
+            &[commune_id.into()],
+        )
+        .await?;
+    let mut out = Vec::new();
+    for c in checks() {
+        let keys = c.table.keys.len();
+        let stored = rows(tx, c.stored, 1, commune_id, keys).await?;
+        let expected = rows(tx, &c.recount, c.binds, commune_id, keys).await?;
+        out.extend(differences(c.table.name, &expected, &stored));
+    }
+    Ok(Verified {
+        contacts,
+        differences: out,
+    })
+}
+
+/// The table a difference is in, for describing it.
+pub fn table(name: &str) -> Option<&'static Table> {
+    TABLES.iter().find(|t| t.name == name)
+}
+
+async fn rows(
+    tx: &mut Tx,
+    sql: &str,
+    binds: usize,
+    commune_id: &str,
+    keys: usize,
+) -> AppResult<Rows> {
+    let args: Vec<Value> = vec![commune_id.into(); binds];
+    Ok(tx
+        .fetch_all(sql, &args)
+        .await?
+        .iter()
+        .map(|r| {
+            let text: Vec<String> = r.values().iter().map(text).collect();
+            let (k, v) = text.split_at(keys);
+            (k.to_vec(), v.to_vec())
+        })
+        .collect())
+}
+
+fn text(v: &Value) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::Int(i) => i.to_string(),
+        Value::Real(f) => f.to_string(),
+        Value::Text(s) => s.clone(),
+    }
+}
