@@ -451,7 +451,7 @@ fn scenarios(addr: SocketAddr, fx: &Fixture) -> Vec<Scenario> {
                 ("_csrf", csrf.as_str()),
                 ("id", id.as_str()),
                 ("channel", "visit"),
-                ("topics", "policy"),
+                ("topics", "law"),
             ])
             .expect("form");
             let path = &paths[(n as usize) % paths.len()];

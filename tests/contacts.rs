@@ -114,10 +114,7 @@ async fn member_logs_a_contact_from_the_card(b: Backend) {
         .await;
     let t = today();
     let shown = format!("{:02}/{:02}/{}", t.day(), u8::from(t.month()), t.year());
-    assert!(
-        form.contains(&format!("value=\"{shown}\"")),
-        "{form}"
-    );
+    assert!(form.contains(&format!("value=\"{shown}\"")), "{form}");
     assert!(form.contains("value=\"visit\" checked"), "{form}");
     assert!(
         form.contains("Không ghi tôn giáo, dân tộc"),

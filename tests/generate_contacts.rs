@@ -44,7 +44,7 @@ async fn log_contacts(app: &TestApp, households: &[String], back: &[i64]) {
     let c = app.login(MEMBER).await;
     for (i, days) in back.iter().enumerate() {
         let h = &households[i % households.len()];
-        let mut body = json!({"channel": "visit", "topics": ["policy", "concerns"], "contacted_on": iso(today() - Duration::days(*days))});
+        let mut body = json!({"channel": "visit", "topics": ["law", "household_concerns"], "contacted_on": iso(today() - Duration::days(*days))});
         if i % 2 == 0 {
             body["follow_up_on"] = json!(iso(today() + Duration::days(7)));
         }

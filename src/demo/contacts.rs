@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use time::{Date, Duration};
 
 use super::synth::Rng;
-use crate::contacts::model::{self, Channel, ContactDraft, ContactState, DEFAULT_TOPICS};
+use crate::contacts::model::{self, Channel, ContactDraft, ContactState, PlanTopic};
 
 /// A household and the member who looks after it in the approved plan.
 #[derive(Debug, Clone)]
@@ -163,15 +163,15 @@ fn weighted<T: Copy>(r: &mut Rng, items: &[(T, u64)]) -> T {
     items[0].0
 }
 
-/// One to three distinct topics; policy comes up most.
+/// One to three distinct topics of the plan's list; policy and law come up most.
 fn topics(r: &mut Rng) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     if r.chance(40) {
-        out.push(DEFAULT_TOPICS[0].0.to_owned());
+        out.push(PlanTopic::ALL[0].code().to_owned());
     }
     let want = 1 + r.below(3) as usize;
     while out.len() < want {
-        let code = r.pick(DEFAULT_TOPICS).0;
+        let code = r.pick(PlanTopic::ALL).code();
         if !out.iter().any(|t| t == code) {
             out.push(code.to_owned());
         }

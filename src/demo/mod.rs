@@ -311,9 +311,6 @@ async fn seed_in(
     // approved by "system"), so the member user sees their households at once.
     let ids: Vec<String> = village_ids.iter().map(|(_, id)| id.clone()).collect();
     crate::assignment::store::seed_approved(tx, &system, &ids).await?;
-    // campaigns (issue 8): one running campaign for the whole commune, ending soon enough
-    // that members see its reminder.
-    seed_campaign(tx, &commune).await?;
     // Lineage: the former Thị trấn Lương Bằng (and three other communes) became Xã Lương Bằng;
     // the catalogue already holds those rows, so old reports keep their names.
     let mut created = Vec::new();
@@ -348,27 +345,4 @@ async fn seed_in(
         created.push((u.username.to_owned(), pass, u.role));
     }
     Ok(created)
-}
-
-/// The demo's running campaign: the 2024 Land Law, for every household of the commune.
-async fn seed_campaign(tx: &mut WriteTx, commune: &crate::units::store::Unit) -> AppResult<()> {
-    use time::Duration;
-    let committee = Scope::unsafe_system_at("demo", Role::CommuneCommittee, commune);
-    let today = crate::clock::vietnam_today();
-    let draft = crate::campaigns::model::CampaignDraft {
-        id: crate::clock::new_id(),
-        unit_id: commune.id.clone(),
-        title: "Tuyên truyền Luật Đất đai năm 2024".into(),
-        body: "Phổ biến những điểm mới của Luật Đất đai năm 2024 có hiệu lực từ 01/8/2024: \
-               cấp giấy chứng nhận quyền sử dụng đất, bồi thường khi Nhà nước thu hồi đất, \
-               quyền của người sử dụng đất. Lắng nghe và ghi lại thắc mắc của hộ để chi bộ tổng hợp."
-            .into(),
-        topic: crate::campaigns::topics::Topic::Law,
-        categories: Vec::new(),
-        starts_on: today - Duration::days(10),
-        ends_on: today + Duration::days(5),
-        remind_days: 7,
-    };
-    crate::campaigns::store::create(tx, &committee, &draft, None).await?;
-    Ok(())
 }
