@@ -33,8 +33,8 @@ pub async fn assigned(tx: &mut Tx, scope: &Scope, household_id: &str) -> AppResu
     let row = tx
         .fetch_optional(
             &format!(
-                "SELECT h.id, h.village_id, h.commune_id, h.head_name, {PROVINCE} AS province_id FROM households h \
-                 WHERE h.id = ? AND h.status = 'active' AND {filter}"
+                "SELECT h.id, h.village_id, h.commune_id, h.head_name, u.path FROM households h \
+                 JOIN units u ON u.id = h.village_id WHERE h.id = ? AND h.status = 'active' AND {filter}"
             ),
             &args,
         )
@@ -44,16 +44,34 @@ pub async fn assigned(tx: &mut Tx, scope: &Scope, household_id: &str) -> AppResu
         household_id: row.str("id")?,
         village_id: row.str("village_id")?,
         commune_id: row.str("commune_id")?,
-        province_id: row.opt_str("province_id")?.unwrap_or_default(),
+        province_id: province_of(tx, &row.str("path")?).await?,
         member_id,
         head_name: row.str("head_name")?,
     })
 }
 
-/// The province above the household's village (`h.village_id`): the province unit whose
-/// path the village's path starts with.
-const PROVINCE: &str = "(SELECT p.id FROM units v JOIN units p ON p.kind = 'province' \
-     AND v.path >= p.path AND v.path < p.path || '~' WHERE v.id = h.village_id)";
+/// The province on a unit's path (`/vn/p-33/c-12280/…/`): the path's units are looked up
+/// by id, a handful of key reads, rather than searched for by path range.
+async fn province_of(tx: &mut Tx, path: &str) -> AppResult<String> {
+    let ids: Vec<Value> = path
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(Value::from)
+        .collect();
+    if ids.is_empty() {
+        return Ok(String::new());
+    }
+    let marks = vec!["?"; ids.len()].join(", ");
+    Ok(tx
+        .fetch_optional(
+            &format!("SELECT id FROM units WHERE id IN ({marks}) AND kind = 'province'"),
+            &ids,
+        )
+        .await?
+        .map(|r| r.str("id"))
+        .transpose()?
+        .unwrap_or_default())
+}
 
 /// What recording a contact answers.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -316,15 +334,16 @@ pub const HISTORY_LIMIT: i64 = 20;
 /// the session's scope (`households::get_for_page`), which already logged that it was
 /// shown: whoever may see the household may see its contacts, and no one else.
 pub async fn history(tx: &mut Tx, h: &Household) -> AppResult<Vec<ContactView>> {
-    let province = tx
+    let path = tx
         .fetch_optional(
-            &format!("SELECT {PROVINCE} AS province_id FROM households h WHERE h.id = ?"),
-            &[h.id.clone().into()],
+            "SELECT path FROM units WHERE id = ?",
+            &[h.village_id.clone().into()],
         )
         .await?
-        .and_then(|r| r.opt_str("province_id").transpose())
+        .map(|r| r.str("path"))
         .transpose()?
         .unwrap_or_default();
+    let province = province_of(tx, &path).await?;
     let topics = topics_with_retired(tx, &province).await?;
     let rows = tx
         .fetch_all(
