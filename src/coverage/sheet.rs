@@ -25,6 +25,7 @@ pub fn render(v: &Coverage, period: &Period, idle: i64) -> AppResult<Vec<u8>> {
         .set_text_wrap()
         .set_background_color("#E7ECF2");
     let td = plain.clone().set_border(FormatBorder::Thin);
+    let count = td.clone().set_num_format("#,##0");
     let pct = td.clone().set_num_format("0.0%");
     let bold = td.clone().set_bold();
 
@@ -84,7 +85,7 @@ pub fn render(v: &Coverage, period: &Period, idle: i64) -> AppResult<Vec<u8>> {
         ws.write_string_with_format(row, 0, &l.name, name_fmt)?;
         let nums = [l.households, l.assigned, l.unassigned(), l.reached];
         for (i, n) in nums.iter().enumerate() {
-            ws.write_number_with_format(row, 1 + i as u16, *n as f64, &td)?;
+            ws.write_number_with_format(row, 1 + i as u16, *n as f64, &count)?;
         }
         ws.write_number_with_format(row, 5, l.reach_permille() as f64 / 1000.0, &pct)?;
         let rest = [
@@ -97,7 +98,7 @@ pub fn render(v: &Coverage, period: &Period, idle: i64) -> AppResult<Vec<u8>> {
             l.inactive_members,
         ];
         for (i, n) in rest.iter().enumerate() {
-            ws.write_number_with_format(row, 6 + i as u16, *n as f64, &td)?;
+            ws.write_number_with_format(row, 6 + i as u16, *n as f64, &count)?;
         }
         Ok(())
     };
@@ -108,6 +109,11 @@ pub fn render(v: &Coverage, period: &Period, idle: i64) -> AppResult<Vec<u8>> {
     let mut total = v.total.clone();
     total.name = format!("Tổng: {}", v.place.name);
     write(ws, row, &total, &bold).map_err(xerr)?;
+    // The header's wrapped words need the height; the table prints on one landscape width.
+    ws.set_row_height(3, 48).map_err(xerr)?;
+    ws.set_landscape();
+    ws.set_paper_size(9); // A4
+    ws.set_print_fit_to_pages(1, 0);
     ws.set_column_width(0, 28).map_err(xerr)?;
     for c in 1..heads.len() as u16 {
         ws.set_column_width(c, 12).map_err(xerr)?;
