@@ -18,6 +18,7 @@ pub mod demo;
 pub mod error;
 pub mod imports;
 pub mod openapi;
+pub mod party_docx;
 pub mod people;
 pub mod setup;
 pub mod state;

@@ -4,12 +4,12 @@
 //! "ĐẢNG CỘNG SẢN VIỆT NAM" underlined top right with the place and date in italics below.
 
 use docx_rs::{
-    AlignmentType, Docx, LineSpacing, PageMargin, Paragraph, Run, RunFonts, Table, TableCell,
-    TableLayoutType, TableRow, VAlignType, WidthType,
+    AlignmentType, LineSpacing, Paragraph, Run, Table, TableLayoutType, TableRow, VAlignType,
 };
 
 use super::model::{place_date, place_name, HouseholdBrief, MemberGroup, PlanHead, Status};
 use crate::error::{AppError, AppResult};
+use crate::party_docx::{cell, run, TEXT_W, TITLE};
 
 /// What the document says, independent of where it came from.
 pub struct ListDoc<'a> {
@@ -35,19 +35,6 @@ pub fn provenance(head: &PlanHead) -> String {
     s
 }
 
-const MM: i32 = 57; // twips per millimetre (1440 / 25.4 ≈ 56.7)
-const A4: (u32, u32) = (11906, 16838);
-const FONT: &str = "Times New Roman";
-/// Half-points: 13 pt body, 14 pt title and headings (36-HD/VPTW).
-const BODY: usize = 26;
-const TITLE: usize = 28;
-/// Text width: A4 minus 30 mm left and 15 mm right.
-const TEXT_W: usize = 11906 - 30 * 57 - 15 * 57;
-
-fn run(text: impl Into<String>) -> Run {
-    Run::new().add_text(text).size(BODY)
-}
-
 fn para(align: AlignmentType) -> Paragraph {
     Paragraph::new()
         .align(align)
@@ -56,10 +43,6 @@ fn para(align: AlignmentType) -> Paragraph {
 
 fn centred(r: Run) -> Paragraph {
     para(AlignmentType::Center).add_run(r)
-}
-
-fn cell(w: usize) -> TableCell {
-    TableCell::new().width(w, WidthType::Dxa)
 }
 
 /// The date the document speaks of: approval, else drafting.
@@ -91,25 +74,7 @@ pub fn render(d: &ListDoc<'_>) -> AppResult<Vec<u8>> {
         .set_grid(vec![TEXT_W * 45 / 100, TEXT_W * 55 / 100])
         .layout(TableLayoutType::Fixed);
 
-    let mut doc = Docx::new()
-        .page_size(A4.0, A4.1)
-        .page_margin(
-            PageMargin::new()
-                .top(20 * MM)
-                .bottom(20 * MM)
-                .left(30 * MM)
-                .right(15 * MM)
-                .header(10 * MM)
-                .footer(10 * MM),
-        )
-        .default_fonts(
-            RunFonts::new()
-                .ascii(FONT)
-                .hi_ansi(FONT)
-                .cs(FONT)
-                .east_asia(FONT),
-        )
-        .default_size(BODY)
+    let mut doc = crate::party_docx::document()
         .add_table(header)
         .add_paragraph(centred(run("")))
         .add_paragraph(centred(Run::new().add_text("DANH SÁCH").size(TITLE).bold()))

@@ -97,12 +97,7 @@ struct NewPage {
 
 impl NewPage {
     fn err(&self, field: &str) -> String {
-        self.errors
-            .iter()
-            .filter(|e| e.field == field)
-            .map(|e| e.message.as_str())
-            .collect::<Vec<_>>()
-            .join("; ")
+        crate::people::forms::field_error(&self.errors, field)
     }
 
     fn checked(&self, cat: &SupportCategory) -> bool {
@@ -377,12 +372,7 @@ struct DeliveryPage {
 
 impl DeliveryPage {
     fn err(&self, field: &str) -> String {
-        self.errors
-            .iter()
-            .filter(|e| e.field == field)
-            .map(|e| e.message.as_str())
-            .collect::<Vec<_>>()
-            .join("; ")
+        crate::people::forms::field_error(&self.errors, field)
     }
 }
 
@@ -504,8 +494,12 @@ pub async fn reminders(st: &AppState, s: &Session, lang: Lang) -> AppResult<Vec<
         .db
         .read(move |tx| Box::pin(async move { store::due(tx, &scope, store::today()).await }))
         .await?;
-    Ok(due
-        .into_iter()
+    Ok(reminder_texts(due, lang))
+}
+
+/// The reminders' sentences, for a page that read `store::due` in its own unit of work.
+pub fn reminder_texts(due: Vec<store::Due>, lang: Lang) -> Vec<Reminder> {
+    due.into_iter()
         .map(|d| Reminder {
             campaign_id: d.campaign_id,
             text: lang
@@ -518,5 +512,5 @@ pub async fn reminders(st: &AppState, s: &Session, lang: Lang) -> AppResult<Vec<
                 .replace("{title}", &d.title)
                 .replace("{date}", &model::vn(d.ends_on)),
         })
-        .collect())
+        .collect()
 }

@@ -4,14 +4,12 @@
 //! place and date line in italics, the title and its summary line, the lines of the form,
 //! and the signatures. Pre-filled with what the registry knows; blanks stay dotted.
 
-use docx_rs::{
-    AlignmentType, Docx, LineSpacing, PageMargin, Paragraph, Run, RunFonts, Table, TableCell,
-    TableLayoutType, TableRow, WidthType,
-};
+use docx_rs::{AlignmentType, LineSpacing, Paragraph, Run, Table, TableLayoutType, TableRow};
 
 use super::model::Subject;
 use super::store::Entry;
 use crate::error::{AppError, AppResult};
+use crate::party_docx::{cell, run, BODY, TEXT_W, TITLE};
 
 /// What every page of the document shares.
 pub struct FormsDoc<'a> {
@@ -27,17 +25,7 @@ pub struct FormsDoc<'a> {
     pub secretary: Option<&'a str>,
 }
 
-const MM: i32 = 57;
-const A4: (u32, u32) = (11906, 16838);
-const FONT: &str = "Times New Roman";
-const BODY: usize = 26;
-const TITLE: usize = 28;
-const TEXT_W: usize = 11906 - 30 * 57 - 15 * 57;
 const DOTS: &str = "……………………………………";
-
-fn run(text: impl Into<String>) -> Run {
-    Run::new().add_text(text).size(BODY)
-}
 
 fn para(align: AlignmentType) -> Paragraph {
     Paragraph::new()
@@ -51,10 +39,6 @@ fn centred(r: Run) -> Paragraph {
 
 fn left(r: Run) -> Paragraph {
     para(AlignmentType::Both).add_run(r)
-}
-
-fn cell(w: usize) -> TableCell {
-    TableCell::new().width(w, WidthType::Dxa)
 }
 
 /// "Lương Bằng": the commune's name without its type word.
@@ -127,25 +111,7 @@ fn signatures(
 }
 
 pub fn render(d: &FormsDoc<'_>) -> AppResult<Vec<u8>> {
-    let mut doc = Docx::new()
-        .page_size(A4.0, A4.1)
-        .page_margin(
-            PageMargin::new()
-                .top(20 * MM)
-                .bottom(20 * MM)
-                .left(30 * MM)
-                .right(15 * MM)
-                .header(10 * MM)
-                .footer(10 * MM),
-        )
-        .default_fonts(
-            RunFonts::new()
-                .ascii(FONT)
-                .hi_ansi(FONT)
-                .cs(FONT)
-                .east_asia(FONT),
-        )
-        .default_size(BODY);
+    let mut doc = crate::party_docx::document();
     let village_full = format!("{} {}", d.village_type, d.village_name);
     for (n, e) in d.entries.iter().enumerate() {
         if n > 0 {

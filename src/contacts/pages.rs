@@ -66,12 +66,7 @@ struct FormPage {
 
 impl FormPage {
     fn err(&self, field: &str) -> String {
-        self.errors
-            .iter()
-            .filter(|e| e.field == field)
-            .map(|e| e.message.clone())
-            .collect::<Vec<_>>()
-            .join(". ")
+        crate::people::forms::field_error(&self.errors, field)
     }
 
     fn is_chosen(&self, code: &str) -> bool {
