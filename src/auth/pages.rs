@@ -383,30 +383,31 @@ pub async fn home(State(st): State<AppState>, s: Session, lang: Lang) -> AppResu
     let rollout = rollout(&st, &s).await?;
     let alerts = crate::assignment::pages::home_alerts(&st, &s).await?;
     // A member's households and reminders come from one unit of work.
-    let (list, reminders) =
-        if s.scope.member_id().is_some() && s.scope.has_role(crate::auth::Role::Member) {
-            let scope = s.scope.clone();
-            let today = crate::clock::vietnam_today();
-            let (list, due) = st
-                .db
-                .read(move |tx| {
-                    Box::pin(async move {
-                        let list = crate::contacts::store::my_households(tx, &scope, today).await?;
-                        let due = crate::campaigns::store::due(tx, &scope, today).await?;
-                        Ok((list, due))
-                    })
+    let (list, reminders) = if s.scope.member_id().is_some()
+        && s.scope.has_role(crate::auth::Role::Member)
+    {
+        let scope = s.scope.clone();
+        let today = crate::clock::vietnam_today();
+        let (list, due) = st
+            .db
+            .read(move |tx| {
+                Box::pin(async move {
+                    let (list, mut due) = crate::contacts::store::my_day(tx, &scope, today).await?;
+                    due.extend(crate::campaigns::store::due_in_villages(tx, &scope, today).await?);
+                    Ok((list, due))
                 })
-                .await?;
-            (
-                Some(list),
-                crate::campaigns::pages::reminder_texts(due, lang),
-            )
-        } else {
-            (
-                None,
-                crate::campaigns::pages::reminders(&st, &s, lang).await?,
-            )
-        };
+            })
+            .await?;
+        (
+            Some(list),
+            crate::campaigns::pages::reminder_texts(due, lang),
+        )
+    } else {
+        (
+            None,
+            crate::campaigns::pages::reminders(&st, &s, lang).await?,
+        )
+    };
     page(&HomePage {
         c: Chrome::new(lang, &s, lang.t("home")),
         roles,

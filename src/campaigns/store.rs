@@ -958,9 +958,8 @@ pub async fn pending_for_households(
     scope: &Scope,
     household_ids: &[String],
 ) -> AppResult<HashMap<String, Vec<PendingCampaign>>> {
-    let mut out: HashMap<String, Vec<PendingCampaign>> = HashMap::new();
     if household_ids.is_empty() {
-        return Ok(out);
+        return Ok(HashMap::new());
     }
     let (kf, kargs) = unit_filter("h.village_id", &scope.registry_paths());
     let (af, aargs) = assigned_filter(scope, "h.id").unwrap_or(("1 = 0".into(), Vec::new()));
@@ -978,33 +977,74 @@ pub async fn pending_for_households(
         )
         .await?;
     if hh.is_empty() {
-        return Ok(out);
+        return Ok(HashMap::new());
     }
+    let targets = hh
+        .iter()
+        .map(Reachable::from_row)
+        .collect::<AppResult<Vec<_>>>()?;
+    Ok(for_households(tx, &targets, today()).await?.pending)
+}
+
+/// A household as campaigns target it: where it lives, its support categories, its status.
+pub struct Reachable {
+    pub id: String,
+    /// Its village's path.
+    pub path: String,
+    pub support_categories: String,
+    pub status: String,
+}
+
+impl Reachable {
+    /// From a row with `id`, `path`, `support_categories` and `status`.
+    pub fn from_row(r: &Row) -> AppResult<Reachable> {
+        Ok(Reachable {
+            id: r.str("id")?,
+            path: r.str("path")?,
+            support_categories: r.str("support_categories")?,
+            status: r.str("status")?,
+        })
+    }
+}
+
+/// What campaigns ask of some households: per household the open campaigns it still
+/// waits for, and per campaign in its reminder window how many are still to deliver.
+#[derive(Default)]
+pub struct Outstanding {
+    pub pending: HashMap<String, Vec<PendingCampaign>>,
+    pub due: Vec<Due>,
+}
+
+/// [`Outstanding`] for households the caller has already read under its scope: one read of
+/// the open campaigns over their villages' paths, one of their deliveries.
+pub async fn for_households(
+    tx: &mut Tx,
+    households: &[Reachable],
+    today: Date,
+) -> AppResult<Outstanding> {
+    let mut out = Outstanding::default();
     let mut paths: Vec<String> = Vec::new();
-    for h in &hh {
-        for p in ancestors_of(&h.str("path")?) {
+    for h in households {
+        for p in ancestors_of(&h.path) {
             if !paths.contains(&p) {
                 paths.push(p);
             }
         }
     }
-    let campaigns = open_campaigns(tx, &paths, today()).await?;
+    let campaigns = open_campaigns(tx, &paths, today).await?;
     if campaigns.is_empty() {
         return Ok(out);
     }
     let delivered =
-        delivered_pairs(tx, &campaigns, hh.iter().filter_map(|h| h.str("id").ok())).await?;
-    for h in &hh {
-        let id = h.str("id")?;
-        let (path, cats, status) = (
-            h.str("path")?,
-            h.str("support_categories")?,
-            h.str("status")?,
-        );
+        delivered_pairs(tx, &campaigns, households.iter().map(|h| h.id.clone())).await?;
+    let waits = |c: &Campaign, h: &Reachable| {
+        targets(c, &h.path, &h.support_categories, &h.status)
+            && !delivered.contains(&(c.id.clone(), h.id.clone()))
+    };
+    for h in households {
         let list: Vec<PendingCampaign> = campaigns
             .iter()
-            .filter(|c| targets(c, &path, &cats, &status))
-            .filter(|c| !delivered.contains(&(c.id.clone(), id.clone())))
+            .filter(|c| waits(c, h))
             .map(|c| PendingCampaign {
                 id: c.id.clone(),
                 title: c.title.clone(),
@@ -1012,7 +1052,22 @@ pub async fn pending_for_households(
             })
             .collect();
         if !list.is_empty() {
-            out.insert(id, list);
+            out.pending.insert(h.id.clone(), list);
+        }
+    }
+    for c in campaigns
+        .iter()
+        .filter(|c| model::in_reminder_window(today, c.starts_on, c.ends_on, c.remind_days))
+    {
+        let pending = households.iter().filter(|h| waits(c, h)).count() as i64;
+        if pending > 0 {
+            out.due.push(Due {
+                campaign_id: c.id.clone(),
+                title: c.title.clone(),
+                ends_on: c.ends_on,
+                pending,
+                village: false,
+            });
         }
     }
     Ok(out)
@@ -1096,46 +1151,20 @@ pub async fn due(tx: &mut Tx, scope: &Scope, today: Date) -> AppResult<Vec<Due>>
                 &args,
             )
             .await?;
-        let mut paths: Vec<String> = Vec::new();
-        for h in &hh {
-            for p in ancestors_of(&h.str("path")?) {
-                if !paths.contains(&p) {
-                    paths.push(p);
-                }
-            }
-        }
-        let campaigns: Vec<Campaign> = open_campaigns(tx, &paths, today)
-            .await?
-            .into_iter()
-            .filter(|c| model::in_reminder_window(today, c.starts_on, c.ends_on, c.remind_days))
-            .collect();
-        let delivered =
-            delivered_pairs(tx, &campaigns, hh.iter().filter_map(|h| h.str("id").ok())).await?;
-        for c in &campaigns {
-            let mut pending = 0;
-            for h in &hh {
-                let id = h.str("id")?;
-                if targets(
-                    c,
-                    &h.str("path")?,
-                    &h.str("support_categories")?,
-                    &h.str("status")?,
-                ) && !delivered.contains(&(c.id.clone(), id))
-                {
-                    pending += 1;
-                }
-            }
-            if pending > 0 {
-                out.push(Due {
-                    campaign_id: c.id.clone(),
-                    title: c.title.clone(),
-                    ends_on: c.ends_on,
-                    pending,
-                    village: false,
-                });
-            }
-        }
+        let targets = hh
+            .iter()
+            .map(Reachable::from_row)
+            .collect::<AppResult<Vec<_>>>()?;
+        out = for_households(tx, &targets, today).await?.due;
     }
+    out.extend(due_in_villages(tx, scope, today).await?);
+    Ok(out)
+}
+
+/// What is due in the secretary's villages, from the counters (nothing, without a query,
+/// for anyone else).
+pub async fn due_in_villages(tx: &mut Tx, scope: &Scope, today: Date) -> AppResult<Vec<Due>> {
+    let mut out = Vec::new();
     // The secretary's villages: from the counters.
     let villages: Vec<&str> = scope.paths_for(&[Role::CellSecretary]);
     if !villages.is_empty() {

@@ -7,7 +7,7 @@ use time::Date;
 use super::model::{self, Attention, ContactDraft, ContactInput, ContactState, Topic};
 use crate::assignment::store::assigned_filter;
 use crate::audit;
-use crate::auth::Scope;
+use crate::auth::{Role, Scope};
 use crate::db::{Row, Tx, Value, WriteTx};
 use crate::error::{AppError, AppResult};
 use crate::people::households::Household;
@@ -410,62 +410,86 @@ impl MyHousehold {
 /// The member's households, most pressing first (`model::Attention`), then in Vietnamese
 /// name order, with the campaigns each still waits for. Audit-logged as shown.
 pub async fn my_households(tx: &mut Tx, scope: &Scope, today: Date) -> AppResult<Vec<MyHousehold>> {
-    let pairs = crate::assignment::store::mine(tx, scope).await?;
-    let member = scope.member_id().unwrap_or_default().to_owned();
+    Ok(my_day(tx, scope, today).await?.0)
+}
+
+/// The member's list and the campaigns due among their households (the home page's
+/// reminders), from one read of their households: the approved plan's pairs with each
+/// household, its village's path and its contact state in one statement.
+pub async fn my_day(
+    tx: &mut Tx,
+    scope: &Scope,
+    today: Date,
+) -> AppResult<(Vec<MyHousehold>, Vec<crate::campaigns::store::Due>)> {
+    use crate::campaigns::store::{for_households, Reachable};
+    let Some(member) = scope.member_id().filter(|_| scope.has_role(Role::Member)) else {
+        return Err(AppError::Forbidden);
+    };
     let rows = tx
         .fetch_all(
-            "SELECT h.id, h.phone, h.name_key, s.last_contact_on, s.follow_up_on FROM households h \
-             LEFT JOIN household_contact_state s ON s.household_id = h.id \
-             WHERE h.id IN (SELECT p.household_id FROM assignment_pairs p JOIN assignment_plans a ON a.id = p.plan_id \
-             WHERE a.status = 'approved' AND p.member_id = ?)",
+            "SELECT h.id, h.commune_id, h.code, h.head_name, h.house_no, h.ngo, h.xom, h.phone, h.name_key, \
+             h.support_categories, h.status, v.path, s.last_contact_on, s.follow_up_on \
+             FROM assignment_pairs p JOIN assignment_plans a ON a.id = p.plan_id AND a.status = 'approved' \
+             JOIN households h ON h.id = p.household_id JOIN units v ON v.id = h.village_id \
+             LEFT JOIN household_contact_state s ON s.commune_id = h.commune_id AND s.household_id = h.id \
+             WHERE p.member_id = ? ORDER BY h.code, h.id",
             &[member.into()],
         )
         .await?;
-    let mut state = std::collections::HashMap::new();
-    for r in &rows {
-        state.insert(
-            r.str("id")?,
-            (
-                r.opt_str("phone")?,
-                r.str("name_key")?,
-                day(r, "last_contact_on")?,
-                day(r, "follow_up_on")?,
-            ),
-        );
-    }
-    let ids: Vec<String> = pairs.iter().map(|p| p.household_id.clone()).collect();
-    let pending = crate::campaigns::store::pending_for_households(tx, scope, &ids).await?;
-    let mut list: Vec<(Attention, String, MyHousehold)> = Vec::with_capacity(pairs.len());
-    for p in pairs {
-        let Some((phone, key, last, follow)) = state.remove(&p.household_id) else {
-            continue;
-        };
+    let commune = rows.first().map(|r| r.str("commune_id")).transpose()?;
+    let ids = rows
+        .iter()
+        .map(|r| r.str("id"))
+        .collect::<AppResult<Vec<_>>>()?;
+    audit::shown(
+        tx,
+        scope,
+        audit::Entity::Household,
+        commune.as_deref(),
+        ids.iter().map(String::as_str),
+    );
+    let targets = rows
+        .iter()
+        .map(Reachable::from_row)
+        .collect::<AppResult<Vec<_>>>()?;
+    let mut outstanding = for_households(tx, &targets, today).await?;
+    let mut list: Vec<(Attention, String, MyHousehold)> = Vec::with_capacity(rows.len());
+    for (r, id) in rows.iter().zip(ids) {
+        let pending = outstanding.pending.remove(&id).map_or(0, |p| p.len());
         let a = Attention {
-            last_contact_on: last,
-            follow_up_on: follow,
-            pending_campaigns: pending.get(&p.household_id).map_or(0, Vec::len),
+            last_contact_on: day(r, "last_contact_on")?,
+            follow_up_on: day(r, "follow_up_on")?,
+            pending_campaigns: pending,
             open_requests: 0,
         };
         let line = MyHousehold {
-            household_id: p.household_id,
-            code: p.household_code,
-            head_name: p.head_name,
-            address: p.address,
-            phone,
-            last_contact_on: last.map(model::day_text),
-            follow_up_on: follow.map(model::day_text),
+            household_id: id,
+            code: r.str("code")?,
+            head_name: r.str("head_name")?,
+            address: crate::assignment::store::address(
+                &r.str("house_no")?,
+                &r.str("ngo")?,
+                &r.str("xom")?,
+            ),
+            phone: r.opt_str("phone")?,
+            last_contact_on: a.last_contact_on.map(model::day_text),
+            follow_up_on: a.follow_up_on.map(model::day_text),
             pending_campaigns: a.pending_campaigns,
             open_requests: a.open_requests,
             urgency: urgency_code(a.urgency(today)).into(),
         };
-        list.push((a, key, line));
+        list.push((a, r.str("name_key")?, line));
     }
-    list.sort_by(|(a, ka, _), (b, kb, _)| {
+    list.sort_by(|(a, ka, la), (b, kb, lb)| {
         a.order_key(today)
             .cmp(&b.order_key(today))
             .then_with(|| ka.cmp(kb))
+            .then_with(|| la.code.cmp(&lb.code))
     });
-    Ok(list.into_iter().map(|(_, _, l)| l).collect())
+    Ok((
+        list.into_iter().map(|(_, _, l)| l).collect(),
+        outstanding.due,
+    ))
 }
 
 fn urgency_code(u: model::Urgency) -> &'static str {

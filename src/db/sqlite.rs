@@ -46,11 +46,10 @@ pub(crate) fn open(path: &Path, role: Role) -> Result<Connection, AppError> {
         Role::Writer => {
             conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL")?
         }
-        // Every write (an audit event per page view) makes the readers drop their page
-        // caches; mapped pages are read in place instead of copied in again.
-        Role::Reader => {
-            conn.execute_batch("PRAGMA query_only = ON; PRAGMA mmap_size = 268435456")?
-        }
+        // No memory map: each commit (an audit event per page view) makes a reader drop
+        // its cache, and with a map SQLite then unmaps it whole, a TLB shoot-down across
+        // every thread that cost a tenth of a signed-in page's time.
+        Role::Reader => conn.execute_batch("PRAGMA query_only = ON")?,
     }
     Ok(conn)
 }
