@@ -16,6 +16,8 @@ pub mod coverage;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod events;
+pub mod funding;
 pub mod imports;
 pub mod openapi;
 pub mod party_docx;
