@@ -3,7 +3,9 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::{audit, auth, campaigns, commitments, contacts, coverage, people, units};
+use crate::{
+    audit, auth, campaigns, commitments, contacts, coverage, events, funding, people, units,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -21,6 +23,8 @@ use crate::{audit, auth, campaigns, commitments, contacts, coverage, people, uni
         coverage::pages::api,
         commitments::api::list, commitments::api::record,
         commitments::api::items, commitments::api::replace_items,
+        events::api::list, events::api::create, events::api::get, events::api::update,
+        funding::api::ledger, funding::api::create, funding::api::reverse,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = []))

@@ -55,6 +55,81 @@ struct Fixture {
     in_campaign: String,
     out_campaign: String,
     campaign_household: String,
+    // events and funding (issue 10): an event of a pilot village and one of the
+    // out-of-scope commune's village; a ledger entry of each commune.
+    in_event: String,
+    out_event: String,
+    in_entry: String,
+    out_entry: String,
+}
+
+// events and funding (issue 10)
+/// An event held by `village`, recorded as its commune's committee would.
+async fn event_of(app: &TestApp, village: &str) -> String {
+    let village = village.to_owned();
+    app.db
+        .write(move |tx| {
+            Box::pin(async move {
+                let v = danvan::units::store::get(tx, &village).await?;
+                let commune =
+                    danvan::units::store::get(tx, v.commune_id.as_deref().unwrap_or("")).await?;
+                let scope = danvan::auth::Scope::unsafe_system_at(
+                    "test",
+                    danvan::auth::Role::CommuneCommittee,
+                    &commune,
+                );
+                let draft = danvan::events::model::check(
+                    &danvan::events::model::EventInput {
+                        unit_id: v.id.clone(),
+                        kind: "cell_meeting".into(),
+                        held_on: "01/01/2025".into(),
+                        place: "Nhà văn hóa".into(),
+                        chair: "Bí thư".into(),
+                        content: "Sinh hoạt ma trận".into(),
+                        households: "10".into(),
+                        ..Default::default()
+                    },
+                    danvan::events::pages::today(),
+                )?;
+                danvan::events::store::create(tx, &scope, &draft)
+                    .await
+                    .map(|s| s.id)
+            })
+        })
+        .await
+        .unwrap()
+}
+
+/// A receipt in `commune`'s ledger, recorded as its committee would.
+async fn receipt_of(app: &TestApp, commune: &str) -> String {
+    let commune = commune.to_owned();
+    app.db
+        .write(move |tx| {
+            Box::pin(async move {
+                let unit = danvan::units::store::get(tx, &commune).await?;
+                let scope = danvan::auth::Scope::unsafe_system_at(
+                    "test",
+                    danvan::auth::Role::CommuneCommittee,
+                    &unit,
+                );
+                let draft = danvan::funding::model::check(
+                    &danvan::funding::model::EntryInput {
+                        direction: "receipt".into(),
+                        entry_on: "01/01/2025".into(),
+                        source: "commune".into(),
+                        amount: "1.000.000".into(),
+                        description: "Thu ma trận".into(),
+                        ..Default::default()
+                    },
+                    danvan::funding::pages::today(),
+                )?;
+                danvan::funding::store::record(tx, &scope, &unit.id, &draft)
+                    .await
+                    .map(|r| r.id)
+            })
+        })
+        .await
+        .unwrap()
 }
 
 // campaigns (issue 8)
@@ -221,7 +296,16 @@ async fn fixture(app: &TestApp) -> Fixture {
         .await;
     let in_campaign = campaign_of(app, "c-12280").await;
     let out_campaign = campaign_of(app, OUT_COMMUNE).await;
+    // events and funding (issue 10)
+    let in_event = event_of(app, &in_village).await;
+    let out_event = event_of(app, &out_village).await;
+    let in_entry = receipt_of(app, "c-12280").await;
+    let out_entry = receipt_of(app, OUT_COMMUNE).await;
     Fixture {
+        in_event,
+        out_event,
+        in_entry,
+        out_entry,
         in_campaign,
         out_campaign,
         campaign_household,
@@ -426,6 +510,9 @@ fn personal_routes_admit_only_keepers_and_members() {
         "/commitments/forms",
         "/commitments/items",
         "/api/v1/commitments",
+        // events (issue 10): attendance names Party members
+        "/events",
+        "/api/v1/events",
     ];
     for spec in danvan::app::route_specs() {
         if !personal.iter().any(|p| spec.path.starts_with(p)) {
@@ -604,6 +691,19 @@ fn case(method: &Method, path: &str) -> Option<Rule> {
         ("POST", "/campaigns/{id}/refresh") => CAMPAIGN_ONE,
         (_, "/campaigns/{id}/households/{household_id}/delivery")
         | ("POST", "/api/v1/campaigns/{id}/deliveries") => CAMPAIGN_DELIVERY,
+        // events (issue 10): the keepers of the unit that held it; another commune's
+        // units and events are "not found".
+        ("GET", "/events" | "/events/new" | "/api/v1/events") => REGISTRY,
+        ("POST", "/events" | "/api/v1/events") => REGISTRY,
+        ("GET", "/events/{id}" | "/events/{id}/edit" | "/api/v1/events/{id}") => REGISTRY,
+        ("POST", "/events/{id}") | ("PUT", "/api/v1/events/{id}") => REGISTRY,
+        // funding (issue 10): the commune's committee keeps its ledger; the boards read
+        // totals of their own area.
+        ("GET", "/funding" | "/funding/new" | "/funding.xlsx" | "/api/v1/funding") => REGISTRY,
+        ("POST", "/funding" | "/api/v1/funding") => REGISTRY,
+        ("GET", "/funding/{id}") => REGISTRY,
+        ("POST", "/funding/{id}/reverse" | "/api/v1/funding/{id}/reversal") => REGISTRY,
+        ("GET", "/funding/summary") => REGISTRY,
         _ => return None,
     })
 }
@@ -1037,6 +1137,87 @@ async fn request(
                 "lock" => form(p, &[("household_id", &hh), ("locked", "1")]),
                 "return" => form(p, &[("reason", "Cần rà soát lại xóm Đông")]),
                 _ => form(p, &[]),
+            }
+        }
+        // events (issue 10)
+        ("GET", "/events" | "/events/new" | "/api/v1/events") => {
+            get(format!("{path}?unit={village}"))
+        }
+        ("POST", "/events") => form(
+            path.into(),
+            &[
+                ("id", &danvan::clock::new_id()),
+                ("unit_id", &village),
+                ("kind", "dialogue"),
+                ("held_on", "02/01/2025"),
+                ("place", "Nhà văn hóa"),
+                ("chair", "Bí thư"),
+                ("content", &format!("Đối thoại {unique}")),
+                ("households", "12"),
+            ],
+        ),
+        ("POST", "/api/v1/events") => json_req(
+            path.into(),
+            json!({ "unit_id": village, "kind": "dialogue", "held_on": "2025-01-02", "place": "Nhà văn hóa",
+                    "chair": "Bí thư", "content": format!("Đối thoại {unique}"), "households": 12 }),
+        ),
+        ("GET", p) if p.starts_with("/events/{id}") || p.starts_with("/api/v1/events/{id}") => {
+            get(p.replace("{id}", &pick(&f.in_event, &f.out_event)))
+        }
+        ("POST", "/events/{id}") => form(
+            format!("/events/{}", pick(&f.in_event, &f.out_event)),
+            &[
+                ("unit_id", &village),
+                ("kind", "cell_meeting"),
+                ("held_on", "01/01/2025"),
+                ("place", "Nhà văn hóa"),
+                ("chair", "Bí thư"),
+                ("content", "Sinh hoạt ma trận"),
+                ("households", &(n % 1000).to_string()),
+            ],
+        ),
+        ("PUT", "/api/v1/events/{id}") => json_req(
+            format!("/api/v1/events/{}", pick(&f.in_event, &f.out_event)),
+            json!({ "kind": "cell_meeting", "held_on": "2025-01-01", "place": "Nhà văn hóa", "chair": "Bí thư",
+                    "content": "Sinh hoạt ma trận", "households": n % 1000 }),
+        ),
+        // funding (issue 10)
+        ("GET", "/funding" | "/funding/new" | "/funding.xlsx" | "/api/v1/funding") => {
+            get(format!("{path}?commune={commune}"))
+        }
+        ("GET", "/funding/summary") => get(format!("{path}?unit={commune}")),
+        ("POST", "/funding") => form(
+            path.into(),
+            &[
+                ("id", &danvan::clock::new_id()),
+                ("commune", &commune),
+                ("direction", "receipt"),
+                ("entry_on", "02/01/2025"),
+                ("source", "mobilised"),
+                ("amount", "50.000"),
+                ("description", &format!("Thu {unique}")),
+            ],
+        ),
+        ("POST", "/api/v1/funding") => json_req(
+            path.into(),
+            json!({ "commune_id": commune, "direction": "receipt", "entry_on": "2025-01-02", "source": "mobilised",
+                    "amount": 50_000, "description": format!("Thu {unique}") }),
+        ),
+        ("GET", "/funding/{id}") => get(format!("/funding/{}", pick(&f.in_entry, &f.out_entry))),
+        ("POST", p) if p.starts_with("/funding/{id}") || p.starts_with("/api/v1/funding/{id}") => {
+            // Each reversal needs an entry not yet reversed.
+            let entry = receipt_of(app, &commune).await;
+            let p = p.replace("{id}", &entry);
+            if p.starts_with("/api/") {
+                json_req(p, json!({ "reason": "Ghi nhầm ma trận" }))
+            } else {
+                form(
+                    p,
+                    &[
+                        ("id", &danvan::clock::new_id()),
+                        ("reason", "Ghi nhầm ma trận"),
+                    ],
+                )
             }
         }
         // campaigns (issue 8)

@@ -14,6 +14,8 @@ mod commitments;
 mod contacts;
 mod coverage;
 mod demo;
+mod events;
+mod funding;
 mod generate_contacts;
 mod health;
 mod imports;

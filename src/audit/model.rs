@@ -70,6 +70,8 @@ labelled_enum! {
         Archive = "archive", "Lưu trữ nhật ký", "Archive log";
         // campaigns (issue 8)
         Deliver = "deliver", "Ghi nhận tuyên truyền", "Record delivery";
+        // funding (issue 10)
+        Reverse = "reverse", "Ghi bút toán đảo", "Reversing entry";
     }
 }
 
@@ -91,6 +93,9 @@ labelled_enum! {
         ContactTopics = "contact_topics", "Nội dung tiếp xúc", "Contact topics";
         Commitment = "commitment", "Bản cam kết", "Commitment";
         CommitmentItem = "commitment_item", "Điều cam kết", "Commitment item";
+        // events and funding (issue 10)
+        Event = "event", "Hội nghị, sinh hoạt", "Event";
+        FundingEntry = "funding_entry", "Bút toán kinh phí", "Funding entry";
     }
 }
 
@@ -112,6 +117,8 @@ impl Entity {
             Entity::ContactTopics => ("danh sách nội dung", "topic list", "topic lists"),
             Entity::Commitment => ("bản cam kết", "commitment", "commitments"),
             Entity::CommitmentItem => ("điều cam kết", "commitment item", "commitment items"),
+            Entity::Event => ("hội nghị, sinh hoạt", "event", "events"),
+            Entity::FundingEntry => ("bút toán kinh phí", "funding entry", "funding entries"),
         };
         let n_text = crate::web::format::number(n as i64);
         match (en, n) {

@@ -304,6 +304,12 @@ async fn name_records(
                 "c.id",
             ),
             Entity::ContactTopics => ("SELECT id, name AS a, '' AS b FROM units", "id"),
+            // events and funding (issue 10): the place and day, the description and day.
+            Entity::Event => ("SELECT id, place AS a, held_on AS b FROM events", "id"),
+            Entity::FundingEntry => (
+                "SELECT id, description AS a, entry_on AS b FROM funding_entries",
+                "id",
+            ),
             // Commitments are named by their ids; their subjects are logged as reads.
             Entity::AuditLog | Entity::Commitment | Entity::CommitmentItem => continue,
         };

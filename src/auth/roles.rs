@@ -115,6 +115,9 @@ pub mod admits {
     pub const MEMBERS: &[Role] = &[Role::Member];
     /// The province's lists (contact topics): its Mass Mobilisation Board, or the administrator.
     pub const TOPIC_KEEPERS: &[Role] = &[Role::Supervisor, Role::Admin];
+    /// Funding totals (issue 10): the commune committee, and the boards above it; the
+    /// lines of a ledger stay with the committee.
+    pub const FUNDING_READERS: &[Role] = &[Role::CommuneCommittee, Role::Supervisor];
     pub const AUDITORS: &[Role] = &[Role::Auditor];
     pub const ADMINS: &[Role] = &[Role::Admin];
 }

@@ -450,6 +450,10 @@ pub async fn fingerprint(app: &TestApp) -> HashMap<String, String> {
         ("contact_counts", "SELECT COUNT(*) AS n, '' AS m, CAST(COALESCE(SUM(contacts), 0) AS BIGINT) AS s FROM contact_counts"),
         ("household_contact_state", "SELECT COUNT(*) AS n, COALESCE(MAX(last_contact_on), '') AS m, CAST(COALESCE(SUM(contacts), 0) AS BIGINT) AS s FROM household_contact_state"),
         ("contact_topics", "SELECT COUNT(*) AS n, '' AS m, CAST(COALESCE(SUM(retired), 0) AS BIGINT) AS s FROM contact_topics"),
+        // events and funding (issue 10)
+        ("events", "SELECT COUNT(*) AS n, COALESCE(MAX(updated_at), '') AS m, CAST(COALESCE(SUM(households + members), 0) AS BIGINT) AS s FROM events"),
+        ("event_attendees", "SELECT COUNT(*) AS n, COALESCE(MAX(member_id), '') AS m, 0 AS s FROM event_attendees"),
+        ("funding_entries", "SELECT COUNT(*) AS n, COALESCE(MAX(recorded_at), '') AS m, CAST(COALESCE(SUM(amount), 0) AS BIGINT) AS s FROM funding_entries"),
     ] {
         let r = &app.rows(sql, &[]).await[0];
         let v: Vec<String> = r.values().iter().map(|v| format!("{v:?}")).collect();
