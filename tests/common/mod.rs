@@ -162,6 +162,9 @@ pub async fn spawn_with(backend: Backend, opts: Options) -> TestApp {
     config.audit_key = opts.audit_checkpoints.as_ref().map(|(k, _)| k.clone());
     config.audit_key_file = None;
     config.audit_checkpoint_dir = opts.audit_checkpoints.map(|(_, d)| d);
+    // petitions (issue 9): the server's date for deadlines, moved by `TestApp::set_today`;
+    // until a test writes it, the real date.
+    config.clock_file = Some(dir.path().join("clock"));
     config.trusted_proxies = danvan::web::forwarded::TrustedProxies::parse(opts.trusted_proxies).0;
     let app = Application::build(config).await.expect("build app");
     if opts.demo {
@@ -295,6 +298,12 @@ impl TestApp {
     pub async fn one_str(&self, sql: &str, args: &[Value]) -> String {
         let rows = self.rows(sql, args).await;
         rows[0].values()[0].clone().into_text()
+    }
+
+    /// petitions (issue 9): the date the server takes for today from now on.
+    pub fn set_today(&self, d: time::Date) {
+        let text = format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day());
+        std::fs::write(self.data_dir.join("clock"), text).expect("write the test clock");
     }
 
     pub async fn village_id(&self, name: &str) -> String {
