@@ -19,7 +19,7 @@ use crate::db::Db;
 pub use crate::state::AppState;
 use crate::{
     accounts, assignment, audit, auth, campaigns, commitments, contacts, coverage, imports, people,
-    units, web,
+    petitions, units, web,
 };
 
 /// Who may reach a route at all; the store narrows further by the session's scope.
@@ -488,7 +488,7 @@ fn routes() -> Routes {
     );
     let table = contacts::routes(accounts::routes(table));
     let table = campaigns::routes(coverage::routes(table));
-    commitments::routes(table)
+    petitions::routes(commitments::routes(table))
 }
 
 /// Every route the application serves (for the access-matrix test and the docs).

@@ -20,6 +20,7 @@ pub mod imports;
 pub mod openapi;
 pub mod party_docx;
 pub mod people;
+pub mod petitions;
 pub mod setup;
 pub mod state;
 pub mod text;

@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::{audit, auth, campaigns, commitments, contacts, coverage, people, units};
+use crate::{audit, auth, campaigns, commitments, contacts, coverage, people, petitions, units};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -21,6 +21,7 @@ use crate::{audit, auth, campaigns, commitments, contacts, coverage, people, uni
         coverage::pages::api,
         commitments::api::list, commitments::api::record,
         commitments::api::items, commitments::api::replace_items,
+        petitions::api::create, petitions::api::get, petitions::api::step, petitions::api::counts,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = []))

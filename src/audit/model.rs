@@ -70,6 +70,9 @@ labelled_enum! {
         Archive = "archive", "Lưu trữ nhật ký", "Archive log";
         // campaigns (issue 8)
         Deliver = "deliver", "Ghi nhận tuyên truyền", "Record delivery";
+        // petitions (issue 9)
+        Step = "step", "Xử lý kiến nghị", "Petition step";
+        Link = "link", "Gộp kiến nghị trùng", "Link duplicates";
     }
 }
 
@@ -91,6 +94,11 @@ labelled_enum! {
         ContactTopics = "contact_topics", "Nội dung tiếp xúc", "Contact topics";
         Commitment = "commitment", "Bản cam kết", "Commitment";
         CommitmentItem = "commitment_item", "Điều cam kết", "Commitment item";
+        // petitions (issue 9)
+        Petition = "petition", "Kiến nghị", "Petition";
+        Agency = "agency", "Cơ quan giải quyết", "Agency";
+        AnswerTemplate = "answer_template", "Mẫu trả lời", "Answer template";
+        PetitionSettings = "petition_settings", "Ngày nghỉ, lĩnh vực, thời hạn", "Holidays, categories, deadlines";
     }
 }
 
@@ -112,6 +120,10 @@ impl Entity {
             Entity::ContactTopics => ("danh sách nội dung", "topic list", "topic lists"),
             Entity::Commitment => ("bản cam kết", "commitment", "commitments"),
             Entity::CommitmentItem => ("điều cam kết", "commitment item", "commitment items"),
+            Entity::Petition => ("kiến nghị", "petition", "petitions"),
+            Entity::Agency => ("cơ quan", "agency", "agencies"),
+            Entity::AnswerTemplate => ("mẫu trả lời", "answer template", "answer templates"),
+            Entity::PetitionSettings => ("thiết lập", "setting", "settings"),
         };
         let n_text = crate::web::format::number(n as i64);
         match (en, n) {
@@ -123,7 +135,8 @@ impl Entity {
 
     /// Records about people: every staff read of them is logged (DESIGN.md §3).
     pub fn is_personal(self) -> bool {
-        matches!(self, Entity::Household | Entity::Member)
+        // A petition is a household's own words about its life: personal data.
+        matches!(self, Entity::Household | Entity::Member | Entity::Petition)
     }
 }
 

@@ -435,6 +435,8 @@ pub async fn my_households(tx: &mut Tx, scope: &Scope, today: Date) -> AppResult
     }
     let ids: Vec<String> = pairs.iter().map(|p| p.household_id.clone()).collect();
     let pending = crate::campaigns::store::pending_for_households(tx, scope, &ids).await?;
+    // petitions (issue 9): a household with an open petition is waiting on its member.
+    let open = crate::petitions::store::open_counts(tx, &ids).await?;
     let mut list: Vec<(Attention, String, MyHousehold)> = Vec::with_capacity(pairs.len());
     for p in pairs {
         let Some((phone, key, last, follow)) = state.remove(&p.household_id) else {
@@ -444,7 +446,7 @@ pub async fn my_households(tx: &mut Tx, scope: &Scope, today: Date) -> AppResult
             last_contact_on: last,
             follow_up_on: follow,
             pending_campaigns: pending.get(&p.household_id).map_or(0, Vec::len),
-            open_requests: 0,
+            open_requests: open.get(&p.household_id).copied().unwrap_or(0),
         };
         let line = MyHousehold {
             household_id: p.household_id,

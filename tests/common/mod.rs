@@ -459,6 +459,18 @@ pub async fn fingerprint(app: &TestApp) -> HashMap<String, String> {
         ("contact_counts", "SELECT COUNT(*) AS n, '' AS m, CAST(COALESCE(SUM(contacts), 0) AS BIGINT) AS s FROM contact_counts"),
         ("household_contact_state", "SELECT COUNT(*) AS n, COALESCE(MAX(last_contact_on), '') AS m, CAST(COALESCE(SUM(contacts), 0) AS BIGINT) AS s FROM household_contact_state"),
         ("contact_topics", "SELECT COUNT(*) AS n, '' AS m, CAST(COALESCE(SUM(retired), 0) AS BIGINT) AS s FROM contact_topics"),
+        // petitions (issue 9)
+        ("petitions", "SELECT COUNT(*) AS n, COALESCE(MAX(updated_at), '') AS m, CAST(COALESCE(SUM(steps), 0) AS BIGINT) AS s FROM petitions"),
+        ("petition_steps", "SELECT COUNT(*) AS n, COALESCE(MAX(at), '') AS m, 0 AS s FROM petition_steps"),
+        ("petition_counts", "SELECT COUNT(*) AS n, '' AS m, CAST(COALESCE(SUM(n), 0) AS BIGINT) AS s FROM petition_counts"),
+        ("petition_open", "SELECT COUNT(*) AS n, COALESCE(MAX(due_on), '') AS m, CAST(COALESCE(SUM(n), 0) AS BIGINT) AS s FROM petition_open"),
+        ("petition_files", "SELECT COUNT(*) AS n, '' AS m, CAST(COALESCE(SUM(size), 0) AS BIGINT) AS s FROM petition_files"),
+        ("agencies", "SELECT COUNT(*) AS n, COALESCE(MAX(created_at), '') AS m, 0 AS s FROM agencies"),
+        ("agency_handlers", "SELECT COUNT(*) AS n, '' AS m, 0 AS s FROM agency_handlers"),
+        ("answer_templates", "SELECT COUNT(*) AS n, '' AS m, 0 AS s FROM answer_templates"),
+        ("petition_holidays", "SELECT COUNT(*) AS n, COALESCE(MAX(updated_at), '') AS m, 0 AS s FROM petition_holidays"),
+        ("petition_categories", "SELECT COUNT(*) AS n, '' AS m, CAST(COALESCE(SUM(retired), 0) AS BIGINT) AS s FROM petition_categories"),
+        ("petition_deadlines", "SELECT COUNT(*) AS n, '' AS m, CAST(COALESCE(SUM(days), 0) AS BIGINT) AS s FROM petition_deadlines"),
     ] {
         let r = &app.rows(sql, &[]).await[0];
         let v: Vec<String> = r.values().iter().map(|v| format!("{v:?}")).collect();
