@@ -15,8 +15,10 @@ use crate::contacts::model::day_text;
 use crate::db::{Tx, Value};
 use crate::error::AppResult;
 
-/// The longest list an inbox shows; the counts cover everything.
-pub const LIMIT: i64 = 200;
+/// The most petitions an inbox reads for its counts (a commune's open ones fit)…
+pub const LIMIT: i64 = 1000;
+/// …and the most it lists, the most pressing first: a page stays small on a phone.
+pub const SHOWN: usize = 40;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Line {
@@ -155,6 +157,7 @@ async fn section(
             counts.returned += 1;
         }
     }
+    lines.truncate(SHOWN);
     if let Some(first) = lines.first() {
         let commune = first.p.commune_id.clone();
         audit::shown(
@@ -293,7 +296,7 @@ async fn supervision(
     }
     let (f, mut a) = unit_filter("p.village_id", &paths);
     a.insert(0, day_text(today).into());
-    a.push(LIMIT.into());
+    a.push((SHOWN as i64).into());
     let rows = tx
         .fetch_all(
             &format!(
