@@ -43,6 +43,21 @@ pub fn vietnam_today() -> time::Date {
     vietnam_date(OffsetDateTime::now_utc())
 }
 
+/// Today for deadlines: [`vietnam_today`], unless the settings name a clock file
+/// (`DANVAN_CLOCK_FILE`, tests only) holding `yyyy-mm-dd`, which is read at every call so a
+/// test can move the date while the server runs. A missing or unreadable file is ignored.
+pub fn today(config: &crate::config::Config) -> time::Date {
+    config
+        .clock_file
+        .as_deref()
+        .and_then(|p| std::fs::read_to_string(p).ok())
+        .and_then(|s| {
+            let f = time::macros::format_description!("[year]-[month]-[day]");
+            time::Date::parse(s.trim(), &f).ok()
+        })
+        .unwrap_or_else(vietnam_today)
+}
+
 /// The Vietnam date of a stored time; a bare `yyyy-mm-dd` is already a date.
 pub fn stored_vietnam_date(s: &str) -> Option<time::Date> {
     if let Some(t) = parse(s) {

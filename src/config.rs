@@ -40,6 +40,9 @@ pub struct Config {
     /// The address members open, printed on their login slips (`DANVAN_PUBLIC_URL`, e.g.
     /// `https://danvan.hungyen.gov.vn`). None: the address the slip's page was opened at.
     pub public_url: Option<String>,
+    /// Tests only (`DANVAN_CLOCK_FILE`): a file holding `yyyy-mm-dd`, read as today's date
+    /// by the features that run on working days (petitions). Never set in production.
+    pub clock_file: Option<PathBuf>,
 }
 
 impl Config {
@@ -82,6 +85,7 @@ impl Config {
             trusted_proxies,
             public_url: env_str("DANVAN_PUBLIC_URL")
                 .map(|u| u.trim().trim_end_matches('/').to_owned()),
+            clock_file: env_str("DANVAN_CLOCK_FILE").map(PathBuf::from),
         }
     }
 

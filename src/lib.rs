@@ -22,6 +22,7 @@ pub mod imports;
 pub mod openapi;
 pub mod party_docx;
 pub mod people;
+pub mod petitions;
 pub mod reports;
 pub mod setup;
 pub mod state;

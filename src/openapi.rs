@@ -4,7 +4,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::{
-    audit, auth, campaigns, commitments, contacts, coverage, events, funding, people, units,
+    audit, auth, campaigns, commitments, contacts, coverage, events, funding, people, petitions,
+    units,
 };
 
 #[derive(OpenApi)]
@@ -25,6 +26,7 @@ use crate::{
         commitments::api::items, commitments::api::replace_items,
         events::api::list, events::api::create, events::api::get, events::api::update,
         funding::api::ledger, funding::api::create, funding::api::reverse,
+        petitions::api::create, petitions::api::get, petitions::api::step, petitions::api::counts,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = []))

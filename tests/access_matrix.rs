@@ -61,6 +61,12 @@ struct Fixture {
     out_event: String,
     in_entry: String,
     out_entry: String,
+    // petitions (issue 9): an agency of each commune, and a petition of each assigned to
+    // it (the in-scope one on the member's household, with a photo and an attachment).
+    in_agency: String,
+    out_agency: String,
+    in_petition: String,
+    out_petition: String,
 }
 
 // events and funding (issue 10)
@@ -130,6 +136,61 @@ async fn receipt_of(app: &TestApp, commune: &str) -> String {
         })
         .await
         .unwrap()
+}
+
+// petitions (issue 9)
+/// An agency of `commune`, as its committee would add one.
+async fn agency_of(app: &TestApp, commune: &str, name: &str) -> String {
+    let id = danvan::clock::new_id();
+    app.exec(
+        "INSERT INTO agencies (commune_id, id, name, kind, active, created_at) VALUES (?, ?, ?, 'office', 1, ?)",
+        &[commune.into(), id.clone().into(), name.into(), danvan::clock::now().into()],
+    )
+    .await;
+    id
+}
+
+/// A petition of `household` standing at `status` (with its answer level and agency),
+/// written directly: the matrix needs one in the right place for each role's step.
+async fn petition_at(
+    app: &TestApp,
+    household: &str,
+    status: &str,
+    level: Option<&str>,
+    agency: Option<&str>,
+) -> String {
+    let r = &app
+        .rows(
+            "SELECT commune_id, village_id FROM households WHERE id = ?",
+            &[household.into()],
+        )
+        .await[0];
+    let (commune, village) = (r.str("commune_id").unwrap(), r.str("village_id").unwrap());
+    let id = danvan::clock::new_id();
+    let now = danvan::clock::now();
+    let today = danvan::contacts::model::day_text(danvan::clock::vietnam_today());
+    app.exec(
+        "INSERT INTO petitions (commune_id, id, group_id, village_id, household_id, category, body, named, source, status, \
+         answer_level, agency_id, returned, stage_since, due_on, received_on, steps, created_by, created_at, updated_at) \
+         VALUES (?, ?, ?, ?, ?, 'other', 'Kiến nghị ma trận', 0, 'member', ?, ?, ?, 0, ?, ?, ?, 0, 'system', ?, ?)",
+        &[
+            commune.into(),
+            id.clone().into(),
+            id.clone().into(),
+            village.into(),
+            household.into(),
+            status.into(),
+            level.into(),
+            agency.into(),
+            today.clone().into(),
+            today.clone().into(),
+            today.into(),
+            now.clone().into(),
+            now.into(),
+        ],
+    )
+    .await;
+    id
 }
 
 // campaigns (issue 8)
@@ -301,11 +362,32 @@ async fn fixture(app: &TestApp) -> Fixture {
     let out_event = event_of(app, &out_village).await;
     let in_entry = receipt_of(app, "c-12280").await;
     let out_entry = receipt_of(app, OUT_COMMUNE).await;
+    // petitions (issue 9)
+    let in_agency = app
+        .one_str(
+            "SELECT agency_id FROM agency_handlers h JOIN users u ON u.id = h.user_id WHERE u.username = 'ubnd.luongbang'",
+            &[],
+        )
+        .await;
+    let out_agency = agency_of(app, OUT_COMMUNE, "UBND phường ngoài").await;
+    let in_petition = petition_at(app, &member_household, "assigned", None, Some(&in_agency)).await;
+    for kind in ["photo", "answer"] {
+        app.exec(
+            "INSERT INTO petition_files (commune_id, petition_id, kind, mime, name, size, content) VALUES ('c-12280', ?, ?, 'image/jpeg', 'a.jpg', 3, 'AAAA')",
+            &[in_petition.clone().into(), kind.into()],
+        )
+        .await;
+    }
+    let out_petition = petition_at(app, &out_household, "assigned", None, Some(&out_agency)).await;
     Fixture {
         in_event,
         out_event,
         in_entry,
         out_entry,
+        in_agency,
+        out_agency,
+        in_petition,
+        out_petition,
         in_campaign,
         out_campaign,
         campaign_household,
@@ -610,6 +692,30 @@ const CAMPAIGN_ONE: Rule = Rule {
 /// Deliveries: the member's own households, the keepers' villages; nobody else's.
 const CAMPAIGN_DELIVERY: Rule = Rule { out_scope: &[] };
 
+// petitions (issue 9)
+/// Each role's inbox filters by its seats: the request is allowed, others' never appear.
+const PETITION_INBOX: Rule = Rule {
+    out_scope: &[
+        "member",
+        "cell_secretary",
+        "commune_committee",
+        "agency_handler",
+        "supervisor",
+        "front_reviewer",
+    ],
+};
+/// The meeting form offers the secretary's own villages only.
+const PETITION_MEETING_FORM: Rule = Rule {
+    out_scope: &["cell_secretary"],
+};
+/// One petition, a step, a file: only from a seat at it (another commune's, or another
+/// agency's, answers as missing).
+const PETITION_ONE: Rule = Rule { out_scope: &[] };
+/// The holiday table is the deployment's: the administrator's anywhere.
+const PETITION_HOLIDAYS: Rule = Rule {
+    out_scope: &["admin"],
+};
+
 /// The case for one route: its rule and how to build its request. Returns `None` for a
 /// route this test does not know — which fails the test.
 fn case(method: &Method, path: &str) -> Option<Rule> {
@@ -682,6 +788,14 @@ fn case(method: &Method, path: &str) -> Option<Rule> {
             REGISTRY
         }
         // campaigns (issue 8)
+        // petitions (issue 9)
+        ("GET", "/petitions" | "/api/v1/petitions") => PETITION_INBOX,
+        ("GET", "/petitions/meeting") => PETITION_MEETING_FORM,
+        ("GET" | "POST", "/petitions/holidays") => PETITION_HOLIDAYS,
+        ("GET" | "POST", "/petitions/settings") => PROVINCE_LISTS,
+        (_, "/households/{id}/petitions/new" | "/households/{id}/petitions")
+        | ("POST", "/api/v1/households/{id}/petitions") => CONTACTS,
+        (_, p) if p.starts_with("/petitions") || p.starts_with("/api/v1/petitions") => PETITION_ONE,
         ("GET", "/campaigns" | "/api/v1/campaigns") => CAMPAIGN_LIST,
         ("GET", "/campaigns/new") => CAMPAIGN_FORM,
         ("POST", "/campaigns" | "/api/v1/campaigns") => CAMPAIGN_ONE,
@@ -1048,6 +1162,162 @@ async fn request(
                 }
                 "POST" => form(p, &[("channel", "visit"), ("topics", "law")]),
                 _ => get(p),
+            }
+        }
+        // petitions (issue 9): the member records for the household assigned to them.
+        (
+            _,
+            "/households/{id}/petitions/new"
+            | "/households/{id}/petitions"
+            | "/api/v1/households/{id}/petitions",
+        ) => {
+            let h = if role == "member" && which == Which::In {
+                f.member_household.clone()
+            } else {
+                household.clone()
+            };
+            let p = path.replace("{id}", &h);
+            match method.as_str() {
+                "POST" if p.starts_with("/api/") => {
+                    json_req(p, json!({ "category": "other", "text": "Kiến nghị thử" }))
+                }
+                "POST" => form(p, &[("category", "other"), ("text", "Kiến nghị thử")]),
+                _ => get(p),
+            }
+        }
+        ("POST", "/petitions/meeting") => {
+            let code = app
+                .one_str(
+                    "SELECT code FROM households WHERE village_id = ? AND status = 'active' ORDER BY code LIMIT 1",
+                    &[village.clone().into()],
+                )
+                .await;
+            form(
+                path.into(),
+                &[
+                    ("village", &village),
+                    ("households", &code),
+                    ("category", "other"),
+                    ("text", "Ý kiến cuộc họp thôn"),
+                ],
+            )
+        }
+        ("POST", "/petitions/bulk") => {
+            // In: a petition where the role's bulk step applies; out: the other commune's.
+            let (status, bulk) = if role == "commune_committee" {
+                ("forwarded", "assign")
+            } else {
+                ("received", "forward")
+            };
+            let h = pick(&f.member_household, &f.out_household);
+            let id = petition_at(app, &h, status, None, None).await;
+            let agency = pick(&f.in_agency, &f.out_agency);
+            form(
+                path.into(),
+                &[("bulk", bulk), ("ids", &id), ("agency", &agency)],
+            )
+        }
+        ("POST", "/petitions/{id}/steps" | "/api/v1/petitions/{id}/steps") => {
+            // In: a fresh petition at the step this role takes; out: the same in the other
+            // commune (or at another agency).
+            let h = pick(&f.member_household, &f.out_household);
+            let agency = pick(&f.in_agency, &f.out_agency);
+            let (status, level, fields): (&str, Option<&str>, Vec<(&str, &str)>) = match role {
+                "member" => ("answered", Some("agency"), vec![("action", "deliver")]),
+                "commune_committee" => (
+                    "forwarded",
+                    None,
+                    vec![("action", "transfer"), ("competent", "Sở Xây dựng")],
+                ),
+                "agency_handler" => (
+                    "assigned",
+                    None,
+                    vec![("action", "answer"), ("answer", "Đã giải quyết")],
+                ),
+                _ => ("received", None, vec![("action", "forward")]),
+            };
+            let with_agency = (status == "assigned").then_some(agency.as_str());
+            let id = petition_at(app, &h, status, level, with_agency).await;
+            let p = path.replace("{id}", &id);
+            if p.starts_with("/api/") {
+                let body: serde_json::Map<String, serde_json::Value> = fields
+                    .iter()
+                    .map(|(k, v)| ((*k).to_owned(), json!(v)))
+                    .collect();
+                json_req(p, serde_json::Value::Object(body))
+            } else {
+                form(p, &fields)
+            }
+        }
+        ("GET", "/petitions/{id}" | "/api/v1/petitions/{id}") => {
+            let id = pick(&f.in_petition, &f.out_petition);
+            get(path.replace("{id}", &id))
+        }
+        ("GET", "/petitions/{id}/files/{kind}") => {
+            let id = pick(&f.in_petition, &f.out_petition);
+            // The Front never sees the household's photo; the answer's attachment it may.
+            let kind = if role == "front_reviewer" {
+                "answer"
+            } else {
+                "photo"
+            };
+            get(format!("/petitions/{id}/files/{kind}"))
+        }
+        ("GET", "/petitions/agencies") => get(format!("/petitions/agencies?commune={commune}")),
+        ("POST", "/petitions/agencies") => form(
+            path.into(),
+            &[
+                ("commune", &commune),
+                ("name", &format!("Cơ quan {unique}")),
+                ("kind", "office"),
+            ],
+        ),
+        ("POST", "/petitions/agencies/{id}/handlers") => {
+            let agency = pick(&f.in_agency, &f.out_agency);
+            form(
+                format!("/petitions/agencies/{agency}/handlers"),
+                &[
+                    ("commune", &commune),
+                    ("username", &format!("cb.matrix{n}")),
+                    ("display_name", "Cán bộ thử"),
+                ],
+            )
+        }
+        ("POST", "/petitions/templates") => form(
+            path.into(),
+            &[
+                ("commune", &commune),
+                ("title", &format!("Mẫu {unique}")),
+                ("body", "Nội dung trả lời"),
+            ],
+        ),
+        ("POST", "/petitions/holidays") => form(
+            path.into(),
+            &[("day", "24/11/2030"), ("kind", "off"), ("name", "Ngày thử")],
+        ),
+        (_, "/petitions/settings") => {
+            let province = app
+                .one_str(
+                    "SELECT p.id FROM units c JOIN units p ON p.kind = 'province' AND c.path >= p.path \
+                     AND c.path < p.path || '~' WHERE c.id = ?",
+                    &[commune.clone().into()],
+                )
+                .await;
+            if method == Method::POST {
+                form(
+                    path.into(),
+                    &[
+                        ("province", &province),
+                        ("code", "other"),
+                        ("label", "Khác"),
+                        ("days_cell", "3"),
+                        ("days_commune", "5"),
+                        ("days_answer", "15"),
+                        ("days_delivery", "5"),
+                    ],
+                )
+            } else {
+                get(format!("/petitions/settings?province={province}"))
             }
         }
         ("GET", "/coverage" | "/coverage.xlsx" | "/api/v1/coverage") => {

@@ -336,7 +336,13 @@ async fn the_first_sign_in_asks_for_a_new_password(b: Backend) {
     );
     assert_eq!(
         menu(&home),
-        ["/", "/my-households", "/campaigns", "/account/password"]
+        [
+            "/",
+            "/my-households",
+            "/campaigns",
+            "/petitions",
+            "/account/password"
+        ]
     );
     assert_eq!(c.get("/assignment/mine").await.status(), StatusCode::OK);
     // The slip's password is spent; the new one signs in without any detour.

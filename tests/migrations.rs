@@ -63,6 +63,10 @@ const REFERENCE_TABLES: &[&str] = &[
     "campaign_files",
     // contacts (issue 8): a province's list of topics.
     "contact_topics",
+    // petitions (issue 9): the holiday table, a province's categories and deadlines.
+    "petition_holidays",
+    "petition_categories",
+    "petition_deadlines",
 ];
 
 /// The sharding rule, read from PostgreSQL's catalogue so that a table a later change adds

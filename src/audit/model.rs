@@ -72,6 +72,9 @@ labelled_enum! {
         Deliver = "deliver", "Ghi nhận tuyên truyền", "Record delivery";
         // funding (issue 10)
         Reverse = "reverse", "Ghi bút toán đảo", "Reversing entry";
+        // petitions (issue 9)
+        Step = "step", "Xử lý kiến nghị", "Petition step";
+        Link = "link", "Gộp kiến nghị trùng", "Link duplicates";
     }
 }
 
@@ -96,6 +99,11 @@ labelled_enum! {
         // events and funding (issue 10)
         Event = "event", "Hội nghị, sinh hoạt", "Event";
         FundingEntry = "funding_entry", "Bút toán kinh phí", "Funding entry";
+        // petitions (issue 9)
+        Petition = "petition", "Kiến nghị", "Petition";
+        Agency = "agency", "Cơ quan giải quyết", "Agency";
+        AnswerTemplate = "answer_template", "Mẫu trả lời", "Answer template";
+        PetitionSettings = "petition_settings", "Ngày nghỉ, lĩnh vực, thời hạn", "Holidays, categories, deadlines";
     }
 }
 
@@ -119,6 +127,10 @@ impl Entity {
             Entity::CommitmentItem => ("điều cam kết", "commitment item", "commitment items"),
             Entity::Event => ("hội nghị, sinh hoạt", "event", "events"),
             Entity::FundingEntry => ("bút toán kinh phí", "funding entry", "funding entries"),
+            Entity::Petition => ("kiến nghị", "petition", "petitions"),
+            Entity::Agency => ("cơ quan", "agency", "agencies"),
+            Entity::AnswerTemplate => ("mẫu trả lời", "answer template", "answer templates"),
+            Entity::PetitionSettings => ("thiết lập", "setting", "settings"),
         };
         let n_text = crate::web::format::number(n as i64);
         match (en, n) {
@@ -130,7 +142,8 @@ impl Entity {
 
     /// Records about people: every staff read of them is logged (DESIGN.md §3).
     pub fn is_personal(self) -> bool {
-        matches!(self, Entity::Household | Entity::Member)
+        // A petition is a household's own words about its life: personal data.
+        matches!(self, Entity::Household | Entity::Member | Entity::Petition)
     }
 }
 

@@ -312,6 +312,11 @@ async fn name_records(
             ),
             // Commitments are named by their ids; their subjects are logged as reads.
             Entity::AuditLog | Entity::Commitment | Entity::CommitmentItem => continue,
+            // petitions (issue 9): named by their ids; the request text never goes in a log.
+            Entity::Petition
+            | Entity::Agency
+            | Entity::AnswerTemplate
+            | Entity::PetitionSettings => continue,
         };
         let args: Vec<Value> = ids.iter().map(Value::from).collect();
         let rows = tx

@@ -326,6 +326,8 @@ struct HomePage {
     reminders: Vec<crate::campaigns::pages::Reminder>,
     // contacts (issue 8): a member's households, most pressing first.
     list: Option<Vec<crate::contacts::store::MyHousehold>>,
+    // petitions (issue 9): the counts of an agency handler's inbox.
+    petitions: Option<crate::petitions::inbox::Counts>,
 }
 
 pub async fn home(State(st): State<AppState>, s: Session, lang: Lang) -> AppResult<Response> {
@@ -408,7 +410,23 @@ pub async fn home(State(st): State<AppState>, s: Session, lang: Lang) -> AppResu
             crate::campaigns::pages::reminders(&st, &s, lang).await?,
         )
     };
+    // petitions (issue 9): an agency handler's work is their inbox.
+    let petitions = if s.scope.has_role(crate::auth::Role::AgencyHandler) {
+        let scope = s.scope.clone();
+        let today = crate::petitions::pages::today(&st);
+        Some(
+            st.db
+                .read(move |tx| {
+                    Box::pin(async move { crate::petitions::inbox::inbox(tx, &scope, today).await })
+                })
+                .await?
+                .own_counts(),
+        )
+    } else {
+        None
+    };
     page(&HomePage {
+        petitions,
         c: Chrome::new(lang, &s, lang.t("home")),
         roles,
         registry,

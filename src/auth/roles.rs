@@ -119,5 +119,35 @@ pub mod admits {
     /// lines of a ledger stay with the committee.
     pub const FUNDING_READERS: &[Role] = &[Role::CommuneCommittee, Role::Supervisor];
     pub const AUDITORS: &[Role] = &[Role::Auditor];
+    // petitions (issue 9)
+    pub const CELL_SECRETARIES: &[Role] = &[Role::CellSecretary];
+    /// Whoever holds a petition at some step: they move it.
+    pub const PETITION_ACTORS: &[Role] = &[
+        Role::Member,
+        Role::CellSecretary,
+        Role::CommuneCommittee,
+        Role::AgencyHandler,
+    ];
+    /// Who opens one petition: its actors and the Front's supervision (without the
+    /// household's identity).
+    pub const PETITION_SEATS: &[Role] = &[
+        Role::Member,
+        Role::CellSecretary,
+        Role::CommuneCommittee,
+        Role::AgencyHandler,
+        Role::FrontReviewer,
+    ];
+    /// Who has a petitions inbox: the seats, and supervisors (counts and overdue lines,
+    /// no personal data).
+    pub const PETITION_READERS: &[Role] = &[
+        Role::Member,
+        Role::CellSecretary,
+        Role::CommuneCommittee,
+        Role::AgencyHandler,
+        Role::FrontReviewer,
+        Role::Supervisor,
+    ];
+    /// Bulk triage: the cell forwards many, the commune assigns or links many.
+    pub const TRIAGE: &[Role] = &[Role::CellSecretary, Role::CommuneCommittee];
     pub const ADMINS: &[Role] = &[Role::Admin];
 }

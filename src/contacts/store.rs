@@ -453,6 +453,8 @@ pub async fn my_day(
         .map(Reachable::from_row)
         .collect::<AppResult<Vec<_>>>()?;
     let mut outstanding = for_households(tx, &targets, today).await?;
+    // petitions (issue 9): a household with an open petition is waiting on its member.
+    let open = crate::petitions::store::open_counts(tx, &ids).await?;
     let mut list: Vec<(Attention, String, MyHousehold)> = Vec::with_capacity(rows.len());
     for (r, id) in rows.iter().zip(ids) {
         let pending = outstanding.pending.remove(&id).map_or(0, |p| p.len());
@@ -460,7 +462,7 @@ pub async fn my_day(
             last_contact_on: day(r, "last_contact_on")?,
             follow_up_on: day(r, "follow_up_on")?,
             pending_campaigns: pending,
-            open_requests: 0,
+            open_requests: open.get(&id).copied().unwrap_or(0),
         };
         let line = MyHousehold {
             household_id: id,

@@ -339,7 +339,19 @@ async fn seed_in(
                 )
                 .await?
             {
-                tx.execute("UPDATE users SET member_id = ? WHERE id = ?", &[row.str("id")?.into(), uid.into()]).await?;
+                tx.execute("UPDATE users SET member_id = ? WHERE id = ?", &[row.str("id")?.into(), uid.clone().into()]).await?;
+            }
+        }
+        if u.role == Role::AgencyHandler {
+            // petitions (issue 9): the commune's agencies; the handler answers for the first.
+            let mut first = None;
+            for (name, kind) in crate::petitions::agencies::DEMO_AGENCIES {
+                let id =
+                    crate::petitions::agencies::create(tx, &system, &unit_id, name, kind).await?;
+                first.get_or_insert(id);
+            }
+            if let Some(a) = first {
+                crate::petitions::agencies::link_handler(tx, &unit_id, &a, &uid).await?;
             }
         }
         created.push((u.username.to_owned(), pass, u.role));

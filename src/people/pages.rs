@@ -217,6 +217,12 @@ struct HouseholdShow {
     // campaigns (issue 8): what is still to be passed on to this household.
     pending: Vec<crate::campaigns::store::PendingCampaign>,
     contact_saved: bool,
+    // petitions (issue 9): the household's petitions with their plain-words timelines.
+    petitions: Vec<(
+        crate::petitions::store::Petition,
+        Vec<crate::petitions::store::StepView>,
+    )>,
+    petition_saved: bool,
 }
 
 impl HouseholdShow {
@@ -242,6 +248,8 @@ impl HouseholdShow {
 pub struct ShowQuery {
     #[serde(default)]
     contact: String,
+    #[serde(default)]
+    petition: String,
 }
 
 pub async fn household_show(
@@ -253,7 +261,7 @@ pub async fn household_show(
 ) -> AppResult<Response> {
     // Keepers, and a member for the households assigned to them (the store's scope).
     let scope = s.scope.clone();
-    let (h, history, contacts, can_log, pending) = st
+    let (h, history, contacts, can_log, pending, petitions) = st
         .db
         .read(move |tx| {
             Box::pin(async move {
@@ -274,7 +282,8 @@ pub async fn household_show(
                 .await?
                 .remove(&h.id)
                 .unwrap_or_default();
-                Ok((h, history, contacts, can_log, pending))
+                let petitions = crate::petitions::store::for_household(tx, &scope, &h).await?;
+                Ok((h, history, contacts, can_log, pending, petitions))
             })
         })
         .await?;
@@ -286,6 +295,8 @@ pub async fn household_show(
         can_log,
         pending,
         contact_saved: q.contact == "saved",
+        petitions,
+        petition_saved: q.petition == "saved",
         h,
     })
 }

@@ -77,11 +77,24 @@ const MENU: &[MenuEntry] = &[
     entry("/events", "events", admits::KEEPERS),
     entry("/funding", "funding", admits::COMMITTEE),
     entry("/funding/summary", "funding_summary", &[Role::Supervisor]),
+    // petitions (issue 9): each role's inbox; the lists they run on, for their keepers.
+    entry("/petitions", "petitions", admits::PETITION_READERS),
+    entry(
+        "/petitions/agencies",
+        "petition_agencies",
+        admits::COMMITTEE,
+    ),
     entry("/units", "units", UNIT_TREE_USERS),
     entry("/audit", "audit", admits::AUDITORS),
     entry("/admin/users", "users", admits::ADMINS),
     entry("/account/tokens", "tokens", API_USERS),
     entry("/contacts/topics", "contact_topics", admits::TOPIC_KEEPERS),
+    entry(
+        "/petitions/settings",
+        "petition_settings",
+        admits::TOPIC_KEEPERS,
+    ),
+    entry("/petitions/holidays", "petition_holidays", admits::ADMINS),
     entry("/account/password", "change_password", &Role::ALL),
 ];
 

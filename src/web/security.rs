@@ -57,6 +57,8 @@ pub async fn refuse_oversized(req: Request, next: Next) -> Response {
         crate::imports::pages::UPLOAD_LIMIT
     } else if req.uri().path() == "/campaigns" {
         crate::campaigns::pages::UPLOAD_LIMIT
+    } else if crate::petitions::pages::takes_upload(req.uri().path()) {
+        crate::petitions::pages::UPLOAD_LIMIT
     } else {
         super::extract::BODY_LIMIT
     };

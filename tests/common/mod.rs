@@ -162,6 +162,9 @@ pub async fn spawn_with(backend: Backend, opts: Options) -> TestApp {
     config.audit_key = opts.audit_checkpoints.as_ref().map(|(k, _)| k.clone());
     config.audit_key_file = None;
     config.audit_checkpoint_dir = opts.audit_checkpoints.map(|(_, d)| d);
+    // petitions (issue 9): the server's date for deadlines, moved by `TestApp::set_today`;
+    // until a test writes it, the real date.
+    config.clock_file = Some(dir.path().join("clock"));
     config.trusted_proxies = danvan::web::forwarded::TrustedProxies::parse(opts.trusted_proxies).0;
     let app = Application::build(config).await.expect("build app");
     if opts.demo {
@@ -295,6 +298,12 @@ impl TestApp {
     pub async fn one_str(&self, sql: &str, args: &[Value]) -> String {
         let rows = self.rows(sql, args).await;
         rows[0].values()[0].clone().into_text()
+    }
+
+    /// petitions (issue 9): the date the server takes for today from now on.
+    pub fn set_today(&self, d: time::Date) {
+        let text = format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day());
+        std::fs::write(self.data_dir.join("clock"), text).expect("write the test clock");
     }
 
     pub async fn village_id(&self, name: &str) -> String {
@@ -454,6 +463,18 @@ pub async fn fingerprint(app: &TestApp) -> HashMap<String, String> {
         ("events", "SELECT COUNT(*) AS n, COALESCE(MAX(updated_at), '') AS m, CAST(COALESCE(SUM(households + members), 0) AS BIGINT) AS s FROM events"),
         ("event_attendees", "SELECT COUNT(*) AS n, COALESCE(MAX(member_id), '') AS m, 0 AS s FROM event_attendees"),
         ("funding_entries", "SELECT COUNT(*) AS n, COALESCE(MAX(recorded_at), '') AS m, CAST(COALESCE(SUM(amount), 0) AS BIGINT) AS s FROM funding_entries"),
+        // petitions (issue 9)
+        ("petitions", "SELECT COUNT(*) AS n, COALESCE(MAX(updated_at), '') AS m, CAST(COALESCE(SUM(steps), 0) AS BIGINT) AS s FROM petitions"),
+        ("petition_steps", "SELECT COUNT(*) AS n, COALESCE(MAX(at), '') AS m, 0 AS s FROM petition_steps"),
+        ("petition_counts", "SELECT COUNT(*) AS n, '' AS m, CAST(COALESCE(SUM(n), 0) AS BIGINT) AS s FROM petition_counts"),
+        ("petition_open", "SELECT COUNT(*) AS n, COALESCE(MAX(due_on), '') AS m, CAST(COALESCE(SUM(n), 0) AS BIGINT) AS s FROM petition_open"),
+        ("petition_files", "SELECT COUNT(*) AS n, '' AS m, CAST(COALESCE(SUM(size), 0) AS BIGINT) AS s FROM petition_files"),
+        ("agencies", "SELECT COUNT(*) AS n, COALESCE(MAX(created_at), '') AS m, 0 AS s FROM agencies"),
+        ("agency_handlers", "SELECT COUNT(*) AS n, '' AS m, 0 AS s FROM agency_handlers"),
+        ("answer_templates", "SELECT COUNT(*) AS n, '' AS m, 0 AS s FROM answer_templates"),
+        ("petition_holidays", "SELECT COUNT(*) AS n, COALESCE(MAX(updated_at), '') AS m, 0 AS s FROM petition_holidays"),
+        ("petition_categories", "SELECT COUNT(*) AS n, '' AS m, CAST(COALESCE(SUM(retired), 0) AS BIGINT) AS s FROM petition_categories"),
+        ("petition_deadlines", "SELECT COUNT(*) AS n, '' AS m, CAST(COALESCE(SUM(days), 0) AS BIGINT) AS s FROM petition_deadlines"),
     ] {
         let r = &app.rows(sql, &[]).await[0];
         let v: Vec<String> = r.values().iter().map(|v| format!("{v:?}")).collect();
