@@ -872,7 +872,7 @@ test('11 phone menu: every item on screen, the current page marked, each role it
 
   const { page: member } = await newPage(browser, env);
   await login(member, 'dv.bangngang');
-  eq((await menuOf(member)).map((i) => i.text).join(' | '), 'Trang chủ | Hộ tôi phụ trách | Đợt tuyên truyền | Đổi mật khẩu', "a member's menu");
+  eq((await menuOf(member)).map((i) => i.text).join(' | '), 'Trang chủ | Hộ tôi phụ trách | Đợt tuyên truyền | Kiến nghị | Đổi mật khẩu', "a member's menu");
   eq((await member.locator('header .who').innerText()).trim(), 'Đảng viên thôn Bằng Ngang', 'the header names the user');
   await shot(member, 'menu-member');
 
@@ -1003,7 +1003,7 @@ test('13 member accounts and the member\'s day: the secretary prints the slips; 
   await member.fill('#again', 'mat-khau-cua-toi-2024');
   await member.click('main button[type=submit]');
   await member.waitForURL((u) => u.pathname === '/');
-  eq((await member.$$eval('nav.menu a', (as) => as.map((a) => a.innerText.trim()))).join(' | '), 'Trang chủ | Hộ tôi phụ trách | Đợt tuyên truyền | Đổi mật khẩu', "the member's menu");
+  eq((await member.$$eval('nav.menu a', (as) => as.map((a) => a.innerText.trim()))).join(' | '), 'Trang chủ | Hộ tôi phụ trách | Đợt tuyên truyền | Kiến nghị | Đổi mật khẩu', "the member's menu");
   await shot(member, 'member-home-after-slip');
   await member.click('nav.menu >> text=Đổi mật khẩu');
   await member.waitForURL((u) => u.pathname === '/account/password');
