@@ -50,28 +50,7 @@ pub async fn assigned(tx: &mut Tx, scope: &Scope, household_id: &str) -> AppResu
     })
 }
 
-/// The province on a unit's path (`/vn/p-33/c-12280/…/`): the path's units are looked up
-/// by id, a handful of key reads, rather than searched for by path range.
-async fn province_of(tx: &mut Tx, path: &str) -> AppResult<String> {
-    let ids: Vec<Value> = path
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .map(Value::from)
-        .collect();
-    if ids.is_empty() {
-        return Ok(String::new());
-    }
-    let marks = vec!["?"; ids.len()].join(", ");
-    Ok(tx
-        .fetch_optional(
-            &format!("SELECT id FROM units WHERE id IN ({marks}) AND kind = 'province'"),
-            &ids,
-        )
-        .await?
-        .map(|r| r.str("id"))
-        .transpose()?
-        .unwrap_or_default())
-}
+use crate::units::store::province_of;
 
 /// What recording a contact answers.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]

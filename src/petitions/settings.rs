@@ -13,27 +13,7 @@ use crate::contacts::model::{day_text, parse_day};
 use crate::db::{Tx, Value, WriteTx};
 use crate::error::{AppError, AppResult, FieldError};
 
-/// The province on a unit's path (`/vn/p-33/c-12280/…/`), found by the ids on the path.
-pub async fn province_of(tx: &mut Tx, path: &str) -> AppResult<String> {
-    let ids: Vec<Value> = path
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .map(Value::from)
-        .collect();
-    if ids.is_empty() {
-        return Ok(String::new());
-    }
-    let marks = vec!["?"; ids.len()].join(", ");
-    Ok(tx
-        .fetch_optional(
-            &format!("SELECT id FROM units WHERE id IN ({marks}) AND kind = 'province'"),
-            &ids,
-        )
-        .await?
-        .map(|r| r.str("id"))
-        .transpose()?
-        .unwrap_or_default())
-}
+pub use crate::units::store::province_of;
 
 /// The whole holiday table as a calendar (a few dozen rows a year).
 pub async fn calendar(tx: &mut Tx) -> AppResult<Calendar> {

@@ -310,3 +310,26 @@ pub async fn villages_in_scope(tx: &mut Tx, scope: &Scope) -> AppResult<Vec<Unit
         .await?;
     rows.iter().map(Unit::from_row).collect()
 }
+
+/// The province on a unit's path (`/vn/p-33/c-12280/…/`): the path's units are looked up
+/// by id, a handful of key reads, rather than searched for by path range.
+pub async fn province_of(tx: &mut Tx, path: &str) -> AppResult<String> {
+    let ids: Vec<Value> = path
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(Value::from)
+        .collect();
+    if ids.is_empty() {
+        return Ok(String::new());
+    }
+    let marks = vec!["?"; ids.len()].join(", ");
+    Ok(tx
+        .fetch_optional(
+            &format!("SELECT id FROM units WHERE id IN ({marks}) AND kind = 'province'"),
+            &ids,
+        )
+        .await?
+        .map(|r| r.str("id"))
+        .transpose()?
+        .unwrap_or_default())
+}
