@@ -624,3 +624,27 @@ async fn the_province_keeps_its_topics(b: Backend) {
         .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+/// The card's history stays an index walk in order however many contacts a household
+/// gathers in one day: before the id was in the index, a household with hundreds of
+/// contacts on one date had them all read and sorted on every view of its card.
+/// SQLite only: its plan is fixed by the schema, PostgreSQL's depends on table statistics.
+#[tokio::test]
+async fn the_card_history_reads_in_index_order() {
+    let app = common::spawn(Backend::Sqlite).await;
+    let plan: Vec<String> = app
+        .rows(
+            &format!(
+                "EXPLAIN QUERY PLAN {}",
+                danvan::contacts::store::HISTORY_SQL
+            ),
+            &["h".into(), 20.into()],
+        )
+        .await
+        .iter()
+        .flat_map(texts)
+        .collect();
+    let plan = plan.join(" | ");
+    assert!(plan.contains("contacts_household"), "{plan}");
+    assert!(!plan.contains("TEMP B-TREE"), "{plan}");
+}

@@ -117,6 +117,21 @@ impl Scope {
             .collect()
     }
 
+    /// The communes the registry grants name, when every one of them is a whole commune
+    /// (the commune committee): the registry's rows then carry the tenant key itself, and a
+    /// list reads one index range in its order instead of every village's rows re-sorted.
+    pub fn registry_communes(&self) -> Option<Vec<&str>> {
+        let grants: Vec<&Grant> = self
+            .grants
+            .iter()
+            .filter(|g| g.role.keeps_registry())
+            .collect();
+        if grants.is_empty() || grants.iter().any(|g| g.unit_kind != "commune") {
+            return None;
+        }
+        Some(grants.iter().map(|g| g.unit_id.as_str()).collect())
+    }
+
     pub fn keeps_registry(&self) -> bool {
         self.grants.iter().any(|g| g.role.keeps_registry())
     }

@@ -58,6 +58,22 @@ impl Where {
         Where { sql, args }
     }
 
+    /// The same rows as [`Where::registry_scope`], for a table whose rows carry their
+    /// commune (`commune_col`, the tenant key): by commune when the grants are whole
+    /// communes, so that the list indexes that start with the commune serve it in order.
+    pub fn registry_scope_keyed(scope: &Scope, village_col: &str, commune_col: &str) -> Where {
+        match scope.registry_communes() {
+            Some(ids) => {
+                let marks = vec!["?"; ids.len()].join(", ");
+                Where {
+                    sql: format!("{commune_col} IN ({marks})"),
+                    args: ids.into_iter().map(Value::from).collect(),
+                }
+            }
+            None => Self::registry_scope(scope, village_col),
+        }
+    }
+
     pub fn and(&mut self, sql: &str, args: impl IntoIterator<Item = Value>) {
         self.sql.push_str(" AND ");
         self.sql.push_str(sql);

@@ -47,7 +47,7 @@ pub fn col<R: Record>(column: &str) -> String {
 
 /// The rows the scope keeps the registry for: the start of every read.
 pub fn scoped<R: Record>(scope: &Scope) -> Where {
-    Where::registry_scope(scope, &col::<R>("village_id"))
+    Where::registry_scope_keyed(scope, &col::<R>("village_id"), &col::<R>("commune_id"))
 }
 
 fn shown<R: Record>(tx: &mut Tx, scope: &Scope, items: &[R]) {
