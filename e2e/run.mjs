@@ -1064,6 +1064,123 @@ test('13 member accounts and the member\'s day: the secretary prints the slips; 
   check(bad.length === 0, `member problems:\n    ${bad.join('\n    ')}`);
 });
 
+test('14 a petition round the loop on a phone: the member records it on the household card, the cell forwards it, the commune assigns it, the agency answers, the member delivers the answer and records the household\'s confirmation; the dashboard and the public page count it', async (browser, env) => {
+  const bigs = async (page) => Object.fromEntries(await page.$$eval('main .card', (cs) => cs.map((c) => {
+    const big = c.querySelector('.big');
+    return [c.innerText.replace(big.innerText, '').trim(), big.innerText.trim()];
+  })));
+  const { page: committee, problems: committeeProblems } = await newPage(browser, env);
+  await login(committee, 'xa.luongbang');
+  await committee.goto('/petitions/dashboard');
+  const before = await bigs(committee);
+  const resolvedBefore = Number((before['Hộ xác nhận đã giải quyết'] || '').replace(/\./g, ''));
+  check(Number.isInteger(resolvedBefore), `the dashboard's resolved card: ${JSON.stringify(before)}`);
+
+  // The member, on the household card: "Ghi kiến nghị", a category, the household's words.
+  const { page: member, problems: memberProblems } = await newPage(browser, env);
+  await login(member, 'dv.bangngang');
+  await member.click('nav.menu >> text=Hộ tôi phụ trách');
+  await member.waitForURL((u) => u.pathname === '/my-households');
+  await member.click('ul.tasks li a >> nth=0');
+  await member.waitForURL((u) => /^\/households\/[^/]+$/.test(u.pathname));
+  const card = new URL(member.url()).pathname;
+  await member.click('main a:has-text("Ghi kiến nghị")');
+  await member.waitForURL((u) => u.pathname.endsWith('/petitions/new'));
+  check((await mainText(member)).includes('Không ghi tôn giáo, dân tộc'), 'the petition form reminds not to record sensitive data');
+  const labels = await labelAudit(member);
+  check(labels.missing.length === 0, `petition form controls without a label: ${labels.missing.join(', ')}`);
+  await member.check('input[name=category][value=infrastructure]');
+  await member.fill('#text', 'Đề nghị sửa đèn đường đầu ngõ 7, tối không có đèn');
+  await member.check('input[name=named]');
+  await shot(member, 'petition-form');
+  await member.click('main button[type=submit]');
+  await member.waitForURL((u) => u.pathname === card && u.search.includes('petition=saved'));
+  check((await mainText(member)).includes('Đã ghi kiến nghị'), 'the card confirms the petition');
+  check((await mainText(member)).includes('Kiến nghị của gia đình đã được ghi nhận'), 'the card tells the household what happened, in plain words');
+  await shot(member, 'petition-card-recorded');
+  const href = await member.locator('main .petition a[href^="/petitions/"]').first().getAttribute('href');
+  check(/^\/petitions\/[0-9a-f-]{36}$/.test(href), `the card links the petition: ${href}`);
+
+  // The cell secretary forwards it from their inbox.
+  const { page: secretary, problems: secretaryProblems } = await newPage(browser, env);
+  await login(secretary, 'bt.bangngang');
+  await secretary.click('nav.menu >> text=Kiến nghị');
+  await secretary.waitForURL((u) => u.pathname === '/petitions');
+  await shot(secretary, 'petition-inbox-cell');
+  await secretary.click(`main a[href="${href}"]`);
+  await secretary.waitForURL((u) => u.pathname === href);
+  await secretary.click('main button:has-text("Chuyển lên xã")');
+  await secretary.waitForLoadState('load');
+  check((await mainText(secretary)).includes('Đã chuyển lên xã'), 'the petition is forwarded');
+  await shot(secretary, 'petition-forwarded');
+
+  // The commune committee assigns it to the commune's People's Committee.
+  await committee.goto('/petitions');
+  await committee.click(`main a[href="${href}"]`);
+  await committee.waitForURL((u) => u.pathname === href);
+  await committee.selectOption('#agency', { label: 'UBND xã Lương Bằng' });
+  await shot(committee, 'petition-assign');
+  await committee.click('main button:has-text("Giao cơ quan giải quyết")');
+  await committee.waitForLoadState('load');
+  check((await mainText(committee)).includes('Đã giao cơ quan giải quyết'), 'the petition is assigned');
+
+  // The agency's handler answers it, with its legal basis.
+  const { page: handler, problems: handlerProblems } = await newPage(browser, env);
+  await login(handler, 'ubnd.luongbang');
+  await handler.click('nav.menu >> text=Kiến nghị');
+  await handler.waitForURL((u) => u.pathname === '/petitions');
+  check((await mainText(handler)).includes('Chờ cơ quan trả lời (1)'), "the petition waits in the agency's inbox");
+  await handler.click(`main a[href="${href}"]`);
+  await handler.waitForURL((u) => u.pathname === href);
+  check((await mainText(handler)).includes('đèn đường'), 'the handler reads the request');
+  await handler.fill('#answer', 'Xã sẽ lắp đèn đường ngõ 7 trong tuần này.');
+  await handler.fill('#basis', 'Kế hoạch chiếu sáng số 05/KH-UBND');
+  await shot(handler, 'petition-answer');
+  await handler.click('main button:has-text("Lưu câu trả lời")');
+  await handler.waitForLoadState('load');
+  check((await mainText(handler)).includes('Đã trả lời, chờ chuyển đến hộ'), 'answered is not resolved: it waits for the member');
+
+  // The member delivers the answer at the door; the household confirms it there.
+  await member.click('nav.menu >> text=Kiến nghị');
+  await member.waitForURL((u) => u.pathname === '/petitions');
+  check((await mainText(member)).includes('Câu trả lời cần chuyển đến hộ (1)'), "the answer waits in the member's inbox");
+  await member.click(`main a[href="${href}"]`);
+  await member.waitForURL((u) => u.pathname === href);
+  check((await mainText(member)).includes('Xã sẽ lắp đèn đường'), 'the member reads the answer to deliver');
+  await member.check('input[name=then][value=confirm]');
+  await shot(member, 'petition-deliver');
+  await member.click('main button:has-text("Đã chuyển câu trả lời đến hộ")');
+  await member.waitForLoadState('load');
+  check((await mainText(member)).includes('Hộ đã xác nhận được giải quyết'), 'the household confirmed: resolved');
+  await member.goto(card);
+  check((await mainText(member)).includes('Gia đình xác nhận việc đã được giải quyết'), 'the card says the household confirmed');
+  await shot(member, 'petition-card-resolved');
+
+  // The dashboard counts it; its public page shows figures only.
+  await committee.goto('/petitions/dashboard');
+  const after = await bigs(committee);
+  eq(Number(after['Hộ xác nhận đã giải quyết'].replace(/\./g, '')), resolvedBefore + 1, 'the dashboard counts one more resolved petition');
+  check(await committee.locator('main figure.chart svg').count() === 2, 'two charts on the dashboard');
+  await shot(committee, 'petition-dashboard-commune');
+  await committee.click('main a:has-text("Trang công khai của xã")');
+  await committee.waitForURL((u) => u.pathname === '/cong-khai/12280/kien-nghi');
+  const { page: visitor, problems: visitorProblems } = await newPage(browser, env);
+  await visitor.goto('/cong-khai/12280/kien-nghi');
+  const publicText = await mainText(visitor);
+  check(publicText.includes('Xã Lương Bằng') && !publicText.includes('đèn đường'), 'the public page: the commune, no text');
+  eq(await visitor.locator('nav.menu').count(), 0, 'no menu for a visitor');
+  await shot(visitor, 'petition-public');
+  const { page: board } = await newPage(browser, env);
+  await login(board, 'bdv.hungyen');
+  await board.click('nav.menu >> text=Số liệu kiến nghị');
+  await board.waitForURL((u) => u.pathname === '/petitions/dashboard');
+  check((await mainText(board)).includes('Theo xã'), "the province's dashboard lists communes");
+  await shot(board, 'petition-dashboard-province');
+  for (const [who, p] of [['member', memberProblems], ['secretary', secretaryProblems], ['committee', committeeProblems], ['handler', handlerProblems], ['visitor', visitorProblems]]) {
+    check(p.length === 0, `${who} problems:\n    ${p.join('\n    ')}`);
+  }
+});
+
 // ---------------------------------------------------------------- runner
 
 async function main() {

@@ -27,6 +27,7 @@ use crate::{
         events::api::list, events::api::create, events::api::get, events::api::update,
         funding::api::ledger, funding::api::create, funding::api::reverse,
         petitions::api::create, petitions::api::get, petitions::api::step, petitions::api::counts,
+        petitions::dashboard::pages::api,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = []))

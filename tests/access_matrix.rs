@@ -711,6 +711,11 @@ const PETITION_MEETING_FORM: Rule = Rule {
 /// One petition, a step, a file: only from a seat at it (another commune's, or another
 /// agency's, answers as missing).
 const PETITION_ONE: Rule = Rule { out_scope: &[] };
+/// The dashboard of a unit in the viewer's scope; another commune's is "not found", but
+/// for the administrator, whose grant is the country.
+const PETITION_DASHBOARD: Rule = Rule {
+    out_scope: &["admin"],
+};
 /// The holiday table is the deployment's: the administrator's anywhere.
 const PETITION_HOLIDAYS: Rule = Rule {
     out_scope: &["admin"],
@@ -790,6 +795,12 @@ fn case(method: &Method, path: &str) -> Option<Rule> {
         // campaigns (issue 8)
         // petitions (issue 9)
         ("GET", "/petitions" | "/api/v1/petitions") => PETITION_INBOX,
+        (
+            "GET",
+            "/petitions/dashboard" | "/petitions/dashboard.xlsx" | "/api/v1/petitions/dashboard",
+        ) => PETITION_DASHBOARD,
+        // The commune's public page: anybody, any commune, counts only.
+        ("GET", "/cong-khai/{code}/kien-nghi") => PUBLIC,
         ("GET", "/petitions/meeting") => PETITION_MEETING_FORM,
         ("GET" | "POST", "/petitions/holidays") => PETITION_HOLIDAYS,
         ("GET" | "POST", "/petitions/settings") => PROVINCE_LISTS,
@@ -1323,6 +1334,15 @@ async fn request(
         ("GET", "/coverage" | "/coverage.xlsx" | "/api/v1/coverage") => {
             get(format!("{path}?unit={village}"))
         }
+        // petitions' dashboards (issue 9): the commune in or out of scope; its public page.
+        (
+            "GET",
+            "/petitions/dashboard" | "/petitions/dashboard.xlsx" | "/api/v1/petitions/dashboard",
+        ) => get(format!("{path}?unit={commune}")),
+        ("GET", "/cong-khai/{code}/kien-nghi") => get(format!(
+            "/cong-khai/{}/kien-nghi",
+            commune.trim_start_matches("c-")
+        )),
         (_, "/contacts/topics") => {
             let province = app
                 .one_str(

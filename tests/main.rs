@@ -21,6 +21,7 @@ mod health;
 mod imports;
 mod layout;
 mod migrations;
+mod petition_dashboard;
 mod petitions;
 mod registry;
 mod resilience;

@@ -11,15 +11,15 @@ use reqwest::{Method, StatusCode};
 use serde_json::json;
 use time::macros::date;
 
-const MEMBER: &str = "dv.bangngang";
-const SECRETARY: &str = "bt.bangngang";
-const COMMITTEE: &str = "xa.luongbang";
-const HANDLER: &str = "ubnd.luongbang";
-const FRONT: &str = "mttq.luongbang";
-const BOARD: &str = "bdv.hungyen";
+pub(crate) const MEMBER: &str = "dv.bangngang";
+pub(crate) const SECRETARY: &str = "bt.bangngang";
+pub(crate) const COMMITTEE: &str = "xa.luongbang";
+pub(crate) const HANDLER: &str = "ubnd.luongbang";
+pub(crate) const FRONT: &str = "mttq.luongbang";
+pub(crate) const BOARD: &str = "bdv.hungyen";
 
 /// The households assigned to the demo member, as (id, head name, code).
-async fn assigned(app: &TestApp) -> Vec<(String, String, String)> {
+pub(crate) async fn assigned(app: &TestApp) -> Vec<(String, String, String)> {
     app.rows(
         "SELECT h.id, h.head_name, h.code FROM households h WHERE h.id IN (SELECT p.household_id FROM assignment_pairs p \
          JOIN assignment_plans a ON a.id = p.plan_id JOIN users u ON u.member_id = p.member_id \
@@ -35,7 +35,7 @@ async fn assigned(app: &TestApp) -> Vec<(String, String, String)> {
     .collect()
 }
 
-fn form_id(html: &str) -> String {
+pub(crate) fn form_id(html: &str) -> String {
     let i = html
         .find("name=\"id\" value=\"")
         .expect("the form carries its record id")
@@ -43,7 +43,7 @@ fn form_id(html: &str) -> String {
     html[i..i + html[i..].find('"').unwrap()].to_owned()
 }
 
-async fn agency_id(app: &TestApp, name: &str) -> String {
+pub(crate) async fn agency_id(app: &TestApp, name: &str) -> String {
     app.one_str(
         "SELECT id FROM agencies WHERE commune_id = 'c-12280' AND name = ?",
         &[name.into()],
@@ -51,7 +51,7 @@ async fn agency_id(app: &TestApp, name: &str) -> String {
     .await
 }
 
-async fn status_of(app: &TestApp, id: &str) -> String {
+pub(crate) async fn status_of(app: &TestApp, id: &str) -> String {
     app.one_str(
         "SELECT status || '/' || COALESCE(answer_level, '') FROM petitions WHERE id = ?",
         &[id.into()],
@@ -93,11 +93,11 @@ async fn capture(c: &Client, household: &str, named: bool) -> String {
     id
 }
 
-async fn step(c: &Client, id: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+pub(crate) async fn step(c: &Client, id: &str, fields: &[(&str, &str)]) -> reqwest::Response {
     c.post_form(&format!("/petitions/{id}/steps"), fields).await
 }
 
-async fn ok_step(c: &Client, id: &str, fields: &[(&str, &str)]) {
+pub(crate) async fn ok_step(c: &Client, id: &str, fields: &[(&str, &str)]) {
     let res = step(c, id, fields).await;
     assert_eq!(
         res.status(),
@@ -108,7 +108,7 @@ async fn ok_step(c: &Client, id: &str, fields: &[(&str, &str)]) {
 }
 
 /// Every counter of the pilot commune equals a recount from the raw rows.
-async fn counters_recount(app: &TestApp) {
+pub(crate) async fn counters_recount(app: &TestApp) {
     let diffs = app
         .db
         .read(|tx| Box::pin(async move { danvan::petitions::recount::verify(tx, "c-12280").await }))

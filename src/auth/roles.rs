@@ -147,6 +147,14 @@ pub mod admits {
         Role::FrontReviewer,
         Role::Supervisor,
     ];
+    /// The petitions dashboard (figures from counters, no names, no texts): the commune
+    /// committee, the boards above it, the Front's supervision, the administrator.
+    pub const PETITION_DASHBOARD: &[Role] = &[
+        Role::CommuneCommittee,
+        Role::Supervisor,
+        Role::FrontReviewer,
+        Role::Admin,
+    ];
     /// Bulk triage: the cell forwards many, the commune assigns or links many.
     pub const TRIAGE: &[Role] = &[Role::CellSecretary, Role::CommuneCommittee];
     pub const ADMINS: &[Role] = &[Role::Admin];

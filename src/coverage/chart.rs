@@ -1,42 +1,35 @@
-//! The coverage chart: one horizontal bar per line, drawn on the server as SVG, so a phone
-//! without JavaScript sees it and a printout keeps it. Pure: lines in, markup out.
+//! The coverage chart: one horizontal bar per line (`web::chart`, drawn on the server as
+//! SVG). Pure: lines in, markup out.
 
 use super::model::Line;
-use crate::assignment::map_svg::esc;
-
-/// Height of one bar's row and the width the bars share, in SVG units.
-const ROW: usize = 28;
-const WIDTH: usize = 320;
-const LABEL: usize = 120;
+use crate::web::chart::{overlaid, Row, Series};
 
 /// Bars of the share reached in the period (dark) over the share whose latest contact is
 /// at most 90 days old (light), per line. `title` names the chart for screen readers.
 pub fn reach_bars(lines: &[Line], title: &str) -> String {
-    let height = ROW * lines.len().max(1) + 8;
-    let bar = WIDTH - LABEL - 52;
-    let mut s = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {height}\" role=\"img\" aria-label=\"{}\" class=\"chart\">",
-        esc(title)
-    );
-    for (i, l) in lines.iter().enumerate() {
-        let y = i * ROW + 4;
-        let reached = bar as i64 * l.reach_permille() / 1000;
-        let recent = bar as i64 * Line::permille(l.recent_90, l.households) / 1000;
-        let name: String = l.name.chars().take(18).collect();
-        s.push_str(&format!(
-            "<text x=\"0\" y=\"{ty}\" font-size=\"11\">{name}</text>\
-             <rect x=\"{LABEL}\" y=\"{y}\" width=\"{bar}\" height=\"18\" fill=\"#eef1f5\"/>\
-             <rect x=\"{LABEL}\" y=\"{y}\" width=\"{recent}\" height=\"18\" fill=\"#c9d6e8\"/>\
-             <rect x=\"{LABEL}\" y=\"{y}\" width=\"{reached}\" height=\"18\" fill=\"#8c1d18\"/>\
-             <text x=\"{tx}\" y=\"{ty}\" font-size=\"11\">{pct}</text>",
-            ty = y + 13,
-            name = esc(&name),
-            tx = LABEL + bar + 4,
-            pct = l.reach_percent(),
-        ));
-    }
-    s.push_str("</svg>");
-    s
+    let rows: Vec<Row> = lines
+        .iter()
+        .map(|l| Row {
+            label: l.name.clone(),
+            values: vec![
+                Line::permille(l.recent_90, l.households),
+                l.reach_permille(),
+            ],
+            figures: vec![l.reach_percent()],
+            mark: None,
+        })
+        .collect();
+    let series = [
+        Series {
+            name: "Lần tiếp xúc gần nhất trong 90 ngày",
+            colour: "#c9d6e8",
+        },
+        Series {
+            name: "Đã tiếp xúc trong kỳ",
+            colour: "#8c1d18",
+        },
+    ];
+    overlaid(&rows, &series, 1000, title)
 }
 
 #[cfg(test)]

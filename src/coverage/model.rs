@@ -207,7 +207,7 @@ impl Line {
 
     /// "72,5%": Vietnamese decimal comma.
     pub fn percent(permille: i64) -> String {
-        format!("{},{}%", permille / 10, permille % 10)
+        crate::web::format::percent(permille)
     }
 
     pub fn reach_percent(&self) -> String {

@@ -6,6 +6,7 @@
 pub mod admin;
 pub mod agencies;
 pub mod api;
+pub mod dashboard;
 mod form;
 pub mod inbox;
 pub mod model;
@@ -63,6 +64,30 @@ pub fn routes(table: Routes) -> Routes {
             "/petitions/bulk",
             Access::Roles(admits::TRIAGE),
             pages::bulk,
+        )
+        .add(
+            Method::GET,
+            "/petitions/dashboard",
+            Access::Roles(admits::PETITION_DASHBOARD),
+            dashboard::pages::index,
+        )
+        .add(
+            Method::GET,
+            "/petitions/dashboard.xlsx",
+            Access::Roles(admits::PETITION_DASHBOARD),
+            dashboard::pages::xlsx,
+        )
+        .add(
+            Method::GET,
+            "/api/v1/petitions/dashboard",
+            Access::Roles(admits::PETITION_DASHBOARD),
+            dashboard::pages::api,
+        )
+        .add(
+            Method::GET,
+            "/cong-khai/{code}/kien-nghi",
+            Access::Public,
+            dashboard::pages::public,
         )
         .add(
             Method::GET,

@@ -15,7 +15,7 @@ pub const TABLES: [Table; 2] = [
     },
     Table {
         name: "petition_open",
-        keys: &["commune_id", "village_id", "stage", "due_on"],
+        keys: &["commune_id", "village_id", "category", "stage", "due_on"],
         values: &["n"],
     },
 ];
@@ -93,7 +93,7 @@ pub async fn verify(tx: &mut Tx, commune: &str) -> AppResult<Vec<(Table, Differe
     let mut expected_open = Rows::new();
     for r in &tx
         .fetch_all(
-            "SELECT commune_id, village_id, status, answer_level, due_on FROM petitions WHERE commune_id = ?",
+            "SELECT commune_id, village_id, category, status, answer_level, due_on FROM petitions WHERE commune_id = ?",
             &[commune.into()],
         )
         .await?
@@ -111,12 +111,18 @@ pub async fn verify(tx: &mut Tx, commune: &str) -> AppResult<Vec<(Table, Differe
         };
         add(
             &mut expected_open,
-            vec![r.str("commune_id")?, r.str("village_id")?, stage.into(), due],
+            vec![
+                r.str("commune_id")?,
+                r.str("village_id")?,
+                r.str("category")?,
+                stage.into(),
+                due,
+            ],
         );
     }
     let stored_open: Rows = tx
         .fetch_all(
-            "SELECT commune_id, village_id, stage, due_on, n FROM petition_open WHERE commune_id = ?",
+            "SELECT commune_id, village_id, category, stage, due_on, n FROM petition_open WHERE commune_id = ?",
             &[commune.into()],
         )
         .await?
@@ -126,6 +132,7 @@ pub async fn verify(tx: &mut Tx, commune: &str) -> AppResult<Vec<(Table, Differe
                 vec![
                     r.str("commune_id")?,
                     r.str("village_id")?,
+                    r.str("category")?,
                     r.str("stage")?,
                     r.str("due_on")?,
                 ],

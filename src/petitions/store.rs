@@ -574,7 +574,8 @@ async fn count(tx: &mut WriteTx, k: &CounterKey, on: Date, events: &[String]) ->
     Ok(())
 }
 
-/// Moves an open petition from one (stage, deadline) to another in `petition_open`.
+/// Moves an open petition from one (stage, deadline) to another in `petition_open`, under
+/// its village and category.
 async fn move_open(
     tx: &mut WriteTx,
     k: &CounterKey,
@@ -588,27 +589,29 @@ async fn move_open(
         let args: Vec<Value> = vec![
             k.commune_id.clone().into(),
             k.village_id.clone().into(),
+            k.category.clone().into(),
             stage.code().into(),
             day_text(due).into(),
         ];
         tx.execute(
-            "UPDATE petition_open SET n = n - 1 WHERE commune_id = ? AND village_id = ? AND stage = ? AND due_on = ?",
+            "UPDATE petition_open SET n = n - 1 WHERE commune_id = ? AND village_id = ? AND category = ? AND stage = ? AND due_on = ?",
             &args,
         )
         .await?;
         tx.execute(
-            "DELETE FROM petition_open WHERE commune_id = ? AND village_id = ? AND stage = ? AND due_on = ? AND n <= 0",
+            "DELETE FROM petition_open WHERE commune_id = ? AND village_id = ? AND category = ? AND stage = ? AND due_on = ? AND n <= 0",
             &args,
         )
         .await?;
     }
     if let Some((stage, due)) = to {
         tx.execute(
-            "INSERT INTO petition_open (commune_id, village_id, stage, due_on, n) VALUES (?, ?, ?, ?, 1) \
-             ON CONFLICT (commune_id, village_id, stage, due_on) DO UPDATE SET n = petition_open.n + 1",
+            "INSERT INTO petition_open (commune_id, village_id, category, stage, due_on, n) VALUES (?, ?, ?, ?, ?, 1) \
+             ON CONFLICT (commune_id, village_id, category, stage, due_on) DO UPDATE SET n = petition_open.n + 1",
             &[
                 k.commune_id.clone().into(),
                 k.village_id.clone().into(),
+                k.category.clone().into(),
                 stage.code().into(),
                 day_text(due).into(),
             ],

@@ -16,6 +16,22 @@ pub fn number(n: i64) -> String {
     out
 }
 
+/// A share in per mille as people read it: 725 → "72,5%" (decimal comma).
+pub fn percent(permille: i64) -> String {
+    format!("{},{}%", permille / 10, permille % 10)
+}
+
+/// A number kept in tenths, with one decimal when it has one: 25 → "2,5", 30 → "3",
+/// 13025 → "1.302,5".
+pub fn tenths(t: i64) -> String {
+    let whole = number(t / 10);
+    match (t % 10).abs() {
+        0 => whole,
+        d if t < 0 && t > -10 => format!("-0,{d}"),
+        d => format!("{whole},{d}"),
+    }
+}
+
 /// A distance as people say it: "850 m" under a kilometre, "11,8 km" (one decimal, comma)
 /// from there on. Metres to the unit under 1 km, because nobody walks 0,85 km.
 pub fn distance(metres: i64) -> String {
@@ -72,6 +88,17 @@ mod tests {
         assert_eq!(distance(11_808), "11,8 km");
         assert_eq!(distance(1_234_567), "1.234,6 km");
         assert_eq!(distance(-2500), "-2,5 km");
+    }
+
+    #[test]
+    fn shares_and_tenths_use_a_decimal_comma() {
+        assert_eq!(percent(725), "72,5%");
+        assert_eq!(percent(1000), "100,0%");
+        assert_eq!(tenths(25), "2,5");
+        assert_eq!(tenths(30), "3");
+        assert_eq!(tenths(13_025), "1.302,5");
+        assert_eq!(tenths(-5), "-0,5");
+        assert_eq!(tenths(-15), "-1,5");
     }
 
     #[test]

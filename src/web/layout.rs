@@ -80,6 +80,11 @@ const MENU: &[MenuEntry] = &[
     // petitions (issue 9): each role's inbox; the lists they run on, for their keepers.
     entry("/petitions", "petitions", admits::PETITION_READERS),
     entry(
+        "/petitions/dashboard",
+        "petition_dashboard",
+        admits::PETITION_DASHBOARD,
+    ),
+    entry(
         "/petitions/agencies",
         "petition_agencies",
         admits::COMMITTEE,

@@ -1,5 +1,7 @@
-//! The web layer: layout, extractors, language, formats, security headers, error pages.
+//! The web layer: layout, extractors, language, formats, charts, security headers, error
+//! pages.
 
+pub mod chart;
 pub mod errors;
 pub mod extract;
 pub mod format;
