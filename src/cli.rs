@@ -74,6 +74,9 @@ enum Command {
     /// The contacts counters.
     #[command(subcommand)]
     Counters(CountersCmd),
+    /// Periodic reports: draft, show, export (DOCX, XLSX, HTML).
+    #[command(subcommand)]
+    Report(crate::reports::cli::ReportCmd),
     /// Draft who looks after which household (the 1+10 assignment) for a village, or
     /// every village of a commune or province (`--all`).
     Assign(crate::assignment::cli::AssignArgs),
@@ -352,6 +355,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             } else {
                 ExitCode::FAILURE
             });
+        }
+        Command::Report(cmd) => {
+            let (db, _) = open(&store).await?;
+            return crate::reports::cli::run(&db, cmd).await;
         }
         Command::Counters(CountersCmd::Verify) => {
             let (db, _) = open(&store).await?;

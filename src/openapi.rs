@@ -5,7 +5,7 @@ use utoipa::{Modify, OpenApi};
 
 use crate::{
     audit, auth, campaigns, commitments, contacts, coverage, events, funding, people, petitions,
-    units,
+    reports, units,
 };
 
 #[derive(OpenApi)]
@@ -28,6 +28,7 @@ use crate::{
         funding::api::ledger, funding::api::create, funding::api::reverse,
         petitions::api::create, petitions::api::get, petitions::api::step, petitions::api::counts,
         petitions::dashboard::pages::api,
+        reports::api::indicators, reports::api::find, reports::api::overview, reports::api::get, reports::api::step,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = []))

@@ -67,6 +67,70 @@ struct Fixture {
     out_agency: String,
     in_petition: String,
     out_petition: String,
+    // reports (issue 10): drafts of the pilot commune, of its province (the board writes
+    // it) and of the out-of-scope commune, for this quarter and the one before (the API's
+    // workflow route takes its steps on the earlier ones, the pages' on these).
+    reports: Reports,
+}
+
+struct Reports {
+    commune: [String; 2],
+    province: [String; 2],
+    out: [String; 2],
+    out_province: String,
+}
+
+// reports (issue 10)
+/// The draft of `unit`'s report for `period`, opened as its own office would.
+async fn report_of(app: &TestApp, unit: &str, period: &str) -> String {
+    let (unit, period) = (unit.to_owned(), period.to_owned());
+    app.db
+        .write(move |tx| {
+            Box::pin(async move {
+                let u = danvan::units::store::get(tx, &unit).await?;
+                let role = if u.kind == "province" {
+                    danvan::auth::Role::Supervisor
+                } else {
+                    danvan::auth::Role::CommuneCommittee
+                };
+                let scope = danvan::auth::Scope::unsafe_system_at("test", role, &u);
+                danvan::reports::store::open(tx, &scope, &unit, &period).await
+            })
+        })
+        .await
+        .unwrap()
+}
+
+fn this_quarter() -> danvan::reports::period::Period {
+    use danvan::reports::period::{CutOff, Kind, Period};
+    Period::containing(
+        danvan::clock::vietnam_today(),
+        Kind::Quarter,
+        CutOff::CALENDAR,
+    )
+}
+
+async fn reports_fixture(app: &TestApp) -> Reports {
+    let now = this_quarter();
+    let periods = [now.key(), now.previous().key()];
+    let out_province = app
+        .one_str(
+            "SELECT parent_id FROM units WHERE id = ?",
+            &[OUT_COMMUNE.into()],
+        )
+        .await;
+    let mut r = Reports {
+        commune: Default::default(),
+        province: Default::default(),
+        out: Default::default(),
+        out_province,
+    };
+    for (i, p) in periods.iter().enumerate() {
+        r.commune[i] = report_of(app, "c-12280", p).await;
+        r.province[i] = report_of(app, "p-33", p).await;
+        r.out[i] = report_of(app, OUT_COMMUNE, p).await;
+    }
+    r
 }
 
 // events and funding (issue 10)
@@ -379,7 +443,9 @@ async fn fixture(app: &TestApp) -> Fixture {
         .await;
     }
     let out_petition = petition_at(app, &out_household, "assigned", None, Some(&out_agency)).await;
+    let reports = reports_fixture(app).await;
     Fixture {
+        reports,
         in_event,
         out_event,
         in_entry,
@@ -829,6 +895,10 @@ fn case(method: &Method, path: &str) -> Option<Rule> {
         ("GET", "/funding/{id}") => REGISTRY,
         ("POST", "/funding/{id}/reverse" | "/api/v1/funding/{id}/reversal") => REGISTRY,
         ("GET", "/funding/summary") => REGISTRY,
+        // reports (issue 10): a unit's own office and the board above it; any other unit's
+        // report, and any other unit, is "not found". The board's list is its province's.
+        (_, p) if p.starts_with("/reports") || p.starts_with("/api/v1/reports") => REGISTRY,
+        ("GET", "/api/v1/indicators") => REGISTRY,
         _ => return None,
     })
 }
@@ -1557,9 +1627,120 @@ async fn request(
                 _ => get(p),
             }
         }
+        // reports (issue 10): the board works on its province's report, the committee on
+        // its commune's; "out" is the other commune or province.
+        (m, p)
+            if p.starts_with("/reports")
+                || p.starts_with("/api/v1/reports")
+                || p == "/api/v1/indicators" =>
+        {
+            report_request(app, f, role, m, p, which).await
+        }
         (_, p) if p.contains("/households/{id}") => get(p.replace("{id}", &household)),
         (_, p) if p.contains("/members/{id}") => get(p.replace("{id}", &member)),
         (_, p) => get(p.to_owned()),
+    }
+}
+
+// reports (issue 10)
+async fn report_request(
+    app: &TestApp,
+    f: &Fixture,
+    role: &str,
+    method: &str,
+    path: &str,
+    which: Which,
+) -> Req {
+    let r = &f.reports;
+    let board = role == "supervisor";
+    let (unit, ids) = match (which, board) {
+        (Which::In, false) => ("c-12280".to_owned(), &r.commune),
+        (Which::In, true) => ("p-33".to_owned(), &r.province),
+        (Which::Out, false) => (OUT_COMMUNE.to_owned(), &r.out),
+        (Which::Out, true) => (r.out_province.clone(), &r.out),
+    };
+    let period = this_quarter().key();
+    let version = |id: &str| {
+        let id = id.to_owned();
+        async move {
+            app.one_str(
+                "SELECT CAST(version AS TEXT) FROM reports WHERE id = ?",
+                &[id.into()],
+            )
+            .await
+        }
+    };
+    match (method, path) {
+        ("GET", "/reports" | "/reports/settings") => {
+            get(format!("{path}?unit={unit}&period={period}"))
+        }
+        ("POST", "/reports") => form(path.into(), &[("unit_id", &unit), ("period", &period)]),
+        ("POST", "/reports/settings") => {
+            let of = unit.clone();
+            let p = app
+                .db
+                .read(move |tx| {
+                    Box::pin(async move {
+                        let u = danvan::units::store::get(tx, &of).await?;
+                        danvan::reports::profile::defaults(tx, &u).await
+                    })
+                })
+                .await
+                .unwrap();
+            let due = p.due_days.to_string();
+            form(
+                path.into(),
+                &[
+                    ("unit_id", &unit),
+                    ("parent_body", &p.parent_body),
+                    ("issuing_body", &p.issuing_body),
+                    ("number_suffix", &p.number_suffix),
+                    ("place_name", &p.place_name),
+                    ("signer_mode", "TM"),
+                    ("signer_body", &p.signer_body),
+                    ("signer_title", &p.signer_title),
+                    ("signer_name", "Người Ký Ma Trận"),
+                    ("recipients", &p.recipients),
+                    ("due_days", &due),
+                    ("t_reached", "90"),
+                ],
+            )
+        }
+        ("POST", "/reports/{id}") => {
+            let v = version(&ids[0]).await;
+            form(
+                format!("/reports/{}", ids[0]),
+                &[
+                    ("version", &v),
+                    ("results", "Kết quả ma trận."),
+                    ("situation", "Tình hình."),
+                ],
+            )
+        }
+        ("POST", "/reports/{id}/step") => {
+            form(format!("/reports/{}/step", ids[0]), &[("step", "submit")])
+        }
+        ("POST", "/api/v1/reports/{id}/steps") => json_req(
+            format!("/api/v1/reports/{}/steps", ids[1]),
+            json!({ "step": "submit" }),
+        ),
+        ("GET", "/api/v1/reports" | "/api/v1/reports/overview") => {
+            get(format!("{path}?unit={unit}&period={period}"))
+        }
+        ("GET", "/api/v1/indicators") => {
+            let unit = if role == "cell_secretary" {
+                if which == Which::In {
+                    f.in_village.clone()
+                } else {
+                    f.out_village.clone()
+                }
+            } else {
+                unit
+            };
+            get(format!("{path}?unit={unit}&period={period}"))
+        }
+        ("GET", p) => get(p.replace("{id}", &ids[0])),
+        _ => unreachable!("{method} {path}"),
     }
 }
 

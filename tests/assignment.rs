@@ -2,9 +2,8 @@
 //! re-planning after a change, alerts, access rules, history, `danvan assign --json`,
 //! and the DOCX/XLSX outputs (converted to PDF where LibreOffice is installed).
 
-use std::io::Read;
-
 use crate::both;
+use crate::common::documents::{to_pdf, unzip};
 use crate::common::{self, Backend, TestApp};
 use danvan::auth::scope::Scope;
 use danvan::auth::Role;
@@ -631,48 +630,6 @@ async fn cli_assign(b: Backend) {
     );
     let out = app.cli(&["assign", "--commune", "12280"]);
     assert!(!out.status.success());
-}
-
-fn unzip(bytes: &[u8], name: &str) -> String {
-    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip file");
-    let mut f = z
-        .by_name(name)
-        .unwrap_or_else(|_| panic!("{name} in the archive"));
-    let mut s = String::new();
-    f.read_to_string(&mut s).expect("utf-8");
-    s
-}
-
-/// Converts with LibreOffice when it is installed; says so when it is not.
-fn to_pdf(bytes: &[u8], ext: &str) {
-    let Some(soffice) = ["soffice", "libreoffice"].into_iter().find(|c| {
-        std::process::Command::new(c)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-    }) else {
-        eprintln!("SKIPPED: LibreOffice (soffice) is not installed; {ext} → PDF not checked");
-        return;
-    };
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join(format!("list.{ext}"));
-    std::fs::write(&input, bytes).unwrap();
-    let out = std::process::Command::new(soffice)
-        .arg(format!(
-            "-env:UserInstallation=file://{}/profile",
-            dir.path().display()
-        ))
-        .args(["--headless", "--convert-to", "pdf", "--outdir"])
-        .arg(dir.path())
-        .arg(&input)
-        .output()
-        .expect("run soffice");
-    let pdf = dir.path().join("list.pdf");
-    assert!(
-        pdf.exists() && std::fs::metadata(&pdf).unwrap().len() > 1000,
-        "{ext} → PDF failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 both!(docx_and_xlsx_outputs, outputs);

@@ -379,7 +379,7 @@ async fn commune_conference_api_and_summary(b: Backend) {
     let (pid, s2) = (p.id.clone(), scope.clone());
     app.db
         .write(move |tx| {
-            Box::pin(async move { danvan::reports::store::set_cutoff(tx, &s2, &pid, 15).await })
+            Box::pin(async move { danvan::reports::cutoff::set_cutoff(tx, &s2, &pid, 15).await })
         })
         .await
         .unwrap();

@@ -472,7 +472,7 @@ async fn api_xlsx_and_summary(b: Backend) {
         rows.iter().any(|r| r.iter().any(|c| c == "-2500000")),
         "the reversal is negative"
     );
-    to_pdf(&bytes);
+    crate::common::documents::to_pdf(&bytes, "xlsx");
 
     // The supervisor reads totals, not the lines; a secretary reads nothing.
     let board = app.login("bdv.hungyen").await;
@@ -495,37 +495,5 @@ async fn api_xlsx_and_summary(b: Backend) {
     assert_eq!(
         secretary.get("/funding/summary").await.status(),
         StatusCode::FORBIDDEN
-    );
-}
-
-/// Converts the XLSX with LibreOffice when it is installed; says so when it is not.
-fn to_pdf(bytes: &[u8]) {
-    let Some(soffice) = ["soffice", "libreoffice"].into_iter().find(|c| {
-        std::process::Command::new(c)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-    }) else {
-        eprintln!("SKIPPED: LibreOffice (soffice) is not installed; xlsx → PDF not checked");
-        return;
-    };
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("ledger.xlsx");
-    std::fs::write(&input, bytes).unwrap();
-    let out = std::process::Command::new(soffice)
-        .arg(format!(
-            "-env:UserInstallation=file://{}/profile",
-            dir.path().display()
-        ))
-        .args(["--headless", "--convert-to", "pdf", "--outdir"])
-        .arg(dir.path())
-        .arg(&input)
-        .output()
-        .expect("run soffice");
-    let pdf = dir.path().join("ledger.pdf");
-    assert!(
-        pdf.exists() && std::fs::metadata(&pdf).unwrap().len() > 1000,
-        "xlsx → PDF failed: {}",
-        String::from_utf8_lossy(&out.stderr)
     );
 }

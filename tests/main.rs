@@ -24,6 +24,7 @@ mod migrations;
 mod petition_dashboard;
 mod petitions;
 mod registry;
+mod reports;
 mod resilience;
 mod units;
 mod validation;

@@ -67,6 +67,12 @@ const REFERENCE_TABLES: &[&str] = &[
     "petition_holidays",
     "petition_categories",
     "petition_deadlines",
+    // reports (issue 10): one report per commune or province and period (a province's
+    // has no commune), its steps, targets and format.
+    "reports",
+    "report_steps",
+    "report_targets",
+    "report_profiles",
 ];
 
 /// The sharding rule, read from PostgreSQL's catalogue so that a table a later change adds

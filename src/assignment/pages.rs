@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -635,37 +635,7 @@ pub async fn return_plan(
 
 // ---------- downloads ----------
 
-fn download(bytes: Vec<u8>, mime: &'static str, filename: &str) -> Response {
-    // ASCII fallback plus the UTF-8 name (RFC 6266), so Vietnamese names survive.
-    let ascii: String = crate::text::fold(filename)
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let utf8: String = filename
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b == b'.' || b == b'-' {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
-    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{utf8}");
-    let mut res = (StatusCode::OK, bytes).into_response();
-    res.headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
-    if let Ok(v) = HeaderValue::from_str(&disposition) {
-        res.headers_mut().insert(header::CONTENT_DISPOSITION, v);
-    }
-    res
-}
+use crate::web::download::download;
 
 fn file_name(d: &PlanDetail, ext: &str) -> String {
     format!("Phan-cong-{}-v{}.{ext}", d.village.name, d.head.version)

@@ -75,6 +75,8 @@ labelled_enum! {
         // petitions (issue 9)
         Step = "step", "Xử lý kiến nghị", "Petition step";
         Link = "link", "Gộp kiến nghị trùng", "Link duplicates";
+        // reports (issue 10)
+        Accept = "accept", "Tiếp nhận báo cáo", "Accept report";
     }
 }
 
@@ -104,6 +106,9 @@ labelled_enum! {
         Agency = "agency", "Cơ quan giải quyết", "Agency";
         AnswerTemplate = "answer_template", "Mẫu trả lời", "Answer template";
         PetitionSettings = "petition_settings", "Ngày nghỉ, lĩnh vực, thời hạn", "Holidays, categories, deadlines";
+        // reports (issue 10)
+        Report = "report", "Báo cáo định kỳ", "Periodic report";
+        ReportSettings = "report_settings", "Thể thức, chỉ tiêu báo cáo", "Report format and targets";
     }
 }
 
@@ -131,6 +136,8 @@ impl Entity {
             Entity::Agency => ("cơ quan", "agency", "agencies"),
             Entity::AnswerTemplate => ("mẫu trả lời", "answer template", "answer templates"),
             Entity::PetitionSettings => ("thiết lập", "setting", "settings"),
+            Entity::Report => ("báo cáo", "report", "reports"),
+            Entity::ReportSettings => ("thiết lập báo cáo", "report setting", "report settings"),
         };
         let n_text = crate::web::format::number(n as i64);
         match (en, n) {

@@ -317,6 +317,12 @@ async fn name_records(
             | Entity::Agency
             | Entity::AnswerTemplate
             | Entity::PetitionSettings => continue,
+            // reports (issue 10): the unit's name and the period.
+            Entity::Report => (
+                "SELECT r.id, u.name AS a, r.period AS b FROM reports r JOIN units u ON u.id = r.unit_id",
+                "r.id",
+            ),
+            Entity::ReportSettings => ("SELECT id, name AS a, '' AS b FROM units", "id"),
         };
         let args: Vec<Value> = ids.iter().map(Value::from).collect();
         let rows = tx

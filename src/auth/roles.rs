@@ -158,4 +158,7 @@ pub mod admits {
     /// Bulk triage: the cell forwards many, the commune assigns or links many.
     pub const TRIAGE: &[Role] = &[Role::CellSecretary, Role::CommuneCommittee];
     pub const ADMINS: &[Role] = &[Role::Admin];
+    /// Periodic reports (issue 10): a commune's committee writes its own; a province's
+    /// board reviews its communes' and writes the province's.
+    pub const REPORTERS: &[Role] = &[Role::CommuneCommittee, Role::Supervisor];
 }

@@ -18,7 +18,7 @@ struct Check {
     binds: usize,
 }
 
-pub const TABLES: [Table; 5] = [
+pub const TABLES: [Table; 7] = [
     Table {
         name: "household_contact_state",
         keys: &["commune_id", "household_id"],
@@ -44,10 +44,25 @@ pub const TABLES: [Table; 5] = [
         keys: &["commune_id", "unit_id", "day"],
         values: &["households"],
     },
+    Table {
+        name: "member_active",
+        keys: &["commune_id", "member_id", "period"],
+        values: &["village_id"],
+    },
+    Table {
+        name: "member_active_counts",
+        keys: &["commune_id", "village_id", "period"],
+        values: &["members"],
+    },
 ];
 
 /// Each contact once per period it counts in: day, month, quarter, half-year, year.
 fn periods() -> String {
+    periods_with("commune_id, village_id, household_id")
+}
+
+/// [`periods`] with the contact's columns `cols`.
+fn periods_with(cols: &str) -> String {
     let month = "CAST(substr(contacted_on, 6, 2) AS INTEGER)";
     [
         "'D' || contacted_on".to_owned(),
@@ -57,9 +72,7 @@ fn periods() -> String {
         "'Y' || substr(contacted_on, 1, 4)".to_owned(),
     ]
     .iter()
-    .map(|p| {
-        format!("SELECT commune_id, village_id, household_id, {p} AS period FROM contacts WHERE commune_id = ?")
-    })
+    .map(|p| format!("SELECT {cols}, {p} AS period FROM contacts WHERE commune_id = ?"))
     .collect::<Vec<_>>()
     .join(" UNION ALL ")
 }
@@ -70,6 +83,16 @@ const LATEST: &str = "SELECT commune_id, household_id, village_id, contacted_on,
      (SELECT commune_id, household_id, village_id, contacted_on, follow_up_on, \
       ROW_NUMBER() OVER (PARTITION BY household_id ORDER BY contacted_on DESC, id DESC) AS rn, \
       COUNT(*) OVER (PARTITION BY household_id) AS n FROM contacts WHERE commune_id = ?) x WHERE rn = 1";
+
+/// Each member's first contact (ids are in logging order) in each period, and its village.
+fn first_of_members() -> String {
+    format!(
+        "SELECT commune_id, member_id, period, village_id FROM \
+         (SELECT commune_id, member_id, period, village_id, \
+          ROW_NUMBER() OVER (PARTITION BY member_id, period ORDER BY id) AS rn FROM ({}) p) f WHERE rn = 1",
+        periods_with("commune_id, member_id, village_id, id")
+    )
+}
 
 fn checks() -> Vec<Check> {
     vec![
@@ -111,6 +134,21 @@ fn checks() -> Vec<Check> {
                  GROUP BY commune_id, unit_id, day"
             ),
             binds: 2,
+        },
+        Check {
+            table: TABLES[5],
+            stored: "SELECT commune_id, member_id, period, village_id FROM member_active WHERE commune_id = ?",
+            recount: first_of_members(),
+            binds: 5,
+        },
+        Check {
+            table: TABLES[6],
+            stored: "SELECT commune_id, village_id, period, members FROM member_active_counts WHERE commune_id = ?",
+            recount: format!(
+                "SELECT commune_id, village_id, period, COUNT(*) FROM ({}) m GROUP BY commune_id, village_id, period",
+                first_of_members()
+            ),
+            binds: 5,
         },
     ]
 }

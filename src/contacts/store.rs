@@ -205,11 +205,36 @@ async fn move_counters(tx: &mut WriteTx, h: &Assigned, c: &ContactDraft) -> AppR
             &[
                 h.village_id.clone().into(),
                 h.commune_id.clone().into(),
-                period.into(),
+                period.clone().into(),
                 (first as i64).into(),
             ],
         )
         .await?;
+        // The same for the member: a first contact in the period makes them active in it,
+        // counted in the village of that contact.
+        let active = tx
+            .execute(
+                "INSERT INTO member_active (commune_id, member_id, period, village_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                &[
+                    h.commune_id.clone().into(),
+                    h.member_id.clone().into(),
+                    period.clone().into(),
+                    h.village_id.clone().into(),
+                ],
+            )
+            .await?;
+        if active > 0 {
+            tx.execute(
+                "INSERT INTO member_active_counts (commune_id, village_id, period, members) VALUES (?, ?, ?, 1) \
+                 ON CONFLICT (commune_id, village_id, period) DO UPDATE SET members = member_active_counts.members + 1",
+                &[
+                    h.commune_id.clone().into(),
+                    h.village_id.clone().into(),
+                    period.into(),
+                ],
+            )
+            .await?;
+        }
     }
     Ok(())
 }

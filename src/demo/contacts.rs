@@ -40,6 +40,10 @@ pub struct CommuneContacts {
     pub counts: BTreeMap<(String, String), (i64, i64)>,
     /// First-contact markers: (pair index, period).
     pub reach: BTreeSet<(usize, String)>,
+    /// Members' first contact in each period: (member, period) → the contact's village.
+    pub active: BTreeMap<(String, String), String>,
+    /// Per (village, period): members active.
+    pub active_counts: BTreeMap<(String, String), i64>,
     /// Per (unit, day): households whose latest contact is that day; the unit is the
     /// village and the commune.
     pub recency: BTreeMap<(String, String), i64>,
@@ -144,10 +148,17 @@ fn count(out: &mut CommuneContacts, p: &Pair, i: usize, c: &ContactDraft) {
         let first = out.reach.insert((i, period.clone()));
         let n = out
             .counts
-            .entry((p.village_id.clone(), period))
+            .entry((p.village_id.clone(), period.clone()))
             .or_default();
         n.0 += 1;
         n.1 += i64::from(first);
+        let key = (p.member_id.clone(), period.clone());
+        if let std::collections::btree_map::Entry::Vacant(e) = out.active.entry(key) {
+            e.insert(p.village_id.clone());
+            *out.active_counts
+                .entry((p.village_id.clone(), period))
+                .or_default() += 1;
+        }
     }
 }
 

@@ -306,6 +306,35 @@ async fn write_contacts(
     )
     .await?;
     let rows: Vec<Vec<Value>> = made
+        .active
+        .iter()
+        .map(|((m, period), v)| {
+            vec![
+                cid(),
+                m.clone().into(),
+                period.clone().into(),
+                v.clone().into(),
+            ]
+        })
+        .collect();
+    tx.insert_many(
+        "member_active",
+        &["commune_id", "member_id", "period", "village_id"],
+        &rows,
+    )
+    .await?;
+    let rows: Vec<Vec<Value>> = made
+        .active_counts
+        .iter()
+        .map(|((v, period), n)| vec![cid(), v.clone().into(), period.clone().into(), (*n).into()])
+        .collect();
+    tx.insert_many(
+        "member_active_counts",
+        &["commune_id", "village_id", "period", "members"],
+        &rows,
+    )
+    .await?;
+    let rows: Vec<Vec<Value>> = made
         .recency
         .iter()
         .map(|((unit, day), n)| vec![cid(), unit.clone().into(), day.clone().into(), (*n).into()])

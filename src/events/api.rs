@@ -97,7 +97,7 @@ pub async fn list(
                         .ok_or(crate::error::AppError::NotFound)?,
                     id => store::unit_for(tx, &scope, id).await?,
                 };
-                let cutoff = crate::reports::store::cutoff_for(tx, &unit).await?;
+                let cutoff = crate::reports::cutoff::cutoff_for(tx, &unit).await?;
                 let p = period_of(&q.period, cutoff)?;
                 let events = store::list(tx, &scope, &unit, p.first_day(), p.last_day()).await?;
                 Ok(EventList {

@@ -90,7 +90,7 @@ pub async fn index(
                     let p = period_of(&q.period, CutOff::CALENDAR)?;
                     return Ok((units, None, p, Vec::new()));
                 };
-                let cutoff = crate::reports::store::cutoff_for(tx, &u).await?;
+                let cutoff = crate::reports::cutoff::cutoff_for(tx, &u).await?;
                 let p = period_of(&q.period, cutoff)?;
                 let events = store::list(tx, &scope, &u, p.first_day(), p.last_day()).await?;
                 Ok((units, unit, p, events))

@@ -74,7 +74,7 @@ pub async fn ledger(
         .read(move |tx| {
             Box::pin(async move {
                 let c = store::commune_for(tx, &scope, &q.commune).await?;
-                let cutoff = crate::reports::store::cutoff_for(tx, &c).await?;
+                let cutoff = crate::reports::cutoff::cutoff_for(tx, &c).await?;
                 let p = match q.period.trim() {
                     "" => crate::reports::period::Period::containing(
                         today(),

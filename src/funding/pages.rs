@@ -105,7 +105,7 @@ async fn ledger_of(
             Box::pin(async move {
                 let communes = store::communes_in_scope(tx, &scope).await?;
                 let c = store::commune_for(tx, &scope, &commune).await?;
-                let cutoff = crate::reports::store::cutoff_for(tx, &c).await?;
+                let cutoff = crate::reports::cutoff::cutoff_for(tx, &c).await?;
                 let p = period_of(&period, cutoff)?;
                 let (lines, totals) = store::ledger(tx, &scope, &c, &p).await?;
                 Ok((communes, c, p, lines, totals))
@@ -509,7 +509,7 @@ pub async fn summary(
                     id => id.to_owned(),
                 };
                 let unit = crate::units::store::get(tx, &id).await?;
-                let cutoff = crate::reports::store::cutoff_for(tx, &unit).await?;
+                let cutoff = crate::reports::cutoff::cutoff_for(tx, &unit).await?;
                 let p = period_of(&q.period, cutoff)?;
                 let communes = store::summary(tx, &scope, &unit, &p).await?;
                 Ok((unit, p, communes))

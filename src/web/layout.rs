@@ -77,6 +77,7 @@ const MENU: &[MenuEntry] = &[
     entry("/events", "events", admits::KEEPERS),
     entry("/funding", "funding", admits::COMMITTEE),
     entry("/funding/summary", "funding_summary", &[Role::Supervisor]),
+    entry("/reports", "reports", admits::REPORTERS),
     // petitions (issue 9): each role's inbox; the lists they run on, for their keepers.
     entry("/petitions", "petitions", admits::PETITION_READERS),
     entry(

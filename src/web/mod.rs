@@ -2,6 +2,7 @@
 //! pages.
 
 pub mod chart;
+pub mod download;
 pub mod errors;
 pub mod extract;
 pub mod format;

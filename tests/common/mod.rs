@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod documents;
+
 use std::collections::HashMap;
 use std::path::PathBuf;
 

@@ -142,7 +142,7 @@ pub async fn public(
 /// The period asked for under the unit's cut-off day, or this quarter.
 async fn period_of(tx: &mut Tx, place: &Place, key: &str, today: Date) -> AppResult<Period> {
     let unit = crate::units::store::get(tx, &place.id).await?;
-    let cutoff = crate::reports::store::cutoff_for(tx, &unit).await?;
+    let cutoff = crate::reports::cutoff::cutoff_for(tx, &unit).await?;
     if key.trim().is_empty() {
         return Ok(Period::containing(today, Kind::Quarter, cutoff));
     }
