@@ -1181,6 +1181,71 @@ test('14 a petition round the loop on a phone: the member records it on the hous
   }
 });
 
+test('15 a quarterly report on a phone: the committee drafts, edits and submits it; the province returns it with a reason; the committee resubmits; the province accepts', async (browser, env) => {
+  const { page: committee, problems: committeeProblems } = await newPage(browser, env);
+  await login(committee, 'xa.luongbang');
+  await committee.click('nav.menu >> text=Báo cáo định kỳ');
+  await committee.waitForURL((u) => u.pathname === '/reports');
+  await shot(committee, 'report-list');
+  await committee.click('#open-report');
+  await committee.waitForURL((u) => /^\/reports\/[0-9a-f-]{36}$/.test(u.pathname));
+  const href = new URL(committee.url()).pathname;
+  check((await mainText(committee)).includes('Dự thảo'), 'a new report is a draft');
+  check((await mainText(committee)).includes('Hộ được tiếp xúc trong kỳ'), 'the draft shows the figures');
+  const labels = await labelAudit(committee);
+  check(labels.missing.length === 0, `report form controls without a label: ${labels.missing.join(', ')}`);
+  await shot(committee, 'report-draft');
+  await committee.fill('#shortcomings', 'Một số chi bộ cập nhật chậm.');
+  await committee.click('#save-report');
+  await committee.waitForURL((u) => u.pathname === href);
+  eq(await committee.inputValue('#shortcomings'), 'Một số chi bộ cập nhật chậm.', 'the edit is kept');
+  await committee.click('#submit-report');
+  await committee.waitForURL((u) => u.pathname === href);
+  check((await mainText(committee)).includes('Đã gửi, chờ tiếp nhận'), 'the report is submitted');
+  check(/Số \d+-BC\/ĐU/.test(await mainText(committee)), 'the submitted report has its number');
+
+  // The province's board: a return without a reason is refused, with one it goes back.
+  const { page: board, problems: boardProblems } = await newPage(browser, env);
+  await login(board, 'bdv.hungyen');
+  await board.click('nav.menu >> text=Báo cáo định kỳ');
+  await board.waitForURL((u) => u.pathname === '/reports');
+  check((await mainText(board)).includes('Tình hình gửi báo cáo của các xã'), "the board sees its communes' reports");
+  await shot(board, 'report-province');
+  await board.click(`#communes a[href="${href}"]`);
+  await board.waitForURL((u) => u.pathname === href);
+  await board.click('#return-report');
+  await board.waitForLoadState('load');
+  check((await mainText(board)).includes('Nêu lý do trả lại'), 'a return needs a reason');
+  await board.fill('#note', 'Bổ sung kết quả tuyên truyền');
+  await board.click('#return-report');
+  await board.waitForURL((u) => u.pathname === href);
+  check((await mainText(board)).includes('Bị trả lại để bổ sung'), 'the report is returned');
+
+  await committee.goto(href);
+  check((await mainText(committee)).includes('Bổ sung kết quả tuyên truyền'), 'the committee reads the reason');
+  await committee.fill('#results', (await committee.inputValue('#results')) + '\nĐã tuyên truyền đến các hộ.');
+  await committee.click('#save-report');
+  await committee.waitForURL((u) => u.pathname === href);
+  await committee.click('#submit-report');
+  await committee.waitForURL((u) => u.pathname === href);
+
+  await board.goto(href);
+  await board.click('#accept-report');
+  await board.waitForURL((u) => u.pathname === href);
+  check((await mainText(board)).includes('Đã được tiếp nhận'), 'the report is accepted');
+  await shot(board, 'report-accepted');
+  await committee.goto(href);
+  eq(await committee.locator('#save-report').count(), 0, 'an accepted report cannot be edited');
+  await committee.click('main a:has-text("Bản in A4")');
+  await committee.waitForURL((u) => u.pathname === `${href}/print`);
+  check((await committee.locator('body').innerText()).includes('ĐẢNG CỘNG SẢN VIỆT NAM'), 'the A4 page has the Party heading');
+  await committee.setViewportSize({ width: 794, height: 1123 });
+  await committee.screenshot({ path: join(SHOTS, 'report-print-a4.png'), fullPage: true });
+  for (const [who, p] of [['committee', committeeProblems], ['board', boardProblems]]) {
+    check(p.length === 0, `${who} problems:\n    ${p.join('\n    ')}`);
+  }
+});
+
 // ---------------------------------------------------------------- runner
 
 async function main() {
