@@ -104,6 +104,9 @@ labelled_enum! {
         Agency = "agency", "Cơ quan giải quyết", "Agency";
         AnswerTemplate = "answer_template", "Mẫu trả lời", "Answer template";
         PetitionSettings = "petition_settings", "Ngày nghỉ, lĩnh vực, thời hạn", "Holidays, categories, deadlines";
+        // evaluation (issue 10)
+        Evaluation = "evaluation", "Đánh giá, xếp loại", "Evaluation";
+        EvaluationRubric = "evaluation_rubric", "Tiêu chí đánh giá", "Evaluation rubric";
     }
 }
 
@@ -131,6 +134,8 @@ impl Entity {
             Entity::Agency => ("cơ quan", "agency", "agencies"),
             Entity::AnswerTemplate => ("mẫu trả lời", "answer template", "answer templates"),
             Entity::PetitionSettings => ("thiết lập", "setting", "settings"),
+            Entity::Evaluation => ("đợt đánh giá", "evaluation", "evaluations"),
+            Entity::EvaluationRubric => ("bộ tiêu chí", "rubric", "rubrics"),
         };
         let n_text = crate::web::format::number(n as i64);
         match (en, n) {

@@ -3,5 +3,7 @@
 //! four levels of QĐ 124-QĐ/TW) from the counters of the fieldwork and petition features.
 //! `model.rs` says which inputs a score uses and why.
 
+pub mod figures;
 pub mod model;
 pub mod rubric;
+pub mod store;
