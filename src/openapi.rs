@@ -4,8 +4,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::{
-    audit, auth, campaigns, commitments, contacts, coverage, events, funding, people, petitions,
-    units,
+    audit, auth, campaigns, commitments, contacts, coverage, evaluation, events, funding, people,
+    petitions, units,
 };
 
 #[derive(OpenApi)]
@@ -28,6 +28,7 @@ use crate::{
         funding::api::ledger, funding::api::create, funding::api::reverse,
         petitions::api::create, petitions::api::get, petitions::api::step, petitions::api::counts,
         petitions::dashboard::pages::api,
+        evaluation::api::get,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = []))

@@ -67,6 +67,49 @@ struct Fixture {
     out_agency: String,
     in_petition: String,
     out_petition: String,
+    // evaluation (issue 10): an open evaluation of each commune.
+    in_evaluation: String,
+    out_evaluation: String,
+}
+
+// evaluation (issue 10)
+/// An evaluation of `commune` for `period`, opened as its committee would; approved too
+/// when `approved`.
+async fn evaluation_of(app: &TestApp, commune: &str, period: &str, approved: bool) -> String {
+    let (commune, period) = (commune.to_owned(), period.to_owned());
+    app.db
+        .write(move |tx| {
+            Box::pin(async move {
+                let unit = danvan::units::store::get(tx, &commune).await?;
+                let scope = danvan::auth::Scope::unsafe_system_at(
+                    "test",
+                    danvan::auth::Role::CommuneCommittee,
+                    &unit,
+                );
+                let today = danvan::evaluation::pages::today();
+                let id =
+                    danvan::evaluation::store::open(tx, &scope, &unit.id, &period, today).await?;
+                if approved {
+                    danvan::evaluation::store::approve(tx, &scope, &id).await?;
+                }
+                Ok(id)
+            })
+        })
+        .await
+        .unwrap()
+}
+
+/// A period no other request of the run opens: the next year, half or quarter of the
+/// last century (periods that have begun).
+fn matrix_period() -> String {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let year = 1900 + (n / 7) % 120;
+    match n % 7 {
+        0 => year.to_string(),
+        k @ 1..=2 => format!("{year}-H{k}"),
+        k => format!("{year}-Q{}", k - 2),
+    }
 }
 
 // events and funding (issue 10)
@@ -379,7 +422,12 @@ async fn fixture(app: &TestApp) -> Fixture {
         .await;
     }
     let out_petition = petition_at(app, &out_household, "assigned", None, Some(&out_agency)).await;
+    // evaluation (issue 10)
+    let in_evaluation = evaluation_of(app, "c-12280", "2025", false).await;
+    let out_evaluation = evaluation_of(app, OUT_COMMUNE, "2025", false).await;
     Fixture {
+        in_evaluation,
+        out_evaluation,
         in_event,
         out_event,
         in_entry,
@@ -595,6 +643,8 @@ fn personal_routes_admit_only_keepers_and_members() {
         // events (issue 10): attendance names Party members
         "/events",
         "/api/v1/events",
+        // evaluation (issue 10): a village's members by name
+        "/evaluations/{id}/villages",
     ];
     for spec in danvan::app::route_specs() {
         if !personal.iter().any(|p| spec.path.starts_with(p)) {
@@ -721,6 +771,18 @@ const PETITION_HOLIDAYS: Rule = Rule {
     out_scope: &["admin"],
 };
 
+// evaluation (issue 10)
+/// The list filters by the reader's area: the request is allowed, other communes' never
+/// appear.
+const EVALUATION_LIST: Rule = Rule {
+    out_scope: &[
+        "cell_secretary",
+        "commune_committee",
+        "supervisor",
+        "front_reviewer",
+    ],
+};
+
 /// The case for one route: its rule and how to build its request. Returns `None` for a
 /// route this test does not know — which fails the test.
 fn case(method: &Method, path: &str) -> Option<Rule> {
@@ -829,6 +891,18 @@ fn case(method: &Method, path: &str) -> Option<Rule> {
         ("GET", "/funding/{id}") => REGISTRY,
         ("POST", "/funding/{id}/reverse" | "/api/v1/funding/{id}/reversal") => REGISTRY,
         ("GET", "/funding/summary") => REGISTRY,
+        // evaluation (issue 10): the commune's committee decides; its secretary, the boards
+        // above and the Front read as much as their role may; another commune's evaluation
+        // is "not found". The rubric is the province's board's (the administrator's anywhere).
+        ("GET", "/evaluations") => EVALUATION_LIST,
+        ("GET" | "POST", "/evaluations/rubric") => PROVINCE_LISTS,
+        ("POST", "/evaluations") => REGISTRY,
+        ("GET", "/evaluations/{id}" | "/evaluations/{id}/villages/{village_id}") => REGISTRY,
+        ("GET", "/evaluations/{id}/commendations" | "/api/v1/evaluations") => REGISTRY,
+        (
+            "POST",
+            "/evaluations/{id}/adjust" | "/evaluations/{id}/approve" | "/evaluations/{id}/commend",
+        ) => REGISTRY,
         _ => return None,
     })
 }
@@ -1508,6 +1582,75 @@ async fn request(
                         ("reason", "Ghi nhầm ma trận"),
                     ],
                 )
+            }
+        }
+        // evaluation (issue 10)
+        ("POST", "/evaluations") => form(
+            path.into(),
+            &[("commune_id", &commune), ("period", &matrix_period())],
+        ),
+        ("GET" | "POST", "/evaluations/rubric") => {
+            let province = if which == Which::In {
+                "p-33".to_owned()
+            } else {
+                app.one_str(
+                    "SELECT p.id FROM units p JOIN units c ON c.path >= p.path AND c.path < p.path || '~'                      WHERE p.kind = 'province' AND c.id = ?",
+                    &[OUT_COMMUNE.into()],
+                )
+                .await
+            };
+            if method == Method::GET {
+                get(format!("{path}?province={province}"))
+            } else {
+                let mut f: Vec<(&str, &str)> = vec![("province", &province)];
+                for (k, v) in [
+                    ("village_reach", "35"),
+                    ("village_resolved", "20"),
+                    ("village_on_time", "15"),
+                    ("village_commitments", "15"),
+                    ("village_meetings", "15"),
+                    ("village_t1", "85"),
+                    ("village_t2", "70"),
+                    ("village_t3", "50"),
+                    ("member_reach", "50"),
+                    ("member_follow_ups", "15"),
+                    ("member_deliveries", "20"),
+                    ("member_own_commitment", "15"),
+                    ("member_t1", "90"),
+                    ("member_t2", "75"),
+                    ("member_t3", "50"),
+                    ("excellent_percent", "20"),
+                ] {
+                    f.push((k, v));
+                }
+                form(path.into(), &f)
+            }
+        }
+        ("GET", "/api/v1/evaluations") => get(format!("{path}?unit={commune}&period=2025")),
+        (m, p) if p.starts_with("/evaluations/{id}") => {
+            let eval = match (m, p) {
+                // Each approval needs an open evaluation, each commendation an approved one.
+                ("POST", "/evaluations/{id}/approve") if which == Which::In => {
+                    evaluation_of(app, &commune, &matrix_period(), false).await
+                }
+                ("POST", "/evaluations/{id}/commend") if which == Which::In => {
+                    evaluation_of(app, &commune, &matrix_period(), true).await
+                }
+                _ => pick(&f.in_evaluation, &f.out_evaluation),
+            };
+            let p = p.replace("{id}", &eval).replace("{village_id}", &village);
+            match m {
+                "POST" if p.ends_with("/adjust") => form(
+                    p,
+                    &[
+                        ("subject", "village"),
+                        ("subject_id", &village),
+                        ("level", "kha"),
+                        ("reason", "Ma trận quyền"),
+                    ],
+                ),
+                "POST" => form(p, &[]),
+                _ => get(p),
             }
         }
         // campaigns (issue 8)

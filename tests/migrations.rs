@@ -67,6 +67,8 @@ const REFERENCE_TABLES: &[&str] = &[
     "petition_holidays",
     "petition_categories",
     "petition_deadlines",
+    // evaluation (issue 10): a province's rubric; the evaluations are field data.
+    "evaluation_rubrics",
 ];
 
 /// The sharding rule, read from PostgreSQL's catalogue so that a table a later change adds

@@ -158,4 +158,16 @@ pub mod admits {
     /// Bulk triage: the cell forwards many, the commune assigns or links many.
     pub const TRIAGE: &[Role] = &[Role::CellSecretary, Role::CommuneCommittee];
     pub const ADMINS: &[Role] = &[Role::Admin];
+    // evaluation (issue 10)
+    /// Evaluations: the committee, the village's secretary, the boards above (villages'
+    /// levels, members' counts) and the Front (counts only).
+    pub const EVALUATION_READERS: &[Role] = &[
+        Role::CellSecretary,
+        Role::CommuneCommittee,
+        Role::Supervisor,
+        Role::FrontReviewer,
+    ];
+    /// The printed list of the commended: the committee that decided it and the boards
+    /// above that receive it.
+    pub const COMMENDATION_READERS: &[Role] = &[Role::CommuneCommittee, Role::Supervisor];
 }

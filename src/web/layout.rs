@@ -77,6 +77,7 @@ const MENU: &[MenuEntry] = &[
     entry("/events", "events", admits::KEEPERS),
     entry("/funding", "funding", admits::COMMITTEE),
     entry("/funding/summary", "funding_summary", &[Role::Supervisor]),
+    entry("/evaluations", "evaluations", admits::EVALUATION_READERS),
     // petitions (issue 9): each role's inbox; the lists they run on, for their keepers.
     entry("/petitions", "petitions", admits::PETITION_READERS),
     entry(
@@ -99,6 +100,7 @@ const MENU: &[MenuEntry] = &[
         "petition_settings",
         admits::TOPIC_KEEPERS,
     ),
+    entry("/evaluations/rubric", "ev_rubric", admits::TOPIC_KEEPERS),
     entry("/petitions/holidays", "petition_holidays", admits::ADMINS),
     entry("/account/password", "change_password", &Role::ALL),
 ];
