@@ -414,9 +414,13 @@ pub async fn commendations(
     page(&CommendationsPage {
         c: Chrome::new(lang, &s, lang.t("ev_commendations")),
         issuer: format!("ĐẢNG BỘ {}", e.commune_name.to_uppercase()),
+        // The place line names the place without its kind word: "Lương Bằng, ngày …".
         dated: format!(
             "{}, ngày {:02} tháng {:02} năm {}",
-            e.commune_name,
+            ["Xã ", "Phường ", "Thị trấn ", "Đặc khu "]
+                .iter()
+                .find_map(|k| e.commune_name.strip_prefix(k))
+                .unwrap_or(&e.commune_name),
             d.day(),
             u8::from(d.month()),
             d.year()
