@@ -18,8 +18,8 @@ use crate::config::Config;
 use crate::db::Db;
 pub use crate::state::AppState;
 use crate::{
-    accounts, assignment, audit, auth, campaigns, commitments, contacts, coverage, events, funding,
-    imports, people, petitions, reports, units, web,
+    accounts, assignment, audit, auth, campaigns, commitments, contacts, coverage, evaluation,
+    events, funding, imports, people, petitions, reports, units, web,
 };
 
 /// Who may reach a route at all; the store narrows further by the session's scope.
@@ -489,7 +489,8 @@ fn routes() -> Routes {
     let table = contacts::routes(accounts::routes(table));
     let table = campaigns::routes(coverage::routes(table));
     let table = petitions::routes(commitments::routes(table));
-    reports::routes(funding::routes(events::routes(table)))
+    let table = reports::routes(funding::routes(events::routes(table)));
+    evaluation::routes(table)
 }
 
 /// Every route the application serves (for the access-matrix test and the docs).

@@ -16,6 +16,7 @@ pub mod coverage;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod evaluation;
 pub mod events;
 pub mod funding;
 pub mod imports;

@@ -4,8 +4,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::{
-    audit, auth, campaigns, commitments, contacts, coverage, events, funding, people, petitions,
-    reports, units,
+    audit, auth, campaigns, commitments, contacts, coverage, evaluation, events, funding, people,
+    petitions, reports, units,
 };
 
 #[derive(OpenApi)]
@@ -29,6 +29,7 @@ use crate::{
         petitions::api::create, petitions::api::get, petitions::api::step, petitions::api::counts,
         petitions::dashboard::pages::api,
         reports::api::indicators, reports::api::find, reports::api::overview, reports::api::get, reports::api::step,
+        evaluation::api::get,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = []))

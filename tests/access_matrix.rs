@@ -67,6 +67,9 @@ struct Fixture {
     out_agency: String,
     in_petition: String,
     out_petition: String,
+    // evaluation (issue 10): an open evaluation of each commune.
+    in_evaluation: String,
+    out_evaluation: String,
     // reports (issue 10): drafts of the pilot commune, of its province (the board writes
     // it) and of the out-of-scope commune, for this quarter and the one before (the API's
     // workflow route takes its steps on the earlier ones, the pages' on these).
@@ -131,6 +134,46 @@ async fn reports_fixture(app: &TestApp) -> Reports {
         r.out[i] = report_of(app, OUT_COMMUNE, p).await;
     }
     r
+}
+
+// evaluation (issue 10)
+/// An evaluation of `commune` for `period`, opened as its committee would; approved too
+/// when `approved`.
+async fn evaluation_of(app: &TestApp, commune: &str, period: &str, approved: bool) -> String {
+    let (commune, period) = (commune.to_owned(), period.to_owned());
+    app.db
+        .write(move |tx| {
+            Box::pin(async move {
+                let unit = danvan::units::store::get(tx, &commune).await?;
+                let scope = danvan::auth::Scope::unsafe_system_at(
+                    "test",
+                    danvan::auth::Role::CommuneCommittee,
+                    &unit,
+                );
+                let today = danvan::evaluation::pages::today();
+                let id =
+                    danvan::evaluation::store::open(tx, &scope, &unit.id, &period, today).await?;
+                if approved {
+                    danvan::evaluation::store::approve(tx, &scope, &id).await?;
+                }
+                Ok(id)
+            })
+        })
+        .await
+        .unwrap()
+}
+
+/// A period no other request of the run opens: the next year, half or quarter of the
+/// last century (periods that have begun).
+fn matrix_period() -> String {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let year = 1900 + (n / 7) % 120;
+    match n % 7 {
+        0 => year.to_string(),
+        k @ 1..=2 => format!("{year}-H{k}"),
+        k => format!("{year}-Q{}", k - 2),
+    }
 }
 
 // events and funding (issue 10)
@@ -443,9 +486,14 @@ async fn fixture(app: &TestApp) -> Fixture {
         .await;
     }
     let out_petition = petition_at(app, &out_household, "assigned", None, Some(&out_agency)).await;
+    // evaluation (issue 10)
+    let in_evaluation = evaluation_of(app, "c-12280", "2025", false).await;
+    let out_evaluation = evaluation_of(app, OUT_COMMUNE, "2025", false).await;
     let reports = reports_fixture(app).await;
     Fixture {
         reports,
+        in_evaluation,
+        out_evaluation,
         in_event,
         out_event,
         in_entry,
@@ -661,6 +709,8 @@ fn personal_routes_admit_only_keepers_and_members() {
         // events (issue 10): attendance names Party members
         "/events",
         "/api/v1/events",
+        // evaluation (issue 10): a village's members by name
+        "/evaluations/{id}/villages",
     ];
     for spec in danvan::app::route_specs() {
         if !personal.iter().any(|p| spec.path.starts_with(p)) {
@@ -787,6 +837,18 @@ const PETITION_HOLIDAYS: Rule = Rule {
     out_scope: &["admin"],
 };
 
+// evaluation (issue 10)
+/// The list filters by the reader's area: the request is allowed, other communes' never
+/// appear.
+const EVALUATION_LIST: Rule = Rule {
+    out_scope: &[
+        "cell_secretary",
+        "commune_committee",
+        "supervisor",
+        "front_reviewer",
+    ],
+};
+
 /// The case for one route: its rule and how to build its request. Returns `None` for a
 /// route this test does not know — which fails the test.
 fn case(method: &Method, path: &str) -> Option<Rule> {
@@ -895,6 +957,18 @@ fn case(method: &Method, path: &str) -> Option<Rule> {
         ("GET", "/funding/{id}") => REGISTRY,
         ("POST", "/funding/{id}/reverse" | "/api/v1/funding/{id}/reversal") => REGISTRY,
         ("GET", "/funding/summary") => REGISTRY,
+        // evaluation (issue 10): the commune's committee decides; its secretary, the boards
+        // above and the Front read as much as their role may; another commune's evaluation
+        // is "not found". The rubric is the province's board's (the administrator's anywhere).
+        ("GET", "/evaluations") => EVALUATION_LIST,
+        ("GET" | "POST", "/evaluations/rubric") => PROVINCE_LISTS,
+        ("POST", "/evaluations") => REGISTRY,
+        ("GET", "/evaluations/{id}" | "/evaluations/{id}/villages/{village_id}") => REGISTRY,
+        ("GET", "/evaluations/{id}/commendations" | "/api/v1/evaluations") => REGISTRY,
+        (
+            "POST",
+            "/evaluations/{id}/adjust" | "/evaluations/{id}/approve" | "/evaluations/{id}/commend",
+        ) => REGISTRY,
         // reports (issue 10): a unit's own office and the board above it; any other unit's
         // report, and any other unit, is "not found". The board's list is its province's.
         (_, p) if p.starts_with("/reports") || p.starts_with("/api/v1/reports") => REGISTRY,
@@ -1580,6 +1654,75 @@ async fn request(
                 )
             }
         }
+        // evaluation (issue 10)
+        ("POST", "/evaluations") => form(
+            path.into(),
+            &[("commune_id", &commune), ("period", &matrix_period())],
+        ),
+        ("GET" | "POST", "/evaluations/rubric") => {
+            let province = if which == Which::In {
+                "p-33".to_owned()
+            } else {
+                app.one_str(
+                    "SELECT p.id FROM units p JOIN units c ON c.path >= p.path AND c.path < p.path || '~'                      WHERE p.kind = 'province' AND c.id = ?",
+                    &[OUT_COMMUNE.into()],
+                )
+                .await
+            };
+            if method == Method::GET {
+                get(format!("{path}?province={province}"))
+            } else {
+                let mut f: Vec<(&str, &str)> = vec![("province", &province)];
+                for (k, v) in [
+                    ("village_reach", "35"),
+                    ("village_resolved", "20"),
+                    ("village_on_time", "15"),
+                    ("village_commitments", "15"),
+                    ("village_meetings", "15"),
+                    ("village_t1", "85"),
+                    ("village_t2", "70"),
+                    ("village_t3", "50"),
+                    ("member_reach", "50"),
+                    ("member_follow_ups", "15"),
+                    ("member_deliveries", "20"),
+                    ("member_own_commitment", "15"),
+                    ("member_t1", "90"),
+                    ("member_t2", "75"),
+                    ("member_t3", "50"),
+                    ("excellent_percent", "20"),
+                ] {
+                    f.push((k, v));
+                }
+                form(path.into(), &f)
+            }
+        }
+        ("GET", "/api/v1/evaluations") => get(format!("{path}?unit={commune}&period=2025")),
+        (m, p) if p.starts_with("/evaluations/{id}") => {
+            let eval = match (m, p) {
+                // Each approval needs an open evaluation, each commendation an approved one.
+                ("POST", "/evaluations/{id}/approve") if which == Which::In => {
+                    evaluation_of(app, &commune, &matrix_period(), false).await
+                }
+                ("POST", "/evaluations/{id}/commend") if which == Which::In => {
+                    evaluation_of(app, &commune, &matrix_period(), true).await
+                }
+                _ => pick(&f.in_evaluation, &f.out_evaluation),
+            };
+            let p = p.replace("{id}", &eval).replace("{village_id}", &village);
+            match m {
+                "POST" if p.ends_with("/adjust") => form(
+                    p,
+                    &[
+                        ("subject", "village"),
+                        ("subject_id", &village),
+                        ("level", "kha"),
+                        ("reason", "Ma trận quyền"),
+                    ],
+                ),
+                "POST" => form(p, &[]),
+                _ => get(p),
+            }
+        }
         // campaigns (issue 8)
         ("POST", "/campaigns") => {
             let today = danvan::campaigns::store::today();
@@ -1639,108 +1782,6 @@ async fn request(
         (_, p) if p.contains("/households/{id}") => get(p.replace("{id}", &household)),
         (_, p) if p.contains("/members/{id}") => get(p.replace("{id}", &member)),
         (_, p) => get(p.to_owned()),
-    }
-}
-
-// reports (issue 10)
-async fn report_request(
-    app: &TestApp,
-    f: &Fixture,
-    role: &str,
-    method: &str,
-    path: &str,
-    which: Which,
-) -> Req {
-    let r = &f.reports;
-    let board = role == "supervisor";
-    let (unit, ids) = match (which, board) {
-        (Which::In, false) => ("c-12280".to_owned(), &r.commune),
-        (Which::In, true) => ("p-33".to_owned(), &r.province),
-        (Which::Out, false) => (OUT_COMMUNE.to_owned(), &r.out),
-        (Which::Out, true) => (r.out_province.clone(), &r.out),
-    };
-    let period = this_quarter().key();
-    let version = |id: &str| {
-        let id = id.to_owned();
-        async move {
-            app.one_str(
-                "SELECT CAST(version AS TEXT) FROM reports WHERE id = ?",
-                &[id.into()],
-            )
-            .await
-        }
-    };
-    match (method, path) {
-        ("GET", "/reports" | "/reports/settings") => {
-            get(format!("{path}?unit={unit}&period={period}"))
-        }
-        ("POST", "/reports") => form(path.into(), &[("unit_id", &unit), ("period", &period)]),
-        ("POST", "/reports/settings") => {
-            let of = unit.clone();
-            let p = app
-                .db
-                .read(move |tx| {
-                    Box::pin(async move {
-                        let u = danvan::units::store::get(tx, &of).await?;
-                        danvan::reports::profile::defaults(tx, &u).await
-                    })
-                })
-                .await
-                .unwrap();
-            let due = p.due_days.to_string();
-            form(
-                path.into(),
-                &[
-                    ("unit_id", &unit),
-                    ("parent_body", &p.parent_body),
-                    ("issuing_body", &p.issuing_body),
-                    ("number_suffix", &p.number_suffix),
-                    ("place_name", &p.place_name),
-                    ("signer_mode", "TM"),
-                    ("signer_body", &p.signer_body),
-                    ("signer_title", &p.signer_title),
-                    ("signer_name", "Người Ký Ma Trận"),
-                    ("recipients", &p.recipients),
-                    ("due_days", &due),
-                    ("t_reached", "90"),
-                ],
-            )
-        }
-        ("POST", "/reports/{id}") => {
-            let v = version(&ids[0]).await;
-            form(
-                format!("/reports/{}", ids[0]),
-                &[
-                    ("version", &v),
-                    ("results", "Kết quả ma trận."),
-                    ("situation", "Tình hình."),
-                ],
-            )
-        }
-        ("POST", "/reports/{id}/step") => {
-            form(format!("/reports/{}/step", ids[0]), &[("step", "submit")])
-        }
-        ("POST", "/api/v1/reports/{id}/steps") => json_req(
-            format!("/api/v1/reports/{}/steps", ids[1]),
-            json!({ "step": "submit" }),
-        ),
-        ("GET", "/api/v1/reports" | "/api/v1/reports/overview") => {
-            get(format!("{path}?unit={unit}&period={period}"))
-        }
-        ("GET", "/api/v1/indicators") => {
-            let unit = if role == "cell_secretary" {
-                if which == Which::In {
-                    f.in_village.clone()
-                } else {
-                    f.out_village.clone()
-                }
-            } else {
-                unit
-            };
-            get(format!("{path}?unit={unit}&period={period}"))
-        }
-        ("GET", p) => get(p.replace("{id}", &ids[0])),
-        _ => unreachable!("{method} {path}"),
     }
 }
 
@@ -1884,4 +1925,106 @@ async fn every_route_every_role(b: Backend) {
         .await;
     assert!(reads > 20, "{reads}");
     let _ = Value::Null;
+}
+
+// reports (issue 10)
+async fn report_request(
+    app: &TestApp,
+    f: &Fixture,
+    role: &str,
+    method: &str,
+    path: &str,
+    which: Which,
+) -> Req {
+    let r = &f.reports;
+    let board = role == "supervisor";
+    let (unit, ids) = match (which, board) {
+        (Which::In, false) => ("c-12280".to_owned(), &r.commune),
+        (Which::In, true) => ("p-33".to_owned(), &r.province),
+        (Which::Out, false) => (OUT_COMMUNE.to_owned(), &r.out),
+        (Which::Out, true) => (r.out_province.clone(), &r.out),
+    };
+    let period = this_quarter().key();
+    let version = |id: &str| {
+        let id = id.to_owned();
+        async move {
+            app.one_str(
+                "SELECT CAST(version AS TEXT) FROM reports WHERE id = ?",
+                &[id.into()],
+            )
+            .await
+        }
+    };
+    match (method, path) {
+        ("GET", "/reports" | "/reports/settings") => {
+            get(format!("{path}?unit={unit}&period={period}"))
+        }
+        ("POST", "/reports") => form(path.into(), &[("unit_id", &unit), ("period", &period)]),
+        ("POST", "/reports/settings") => {
+            let of = unit.clone();
+            let p = app
+                .db
+                .read(move |tx| {
+                    Box::pin(async move {
+                        let u = danvan::units::store::get(tx, &of).await?;
+                        danvan::reports::profile::defaults(tx, &u).await
+                    })
+                })
+                .await
+                .unwrap();
+            let due = p.due_days.to_string();
+            form(
+                path.into(),
+                &[
+                    ("unit_id", &unit),
+                    ("parent_body", &p.parent_body),
+                    ("issuing_body", &p.issuing_body),
+                    ("number_suffix", &p.number_suffix),
+                    ("place_name", &p.place_name),
+                    ("signer_mode", "TM"),
+                    ("signer_body", &p.signer_body),
+                    ("signer_title", &p.signer_title),
+                    ("signer_name", "Người Ký Ma Trận"),
+                    ("recipients", &p.recipients),
+                    ("due_days", &due),
+                    ("t_reached", "90"),
+                ],
+            )
+        }
+        ("POST", "/reports/{id}") => {
+            let v = version(&ids[0]).await;
+            form(
+                format!("/reports/{}", ids[0]),
+                &[
+                    ("version", &v),
+                    ("results", "Kết quả ma trận."),
+                    ("situation", "Tình hình."),
+                ],
+            )
+        }
+        ("POST", "/reports/{id}/step") => {
+            form(format!("/reports/{}/step", ids[0]), &[("step", "submit")])
+        }
+        ("POST", "/api/v1/reports/{id}/steps") => json_req(
+            format!("/api/v1/reports/{}/steps", ids[1]),
+            json!({ "step": "submit" }),
+        ),
+        ("GET", "/api/v1/reports" | "/api/v1/reports/overview") => {
+            get(format!("{path}?unit={unit}&period={period}"))
+        }
+        ("GET", "/api/v1/indicators") => {
+            let unit = if role == "cell_secretary" {
+                if which == Which::In {
+                    f.in_village.clone()
+                } else {
+                    f.out_village.clone()
+                }
+            } else {
+                unit
+            };
+            get(format!("{path}?unit={unit}&period={period}"))
+        }
+        ("GET", p) => get(p.replace("{id}", &ids[0])),
+        _ => unreachable!("{method} {path}"),
+    }
 }

@@ -14,6 +14,7 @@ mod commitments;
 mod contacts;
 mod coverage;
 mod demo;
+mod evaluation;
 mod events;
 mod funding;
 mod generate_contacts;

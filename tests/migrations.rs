@@ -73,6 +73,8 @@ const REFERENCE_TABLES: &[&str] = &[
     "report_steps",
     "report_targets",
     "report_profiles",
+    // evaluation (issue 10): a province's rubric; the evaluations are field data.
+    "evaluation_rubrics",
 ];
 
 /// The sharding rule, read from PostgreSQL's catalogue so that a table a later change adds

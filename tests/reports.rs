@@ -727,7 +727,7 @@ async fn documents(b: Backend) {
     assert_eq!(target[6], "0.95");
     let print = xa.get_text(&format!("/reports/{id}/print")).await;
     assert!(
-        print.contains("@page { size: A4") && print.contains("Số 1-BC/ĐU"),
+        print.contains("class=\"a4\"") && print.contains("Số 1-BC/ĐU"),
         "{print}"
     );
     for (bytes, ext) in [(docx, "docx"), (xlsx, "xlsx")] {

@@ -109,6 +109,9 @@ labelled_enum! {
         // reports (issue 10)
         Report = "report", "Báo cáo định kỳ", "Periodic report";
         ReportSettings = "report_settings", "Thể thức, chỉ tiêu báo cáo", "Report format and targets";
+        // evaluation (issue 10)
+        Evaluation = "evaluation", "Đánh giá, xếp loại", "Evaluation";
+        EvaluationRubric = "evaluation_rubric", "Tiêu chí đánh giá", "Evaluation rubric";
     }
 }
 
@@ -138,6 +141,8 @@ impl Entity {
             Entity::PetitionSettings => ("thiết lập", "setting", "settings"),
             Entity::Report => ("báo cáo", "report", "reports"),
             Entity::ReportSettings => ("thiết lập báo cáo", "report setting", "report settings"),
+            Entity::Evaluation => ("đợt đánh giá", "evaluation", "evaluations"),
+            Entity::EvaluationRubric => ("bộ tiêu chí", "rubric", "rubrics"),
         };
         let n_text = crate::web::format::number(n as i64);
         match (en, n) {

@@ -323,6 +323,13 @@ async fn name_records(
                 "r.id",
             ),
             Entity::ReportSettings => ("SELECT id, name AS a, '' AS b FROM units", "id"),
+            // evaluation (issue 10): an evaluation by its commune and period, a rubric by
+            // its province.
+            Entity::Evaluation => (
+                "SELECT e.id, c.name AS a, e.period AS b FROM evaluations e JOIN units c ON c.id = e.commune_id",
+                "e.id",
+            ),
+            Entity::EvaluationRubric => ("SELECT id, name AS a, '' AS b FROM units", "id"),
         };
         let args: Vec<Value> = ids.iter().map(Value::from).collect();
         let rows = tx

@@ -161,4 +161,16 @@ pub mod admits {
     /// Periodic reports (issue 10): a commune's committee writes its own; a province's
     /// board reviews its communes' and writes the province's.
     pub const REPORTERS: &[Role] = &[Role::CommuneCommittee, Role::Supervisor];
+    // evaluation (issue 10)
+    /// Evaluations: the committee, the village's secretary, the boards above (villages'
+    /// levels, members' counts) and the Front (counts only).
+    pub const EVALUATION_READERS: &[Role] = &[
+        Role::CellSecretary,
+        Role::CommuneCommittee,
+        Role::Supervisor,
+        Role::FrontReviewer,
+    ];
+    /// The printed list of the commended: the committee that decided it and the boards
+    /// above that receive it.
+    pub const COMMENDATION_READERS: &[Role] = &[Role::CommuneCommittee, Role::Supervisor];
 }

@@ -78,6 +78,7 @@ const MENU: &[MenuEntry] = &[
     entry("/funding", "funding", admits::COMMITTEE),
     entry("/funding/summary", "funding_summary", &[Role::Supervisor]),
     entry("/reports", "reports", admits::REPORTERS),
+    entry("/evaluations", "evaluations", admits::EVALUATION_READERS),
     // petitions (issue 9): each role's inbox; the lists they run on, for their keepers.
     entry("/petitions", "petitions", admits::PETITION_READERS),
     entry(
@@ -100,6 +101,7 @@ const MENU: &[MenuEntry] = &[
         "petition_settings",
         admits::TOPIC_KEEPERS,
     ),
+    entry("/evaluations/rubric", "ev_rubric", admits::TOPIC_KEEPERS),
     entry("/petitions/holidays", "petition_holidays", admits::ADMINS),
     entry("/account/password", "change_password", &Role::ALL),
 ];

@@ -477,6 +477,10 @@ pub async fn fingerprint(app: &TestApp) -> HashMap<String, String> {
         ("petition_holidays", "SELECT COUNT(*) AS n, COALESCE(MAX(updated_at), '') AS m, 0 AS s FROM petition_holidays"),
         ("petition_categories", "SELECT COUNT(*) AS n, '' AS m, CAST(COALESCE(SUM(retired), 0) AS BIGINT) AS s FROM petition_categories"),
         ("petition_deadlines", "SELECT COUNT(*) AS n, '' AS m, CAST(COALESCE(SUM(days), 0) AS BIGINT) AS s FROM petition_deadlines"),
+        // evaluation (issue 10)
+        ("evaluations", "SELECT COUNT(*) AS n, COALESCE(MAX(approved_at), '') AS m, CAST(COALESCE(SUM(LENGTH(status)), 0) AS BIGINT) AS s FROM evaluations"),
+        ("evaluation_lines", "SELECT COUNT(*) AS n, COALESCE(MAX(decided_at), '') AS m, CAST(COALESCE(SUM(LENGTH(level) + commended), 0) AS BIGINT) AS s FROM evaluation_lines"),
+        ("evaluation_rubrics", "SELECT COUNT(*) AS n, COALESCE(MAX(updated_at), '') AS m, 0 AS s FROM evaluation_rubrics"),
     ] {
         let r = &app.rows(sql, &[]).await[0];
         let v: Vec<String> = r.values().iter().map(|v| format!("{v:?}")).collect();
