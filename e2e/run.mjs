@@ -1241,7 +1241,9 @@ test('15 a quarterly report on a phone: the committee drafts, edits and submits 
   check((await committee.locator('body').innerText()).includes('ĐẢNG CỘNG SẢN VIỆT NAM'), 'the A4 page has the Party heading');
   await committee.setViewportSize({ width: 794, height: 1123 });
   await committee.screenshot({ path: join(SHOTS, 'report-print-a4.png'), fullPage: true });
-  for (const [who, p] of [['committee', committeeProblems], ['board', boardProblems]]) {
+  // The refused return (no reason) answers 422 by design.
+  const boardLeft = unexpected(boardProblems, /HTTP 422: (POST|GET) \S+\/reports\/[0-9a-f-]+\/step$/);
+  for (const [who, p] of [['committee', committeeProblems], ['board', boardLeft]]) {
     check(p.length === 0, `${who} problems:\n    ${p.join('\n    ')}`);
   }
 });
