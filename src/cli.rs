@@ -120,7 +120,7 @@ enum Command {
 
 #[derive(Subcommand)]
 enum CountersCmd {
-    /// Recount every contacts counter from the contacts themselves and compare; exit
+    /// Recount every contacts and petitions counter from the raw rows and compare; exit
     /// code 1 when any stored counter differs.
     Verify,
 }
@@ -362,7 +362,13 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Counters(CountersCmd::Verify) => {
             let (db, _) = open(&store).await?;
-            return crate::contacts::cli::verify(&db).await;
+            let contacts = crate::contacts::cli::verify(&db).await?;
+            let petitions = crate::petitions::cli::verify(&db).await?;
+            return Ok(if contacts && petitions {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            });
         }
         Command::Generate {
             households,

@@ -116,6 +116,13 @@ pub(crate) async fn counters_recount(app: &TestApp) {
         .unwrap();
     let text: Vec<String> = diffs.iter().map(|(t, d)| d.describe(t)).collect();
     assert!(text.is_empty(), "{}", text.join("\n"));
+    // The operator's command says the same.
+    let out = app.cli(&["counters", "verify"]);
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && said.contains("Các bộ đếm kiến nghị khớp"),
+        "{said}"
+    );
 }
 
 both!(the_whole_loop_across_roles, the_whole_loop_across_roles);

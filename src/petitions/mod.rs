@@ -6,6 +6,7 @@
 pub mod admin;
 pub mod agencies;
 pub mod api;
+pub mod cli;
 pub mod dashboard;
 mod form;
 pub mod inbox;
