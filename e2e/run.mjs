@@ -1234,6 +1234,14 @@ test('15 a quarterly report on a phone: the committee drafts, edits and submits 
   await board.waitForURL((u) => u.pathname === href);
   check((await mainText(board)).includes('Đã được tiếp nhận'), 'the report is accepted');
   await shot(board, 'report-accepted');
+  // The board's dashboard of its communes carries the report's status.
+  await board.click('nav.menu >> text=Chỉ tiêu theo đơn vị');
+  await board.waitForURL((u) => u.pathname === '/indicators');
+  check((await mainText(board)).includes('Xã Lương Bằng') && (await mainText(board)).includes('Đã được tiếp nhận'), "the province's dashboard lists the commune and its report");
+  await shot(board, 'indicators-province');
+  await committee.goto('/indicators');
+  check((await mainText(committee)).includes('Bằng Ngang'), "the commune's dashboard lists its villages");
+  await shot(committee, 'indicators-commune');
   await committee.goto(href);
   eq(await committee.locator('#save-report').count(), 0, 'an accepted report cannot be edited');
   await committee.click('main a:has-text("Bản in A4")');

@@ -972,7 +972,7 @@ fn case(method: &Method, path: &str) -> Option<Rule> {
         // reports (issue 10): a unit's own office and the board above it; any other unit's
         // report, and any other unit, is "not found". The board's list is its province's.
         (_, p) if p.starts_with("/reports") || p.starts_with("/api/v1/reports") => REGISTRY,
-        ("GET", "/api/v1/indicators") => REGISTRY,
+        ("GET", "/api/v1/indicators" | "/indicators") => REGISTRY,
         _ => return None,
     })
 }
@@ -1775,7 +1775,8 @@ async fn request(
         (m, p)
             if p.starts_with("/reports")
                 || p.starts_with("/api/v1/reports")
-                || p == "/api/v1/indicators" =>
+                || p == "/api/v1/indicators"
+                || p == "/indicators" =>
         {
             report_request(app, f, role, m, p, which).await
         }
@@ -2012,7 +2013,7 @@ async fn report_request(
         ("GET", "/api/v1/reports" | "/api/v1/reports/overview") => {
             get(format!("{path}?unit={unit}&period={period}"))
         }
-        ("GET", "/api/v1/indicators") => {
+        ("GET", "/api/v1/indicators" | "/indicators") => {
             let unit = if role == "cell_secretary" {
                 if which == Which::In {
                     f.in_village.clone()

@@ -762,3 +762,105 @@ fn settings<'a>(over: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
     }
     f
 }
+
+both!(
+    a_province_s_own_periods_count_distinct_reach_from_its_cut_off_day,
+    own_periods
+);
+async fn own_periods(b: Backend) {
+    let app = common::spawn(b).await;
+    let member = app.login(MEMBER).await;
+    let hh = mine(&app).await;
+    let t = today();
+    // Contacts before the province has a cut-off day, then after it sets one, then after
+    // it changes it: every time, the distinct figures of its own periods are a recount.
+    visit(&member, &hh[0], &vn(t - Duration::days(20))).await;
+    visit(&member, &hh[1], &vn(t - Duration::days(3))).await;
+    let board = app.login(BOARD).await;
+    let xa = app.login(COMMITTEE).await;
+    for (day, more) in [("15", Some(2)), ("10", Some(0)), ("1", None)] {
+        let mut form = province_settings();
+        form.push(("cutoff_day", day));
+        let res = board.post_form("/reports/settings", &form).await;
+        assert_eq!(
+            res.status(),
+            StatusCode::SEE_OTHER,
+            "{}",
+            res.text().await.unwrap()
+        );
+        if let Some(h) = more {
+            visit(&member, &hh[h], &vn(t)).await;
+        }
+        for kind in ["month", "quarter"] {
+            let res = xa
+                .json(
+                    Method::GET,
+                    &format!("/api/v1/indicators?unit={COMMUNE}&period={}", own_key(kind)),
+                    None,
+                )
+                .await;
+            let v: Json = res.json().await.unwrap();
+            let (from, to) = (
+                v["from"].as_str().unwrap().to_owned(),
+                v["to"].as_str().unwrap().to_owned(),
+            );
+            let args = [COMMUNE.into(), from.clone().into(), to.clone().into()];
+            let raw = |sql: &str| {
+                format!("SELECT {sql} FROM contacts WHERE commune_id = ? AND contacted_on >= ? AND contacted_on <= ?")
+            };
+            assert_eq!(
+                v["figures"]["reached"],
+                app.count(&raw("COUNT(DISTINCT household_id)"), &args).await,
+                "cut-off {day}, {kind} {from}–{to}"
+            );
+            assert_eq!(
+                v["figures"]["members_active"],
+                app.count(&raw("COUNT(DISTINCT member_id)"), &args).await,
+                "cut-off {day}, {kind}"
+            );
+            assert_eq!(
+                v["figures"]["contacts"],
+                app.count(&raw("COUNT(*)"), &args).await,
+                "cut-off {day}, {kind}"
+            );
+        }
+        let out = app.cli(&["counters", "verify"]);
+        assert!(
+            out.status.success(),
+            "cut-off {day}: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+    // A day out of range is refused and changes nothing.
+    let mut form = province_settings();
+    form.push(("cutoff_day", "31"));
+    let res = board.post_form("/reports/settings", &form).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("từ 1 đến 28"));
+}
+
+/// The key of the period of `kind` containing today, as the pages carry it.
+fn own_key(kind: &str) -> String {
+    let t = today();
+    match kind {
+        "month" => format!("{}-M{:02}", t.year(), u8::from(t.month())),
+        _ => this_quarter(),
+    }
+}
+
+/// The province's settings form with its defaults.
+fn province_settings() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("unit_id", PROVINCE),
+        ("parent_body", "TỈNH ỦY HƯNG YÊN"),
+        ("issuing_body", "BAN DÂN VẬN"),
+        ("number_suffix", "BC/BDVTU"),
+        ("place_name", "Hưng Yên"),
+        ("signer_mode", "TM"),
+        ("signer_body", "BAN DÂN VẬN"),
+        ("signer_title", "TRƯỞNG BAN"),
+        ("signer_name", ""),
+        ("recipients", "- Ban Dân vận Trung ương,\n- Lưu."),
+        ("due_days", "10"),
+    ]
+}

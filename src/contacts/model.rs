@@ -2,6 +2,7 @@
 //! periods it counts in, what it changes in a household's state, and the order of a
 //! member's list. No database here; `store.rs` applies what these functions decide.
 
+use crate::reports::period::{CutOff, Kind, Period};
 use serde::Serialize;
 use time::{Date, Duration};
 
@@ -245,6 +246,20 @@ pub fn periods_of(d: Date) -> [String; 5] {
         format!("H{y:04}-{}", (m - 1) / 6 + 1),
         format!("Y{y:04}"),
     ]
+}
+
+/// The periods of a province's own reporting calendar that a contact on `d` counts in, when
+/// its months run from a cut-off day (`Q2027-1@15`): distinct reach and active members in
+/// such a period cannot be added up from calendar days, so they get markers of their own.
+/// None for the calendar (cut-off 1).
+pub fn cutoff_periods_of(d: Date, cutoff: CutOff) -> Vec<String> {
+    if cutoff == CutOff::CALENDAR {
+        return Vec::new();
+    }
+    Kind::ALL
+        .iter()
+        .map(|k| Period::containing(d, *k, cutoff).counter_key())
+        .collect()
 }
 
 /// A household's latest contact and the follow-up it asked for.

@@ -5,8 +5,9 @@
 //! them. One commune at a time: a province's markers do not fit in memory at once.
 
 use super::counters::{differences, Difference, Rows, Table};
-use crate::db::{Tx, Value};
+use crate::db::{Tx, Value, WriteTx};
 use crate::error::AppResult;
+use crate::reports::period::CutOff;
 
 /// The counter tables, each with the statement that reads it and the one that recounts
 /// it, both selecting the key columns then the value columns, for one commune (`?`).
@@ -56,26 +57,121 @@ pub const TABLES: [Table; 7] = [
     },
 ];
 
-/// Each contact once per period it counts in: day, month, quarter, half-year, year.
-fn periods() -> String {
-    periods_with("commune_id, village_id, household_id")
+/// Each contact once per period it counts in: day, month, quarter, half-year, year, and
+/// the province's own month, quarter, half-year and year when it has a cut-off day.
+fn periods(cutoff: CutOff) -> String {
+    periods_with("commune_id, village_id, household_id", cutoff)
 }
 
-/// [`periods`] with the contact's columns `cols`.
-fn periods_with(cols: &str) -> String {
+/// The period expressions: the calendar's, then the cut-off day's, derived with integer
+/// arithmetic on the stored date (the same on both engines): from the cut-off day on, a
+/// date counts in the next month, December's in January of the next year.
+fn period_exprs(cutoff: CutOff) -> Vec<String> {
     let month = "CAST(substr(contacted_on, 6, 2) AS INTEGER)";
-    [
+    let mut out = vec![
         "'D' || contacted_on".to_owned(),
         "'M' || substr(contacted_on, 1, 7)".to_owned(),
         format!("'Q' || substr(contacted_on, 1, 4) || '-' || CAST(({month} - 1) / 3 + 1 AS TEXT)"),
         format!("'H' || substr(contacted_on, 1, 4) || '-' || CAST(({month} - 1) / 6 + 1 AS TEXT)"),
         "'Y' || substr(contacted_on, 1, 4)".to_owned(),
-    ]
-    .iter()
-    .map(|p| format!("SELECT {cols}, {p} AS period FROM contacts WHERE commune_id = ?"))
-    .collect::<Vec<_>>()
-    .join(" UNION ALL ")
+    ];
+    if cutoff == CutOff::CALENDAR {
+        return out;
+    }
+    let c = cutoff.day();
+    let shifted = format!(
+        "({month} + CASE WHEN CAST(substr(contacted_on, 9, 2) AS INTEGER) >= {c} THEN 1 ELSE 0 END)"
+    );
+    let rm = format!("(CASE WHEN {shifted} > 12 THEN 1 ELSE {shifted} END)");
+    let ry = format!(
+        "CAST(CAST(substr(contacted_on, 1, 4) AS INTEGER) + CASE WHEN {shifted} > 12 THEN 1 ELSE 0 END AS TEXT)"
+    );
+    let tail = format!("'@{c:02}'");
+    out.push(format!(
+        "'M' || {ry} || '-' || CASE WHEN {rm} < 10 THEN '0' ELSE '' END || CAST({rm} AS TEXT) || {tail}"
+    ));
+    out.push(format!(
+        "'Q' || {ry} || '-' || CAST(({rm} - 1) / 3 + 1 AS TEXT) || {tail}"
+    ));
+    out.push(format!(
+        "'H' || {ry} || '-' || CAST(({rm} - 1) / 6 + 1 AS TEXT) || {tail}"
+    ));
+    out.push(format!("'Y' || {ry} || {tail}"));
+    out
 }
+
+/// [`periods`] with the contact's columns `cols`; binds the commune once per period kind.
+fn periods_with(cols: &str, cutoff: CutOff) -> String {
+    union_of(&period_exprs(cutoff), cols)
+}
+
+fn union_of(exprs: &[String], cols: &str) -> String {
+    exprs
+        .iter()
+        .map(|p| format!("SELECT {cols}, {p} AS period FROM contacts WHERE commune_id = ?"))
+        .collect::<Vec<_>>()
+        .join(" UNION ALL ")
+}
+
+/// The commune's markers and counts of a province's own periods, made again from its
+/// contacts after the province changes its cut-off day (the old day's go). One statement
+/// per table; the cost grows with the commune's contacts, once per change of the day.
+pub async fn rebuild_cutoff(tx: &mut WriteTx, commune_id: &str, cutoff: CutOff) -> AppResult<()> {
+    for table in [
+        "contact_reach",
+        "contact_counts",
+        "member_active",
+        "member_active_counts",
+    ] {
+        tx.execute(
+            &format!("DELETE FROM {table} WHERE commune_id = ? AND period LIKE '%@%'"),
+            &[commune_id.into()],
+        )
+        .await?;
+    }
+    let own: Vec<String> = period_exprs(cutoff).split_off(CALENDAR_KINDS);
+    if own.is_empty() {
+        return Ok(());
+    }
+    let args = |n: usize| -> Vec<Value> { vec![commune_id.into(); n] };
+    let contacts = union_of(&own, "commune_id, village_id, household_id");
+    tx.execute(
+        &format!("INSERT INTO contact_reach (commune_id, household_id, period) SELECT DISTINCT commune_id, household_id, period FROM ({contacts}) p"),
+        &args(own.len()),
+    )
+    .await?;
+    tx.execute(
+        &format!(
+            "INSERT INTO contact_counts (commune_id, village_id, period, contacts, households) \
+             SELECT commune_id, village_id, period, COUNT(*), COUNT(DISTINCT household_id) FROM ({contacts}) p \
+             GROUP BY commune_id, village_id, period"
+        ),
+        &args(own.len()),
+    )
+    .await?;
+    let members = union_of(&own, "commune_id, member_id, village_id, id");
+    tx.execute(
+        &format!(
+            "INSERT INTO member_active (commune_id, member_id, period, village_id) \
+             SELECT commune_id, member_id, period, village_id FROM \
+             (SELECT commune_id, member_id, period, village_id, \
+              ROW_NUMBER() OVER (PARTITION BY member_id, period ORDER BY id) AS rn FROM ({members}) p) f WHERE rn = 1"
+        ),
+        &args(own.len()),
+    )
+    .await?;
+    tx.execute(
+        "INSERT INTO member_active_counts (commune_id, village_id, period, members) \
+         SELECT commune_id, village_id, period, COUNT(*) FROM member_active \
+         WHERE commune_id = ? AND period LIKE '%@%' GROUP BY commune_id, village_id, period",
+        &args(1),
+    )
+    .await?;
+    Ok(())
+}
+
+/// How many of [`period_exprs`] are the calendar's.
+const CALENDAR_KINDS: usize = 5;
 
 /// Each household's latest contact: the latest day and, on that day, the one logged
 /// last (ids are UUIDv7, in logging order), whose follow-up stands.
@@ -85,16 +181,17 @@ const LATEST: &str = "SELECT commune_id, household_id, village_id, contacted_on,
       COUNT(*) OVER (PARTITION BY household_id) AS n FROM contacts WHERE commune_id = ?) x WHERE rn = 1";
 
 /// Each member's first contact (ids are in logging order) in each period, and its village.
-fn first_of_members() -> String {
+fn first_of_members(cutoff: CutOff) -> String {
     format!(
         "SELECT commune_id, member_id, period, village_id FROM \
          (SELECT commune_id, member_id, period, village_id, \
           ROW_NUMBER() OVER (PARTITION BY member_id, period ORDER BY id) AS rn FROM ({}) p) f WHERE rn = 1",
-        periods_with("commune_id, member_id, village_id, id")
+        periods_with("commune_id, member_id, village_id, id", cutoff)
     )
 }
 
-fn checks() -> Vec<Check> {
+fn checks(cutoff: CutOff) -> Vec<Check> {
+    let kinds = period_exprs(cutoff).len();
     vec![
         Check {
             table: TABLES[0],
@@ -114,15 +211,15 @@ fn checks() -> Vec<Check> {
             recount: format!(
                 "SELECT commune_id, village_id, period, COUNT(*), COUNT(DISTINCT household_id) FROM ({}) p \
                  GROUP BY commune_id, village_id, period",
-                periods()
+                periods(cutoff)
             ),
-            binds: 5,
+            binds: kinds,
         },
         Check {
             table: TABLES[3],
             stored: "SELECT commune_id, household_id, period FROM contact_reach WHERE commune_id = ?",
-            recount: format!("SELECT DISTINCT commune_id, household_id, period FROM ({}) p", periods()),
-            binds: 5,
+            recount: format!("SELECT DISTINCT commune_id, household_id, period FROM ({}) p", periods(cutoff)),
+            binds: kinds,
         },
         Check {
             table: TABLES[4],
@@ -138,17 +235,17 @@ fn checks() -> Vec<Check> {
         Check {
             table: TABLES[5],
             stored: "SELECT commune_id, member_id, period, village_id FROM member_active WHERE commune_id = ?",
-            recount: first_of_members(),
-            binds: 5,
+            recount: first_of_members(cutoff),
+            binds: kinds,
         },
         Check {
             table: TABLES[6],
             stored: "SELECT commune_id, village_id, period, members FROM member_active_counts WHERE commune_id = ?",
             recount: format!(
                 "SELECT commune_id, village_id, period, COUNT(*) FROM ({}) m GROUP BY commune_id, village_id, period",
-                first_of_members()
+                first_of_members(cutoff)
             ),
-            binds: 5,
+            binds: kinds,
         },
     ]
 }
@@ -185,8 +282,10 @@ pub async fn verify_commune(tx: &mut Tx, commune_id: &str) -> AppResult<Verified
             &[commune_id.into()],
         )
         .await?;
+    let commune = crate::units::store::get(tx, commune_id).await?;
+    let cutoff = crate::reports::cutoff::cutoff_for(tx, &commune).await?;
     let mut out = Vec::new();
-    for c in checks() {
+    for c in checks(cutoff) {
         let keys = c.table.keys.len();
         let stored = rows(tx, c.stored, 1, commune_id, keys).await?;
         let expected = rows(tx, &c.recount, c.binds, commune_id, keys).await?;

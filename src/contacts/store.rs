@@ -185,7 +185,13 @@ async fn move_counters(tx: &mut WriteTx, h: &Assigned, c: &ContactDraft) -> AppR
         ],
     )
     .await?;
-    for period in model::periods_of(c.contacted_on) {
+    // The calendar's periods, and the province's own when its months run from a cut-off
+    // day (their distinct counts cannot be added up from days).
+    let cutoff = crate::reports::cutoff::of_province(tx, &h.province_id).await?;
+    let periods = model::periods_of(c.contacted_on)
+        .into_iter()
+        .chain(model::cutoff_periods_of(c.contacted_on, cutoff));
+    for period in periods {
         // A first contact in the period leaves a marker; only a new marker adds a
         // household to the period's reach.
         let first = tx

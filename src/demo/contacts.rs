@@ -11,6 +11,7 @@ use time::{Date, Duration};
 
 use super::synth::Rng;
 use crate::contacts::model::{self, Channel, ContactDraft, ContactState, PlanTopic};
+use crate::reports::period::CutOff;
 
 /// A household and the member who looks after it in the approved plan.
 #[derive(Debug, Clone)]
@@ -81,6 +82,7 @@ pub fn plan(
     pairs: &[Pair],
     per_year: u32,
     until: Date,
+    cutoff: CutOff,
     r: &mut Rng,
     mut new_id: impl FnMut() -> String,
 ) -> CommuneContacts {
@@ -121,7 +123,7 @@ pub fn plan(
     let mut out = CommuneContacts::default();
     for Contact { pair: i, mut draft } in drawn {
         draft.id = new_id();
-        count(&mut out, &pairs[i], i, &draft);
+        count(&mut out, &pairs[i], i, &draft, cutoff);
         out.contacts.push(Contact { pair: i, draft });
     }
     for (i, s) in &out.households {
@@ -135,7 +137,7 @@ pub fn plan(
 
 /// What recording `c` moves, as `store::move_counters` does (recency is set at the end,
 /// from the households' final state: the same rows its moves leave).
-fn count(out: &mut CommuneContacts, p: &Pair, i: usize, c: &ContactDraft) {
+fn count(out: &mut CommuneContacts, p: &Pair, i: usize, c: &ContactDraft, cutoff: CutOff) {
     let next = model::state_after(out.households.get(&i), c);
     out.households.insert(i, next);
     let m = out
@@ -144,7 +146,10 @@ fn count(out: &mut CommuneContacts, p: &Pair, i: usize, c: &ContactDraft) {
         .or_insert_with(|| (p.village_id.clone(), c.contacted_on, 0));
     m.1 = m.1.max(c.contacted_on);
     m.2 += 1;
-    for period in model::periods_of(c.contacted_on) {
+    let periods = model::periods_of(c.contacted_on)
+        .into_iter()
+        .chain(model::cutoff_periods_of(c.contacted_on, cutoff));
+    for period in periods {
         let first = out.reach.insert((i, period.clone()));
         let n = out
             .counts

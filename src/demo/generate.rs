@@ -160,11 +160,15 @@ async fn write_contacts(
     r: &mut Rng,
 ) -> AppResult<usize> {
     let pairs = assigned_pairs(tx, commune_id).await?;
+    let path = crate::units::store::get(tx, commune_id).await?.path;
+    let province = crate::units::store::province_of(tx, &path).await?;
+    let cutoff = crate::reports::cutoff::of_province(tx, &province).await?;
     let made = synthetic::plan(
         commune_id,
         &pairs,
         spec.per_year,
         spec.until,
+        cutoff,
         r,
         clock::new_id,
     );

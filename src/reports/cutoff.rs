@@ -42,10 +42,15 @@ pub async fn cutoff_for(tx: &mut Tx, unit: &Unit) -> AppResult<CutOff> {
     let Some(province) = province_of(tx, unit).await? else {
         return Ok(CutOff::CALENDAR);
     };
+    of_province(tx, &province).await
+}
+
+/// A province's cut-off day, by its id (one key read: the contact write asks it).
+pub async fn of_province(tx: &mut Tx, province_id: &str) -> AppResult<CutOff> {
     let stored = tx
         .fetch_optional(
             "SELECT value FROM settings WHERE key = ?",
-            &[key(&province).into()],
+            &[key(province_id).into()],
         )
         .await?;
     Ok(stored
@@ -70,11 +75,31 @@ pub async fn set_cutoff(
     {
         return Err(AppError::NotFound);
     }
+    let before = of_province(tx, province_id).await?;
     tx.execute(
         "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         &[key(province_id).into(), day.to_string().into()],
     )
     .await?;
+    // Distinct reach in the province's own periods is kept by markers of that day: a new
+    // day makes them again from the contacts, in this same unit of work.
+    if before != cutoff {
+        let communes: Vec<String> = tx
+            .fetch_all(
+                "SELECT id FROM units WHERE kind = 'commune' AND path >= ? AND path < ?",
+                &[
+                    province.path.clone().into(),
+                    format!("{}~", province.path).into(),
+                ],
+            )
+            .await?
+            .iter()
+            .map(|r| r.str("id"))
+            .collect::<AppResult<_>>()?;
+        for c in communes {
+            crate::contacts::recount::rebuild_cutoff(tx, &c, cutoff).await?;
+        }
+    }
     audit::did(
         tx,
         scope,

@@ -5,7 +5,7 @@
 //! assigned) are indexed counts of the area's current registry.
 
 use super::indicators::{Figures, Indicator as I};
-use super::period::{CutOff, Period};
+use super::period::Period;
 use crate::auth::Scope;
 use crate::contacts::model::day_text;
 use crate::db::{Tx, Value};
@@ -56,14 +56,10 @@ fn keys_in(col: &str, keys: &[String]) -> (String, Vec<Value>) {
     (format!("{col} IN ({marks})"), args)
 }
 
-/// The calendar counter key of a period ("Q2026-4"), when the period is a calendar one:
-/// only then do the distinct counts (reach, members active) have markers of their own.
-fn calendar_key(period: &Period) -> Option<String> {
-    if period.cutoff != CutOff::CALENDAR {
-        return None;
-    }
-    let keys = counter_keys(period.first_day(), period.last_day());
-    (keys.len() == 1).then(|| keys[0].clone())
+/// The key the distinct counts (reach, members active) of a period are kept under: the
+/// calendar's ("Q2026-4") or the province's own ("Q2027-1@15"), each with its markers.
+fn distinct_key(period: &Period) -> String {
+    period.counter_key()
 }
 
 /// The figures of `unit` for `period`. `scope` is the reader's: the events and funding
@@ -123,7 +119,8 @@ pub async fn read(tx: &mut Tx, scope: &Scope, unit: &Unit, period: &Period) -> A
         )
         .await?;
     f.set(I::Contacts, contacts);
-    if let Some(key) = calendar_key(period) {
+    {
+        let key = distinct_key(period);
         let reached = tx
             .scalar_i64(
                 &format!(

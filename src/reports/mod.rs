@@ -11,6 +11,7 @@ pub mod chart;
 pub mod cli;
 pub mod consolidation;
 pub mod cutoff;
+pub mod dashboard;
 pub mod figures;
 pub mod indicators;
 pub mod narrative;
@@ -35,6 +36,12 @@ pub fn routes(table: Routes) -> Routes {
     use Method as M;
     let reporters = Access::Roles(admits::REPORTERS);
     table
+        .add(
+            M::GET,
+            "/indicators",
+            Access::Roles(dashboard::READERS),
+            pages::dashboard,
+        )
         .add(M::GET, "/reports", reporters, pages::index)
         .add(M::POST, "/reports", reporters, pages::create)
         .add(M::GET, "/reports/settings", reporters, pages::settings)

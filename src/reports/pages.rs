@@ -530,6 +530,8 @@ struct SettingsPage {
     p: ProfileInput,
     saved_profile: bool,
     targets: Vec<(Indicator, String, String)>,
+    /// A province's cut-off day, as typed (its board sets it here); none for a commune.
+    cutoff: Option<String>,
     errors: Vec<FieldError>,
     saved: bool,
 }
@@ -624,7 +626,7 @@ pub async fn settings(
     Q(q): Q<SettingsQuery>,
 ) -> AppResult<Response> {
     let scope = s.scope.clone();
-    let (unit, p, own, applied) = st
+    let (unit, p, own, applied, cutoff) = st
         .db
         .read(move |tx| {
             Box::pin(async move {
@@ -632,7 +634,8 @@ pub async fn settings(
                 let p = profile::of(tx, &unit).await?;
                 let own = targets::own(tx, &unit).await?;
                 let applied = targets::of(tx, &unit).await?;
-                Ok((unit, p, own, applied))
+                let cutoff = super::cutoff::cutoff_for(tx, &unit).await?;
+                Ok((unit, p, own, applied, cutoff))
             })
         })
         .await?;
@@ -641,6 +644,7 @@ pub async fn settings(
         saved_profile: p.saved,
         p: input_of(&p),
         targets: target_rows(&own_text(&own), &applied),
+        cutoff: (unit.kind == "province").then(|| cutoff.day().to_string()),
         unit,
         errors: Vec::new(),
         saved: !q.saved.is_empty(),
@@ -689,6 +693,8 @@ pub async fn save_settings(
         Ok(())
     };
     let (input2, posted2) = (input.clone(), posted.clone());
+    let cutoff_typed = f.rest.get("cutoff_day").cloned();
+    let cutoff2 = cutoff_typed.clone();
     let result = st
         .db
         .write(move |tx| {
@@ -700,8 +706,17 @@ pub async fn save_settings(
                 let current = profile::of(tx, &unit).await?;
                 let p = profile::check(&input2, current.reports_to.clone())?;
                 let t = targets::check(&posted2)?;
+                let day = match (&cutoff2, unit.kind.as_str()) {
+                    (Some(raw), "province") => Some(raw.trim().parse::<u8>().map_err(|_| {
+                        AppError::invalid("cutoff_day", "Ngày chốt số liệu phải từ 1 đến 28")
+                    })?),
+                    _ => None,
+                };
                 profile::save(tx, &scope, &unit, &p).await?;
                 targets::save(tx, &scope, &unit, &t).await?;
+                if let Some(day) = day {
+                    super::cutoff::set_cutoff(tx, &scope, &unit.id, day).await?;
+                }
                 Ok(unit.id)
             })
         })
@@ -730,6 +745,7 @@ pub async fn save_settings(
                     p: input,
                     saved_profile,
                     targets: target_rows(&posted, &applied),
+                    cutoff: cutoff_typed,
                     errors,
                     saved: false,
                 },
@@ -737,4 +753,107 @@ pub async fn save_settings(
         }
         Err(e) => Err(e),
     }
+}
+
+#[derive(Template)]
+#[template(path = "reports/dashboard.html")]
+struct DashboardPage {
+    c: Chrome,
+    d: super::dashboard::Dashboard,
+    period: Period,
+    periods: Vec<Period>,
+    chart: String,
+}
+
+impl DashboardPage {
+    fn label(&self, p: &Period) -> String {
+        p.label(self.c.is_en())
+    }
+
+    fn value(&self, i: &str, f: &Figures) -> String {
+        Indicator::parse(i).map_or_else(String::new, |i| value_text(i, f))
+    }
+
+    fn share(&self, i: &str, f: &Figures) -> String {
+        Indicator::parse(i)
+            .and_then(|i| f.share(i))
+            .map_or_else(|| "—".into(), crate::web::format::percent)
+    }
+
+    fn status_label(&self, code: &str) -> &'static str {
+        Status::parse(code).map_or("", |s| s.label(self.c.is_en()))
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct DashboardQuery {
+    unit: String,
+    period: String,
+}
+
+/// `GET /indicators`: the role's dashboard of the units below its own.
+pub async fn dashboard(
+    State(st): State<AppState>,
+    s: Session,
+    lang: Lang,
+    Q(q): Q<DashboardQuery>,
+) -> AppResult<Response> {
+    let scope = s.scope.clone();
+    let (d, period) = st
+        .db
+        .read(move |tx| {
+            Box::pin(async move {
+                let id = match q.unit.trim() {
+                    "" => super::dashboard::home_unit(tx, &scope).await?,
+                    id => id.to_owned(),
+                };
+                let unit = units::get(tx, &id).await?;
+                let period = period_for(tx, &unit, &q.period).await?;
+                let d = super::dashboard::dashboard(tx, &scope, &id, &period, today()).await?;
+                Ok((d, period))
+            })
+        })
+        .await?;
+    let rows: Vec<crate::web::chart::Row> = d
+        .lines
+        .iter()
+        .map(|l| crate::web::chart::Row {
+            label: l.unit.name.clone(),
+            values: vec![
+                l.figures.share(Indicator::Reached).unwrap_or(0),
+                l.figures.share(Indicator::MembersActive).unwrap_or(0),
+            ],
+            figures: vec![l
+                .figures
+                .share(Indicator::Reached)
+                .map_or_else(|| "—".into(), crate::web::format::percent)],
+            mark: None,
+        })
+        .collect();
+    let chart = crate::web::chart::grouped(
+        &rows,
+        &[
+            crate::web::chart::Series {
+                name: lang.t("dashboard_reached"),
+                colour: "#1f5fa8",
+            },
+            crate::web::chart::Series {
+                name: lang.t("dashboard_active"),
+                colour: "#9db7d8",
+            },
+        ],
+        lang.t("indicators"),
+    );
+    let mut periods = Period::choices(today(), period.cutoff);
+    if !periods.contains(&period) {
+        periods.insert(0, period);
+    }
+    page(&DashboardPage {
+        c: Chrome::new(lang, &s, lang.t("indicators")),
+        d,
+        period,
+        periods,
+        chart,
+    })
 }

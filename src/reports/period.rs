@@ -167,6 +167,24 @@ impl Period {
         }
     }
 
+    /// The key the contact counters file this period under: the calendar's as
+    /// `contacts::model::periods_of` writes them (`M2026-12`, `Q2026-4`, `H2026-2`,
+    /// `Y2026`), and with the cut-off day after an `@` for a province's own periods
+    /// (`Q2027-1@15`: 15/12/2026–14/03/2027).
+    pub fn counter_key(&self) -> String {
+        let base = match self.kind {
+            Kind::Month => format!("M{:04}-{:02}", self.year, self.n),
+            Kind::Quarter => format!("Q{:04}-{}", self.year, self.n),
+            Kind::Half => format!("H{:04}-{}", self.year, self.n),
+            Kind::Year => format!("Y{:04}", self.year),
+        };
+        if self.cutoff == CutOff::CALENDAR {
+            base
+        } else {
+            format!("{base}@{:02}", self.cutoff.day())
+        }
+    }
+
     /// `2026-M12`, `2026-Q4`, `2026-H1`, `2026`: what URLs and the CLI (`--period
     /// 2025-Q3`) carry.
     pub fn key(&self) -> String {

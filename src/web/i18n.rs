@@ -557,6 +557,17 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ("report_targets", "Chỉ tiêu đề ra", "Targets"),
     ("report_targets_help", "Tỉ lệ nhập theo %, số lượng nhập số nguyên cho mỗi kỳ. Để trống: dùng chỉ tiêu của tỉnh (nếu có).", "Shares in %, counts as whole numbers per period. Empty: the province's target applies (if any)."),
     ("report_target_now", "đang áp dụng", "applies now"),
+    ("indicators", "Chỉ tiêu theo đơn vị", "Indicators by unit"),
+    ("indicators_help", "Số liệu kỳ này của từng đơn vị trực thuộc, đọc từ bộ đếm: hộ được tiếp xúc, lượt tiếp xúc, đảng viên có hoạt động, kiến nghị; kiến nghị quá hạn tính đến hôm nay. Chỉ có số, không có tên người.", "This period's figures of each unit below, from the counters: households reached, contacts, active members, petitions; overdue petitions as of today. Counts only, no names."),
+    ("dashboard_reached", "Hộ được tiếp xúc", "Households reached"),
+    ("dashboard_contacts", "Lượt tiếp xúc", "Contacts"),
+    ("dashboard_active", "Đảng viên có hoạt động", "Active members"),
+    ("dashboard_petitions", "Kiến nghị tiếp nhận", "Petitions received"),
+    ("dashboard_resolved", "Hộ xác nhận đã giải quyết", "Confirmed resolved"),
+    ("dashboard_overdue", "Kiến nghị quá hạn", "Petitions overdue"),
+    ("report_missing_short", "Chưa lập", "None yet"),
+    ("report_cutoff_day", "Ngày chốt số liệu của tỉnh (1–28)", "The province's cut-off day (1–28)"),
+    ("report_cutoff_help", "1: theo tháng dương lịch. 15: tháng báo cáo từ ngày 15 tháng trước đến ngày 14 tháng này. Đổi ngày thì số hộ được tiếp xúc theo kỳ của tỉnh được đếm lại từ các lần tiếp xúc.", "1: calendar months. 15: a reporting month runs from the 15th of one month to the 14th of the next. Changing it recounts the households reached in the province's periods from the contacts."),
     // --- events and funding (issue 10) ---
     // evaluation and classification (issue 10, item 2)
     ("evaluations", "Đánh giá, xếp loại", "Evaluation"),

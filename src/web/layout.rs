@@ -77,6 +77,11 @@ const MENU: &[MenuEntry] = &[
     entry("/events", "events", admits::KEEPERS),
     entry("/funding", "funding", admits::COMMITTEE),
     entry("/funding/summary", "funding_summary", &[Role::Supervisor]),
+    entry(
+        "/indicators",
+        "indicators",
+        crate::reports::dashboard::READERS,
+    ),
     entry("/reports", "reports", admits::REPORTERS),
     entry("/evaluations", "evaluations", admits::EVALUATION_READERS),
     // petitions (issue 9): each role's inbox; the lists they run on, for their keepers.

@@ -232,3 +232,18 @@ proptest! {
         prop_assert_eq!(s.contacts, days.len() as i64);
     }
 }
+
+#[test]
+fn a_contact_counts_in_its_province_s_own_periods_from_the_cut_off_day() {
+    use crate::reports::period::CutOff;
+    let c = CutOff::new(15).unwrap();
+    assert_eq!(
+        cutoff_periods_of(date!(2026 - 12 - 15), c),
+        ["M2027-01@15", "Q2027-1@15", "H2027-1@15", "Y2027@15"]
+    );
+    assert_eq!(
+        cutoff_periods_of(date!(2026 - 12 - 14), c),
+        ["M2026-12@15", "Q2026-4@15", "H2026-2@15", "Y2026@15"]
+    );
+    assert!(cutoff_periods_of(date!(2026 - 12 - 14), CutOff::CALENDAR).is_empty());
+}
