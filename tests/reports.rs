@@ -410,6 +410,12 @@ async fn live_figures_equal_a_recount_from_the_raw_rows(b: Backend) {
     ] {
         visit(&member, &hh[h], &vn(d)).await;
     }
+    // A household that moved away stays in the approved plan but is no longer covered.
+    app.exec(
+        "UPDATE households SET status = 'moved' WHERE id = ?",
+        &[hh[3].clone().into()],
+    )
+    .await;
     let xa = app.login(COMMITTEE).await;
     for (unit, filter) in [
         (COMMUNE.to_owned(), "commune_id"),
@@ -462,6 +468,16 @@ async fn live_figures_equal_a_recount_from_the_raw_rows(b: Backend) {
                 )
                 .await;
             assert_eq!(v["figures"]["households"], households);
+            let assigned = app
+                .count(
+                    &format!(
+                        "SELECT COUNT(*) FROM assignment_pairs p JOIN assignment_plans a ON a.id = p.plan_id \
+                         JOIN households h ON h.id = p.household_id WHERE a.status = 'approved' AND h.status = 'active' AND h.{filter} = ?"
+                    ),
+                    &[unit.clone().into()],
+                )
+                .await;
+            assert_eq!(v["figures"]["assigned"], assigned, "{unit} {period}");
         }
     }
     // And every stored counter, the members' markers among them, matches its recount.
