@@ -25,6 +25,21 @@ pub struct UnitPeriod {
     period: String,
 }
 
+/// The period asked for; this quarter when it is absent or does not parse (a lookup, not
+/// a form: there is nothing to correct).
+async fn period_or_this_quarter(
+    tx: &mut crate::db::Tx,
+    unit: &crate::units::store::Unit,
+    raw: &str,
+) -> AppResult<super::period::Period> {
+    let cutoff = super::cutoff::cutoff_for(tx, unit).await?;
+    Ok(
+        super::period::Period::parse(raw.trim(), cutoff).unwrap_or_else(|| {
+            super::period::Period::containing(today(), super::period::Kind::Quarter, cutoff)
+        }),
+    )
+}
+
 /// A unit's indicators for a period, the period before, and the targets that apply.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct IndicatorsBody {
@@ -59,17 +74,7 @@ pub async fn indicators(
                 if !scope.covers(crate::coverage::store::READERS, &unit.path) {
                     return Err(AppError::NotFound);
                 }
-                let cutoff = super::cutoff::cutoff_for(tx, &unit).await?;
-                let period = match q.period.trim() {
-                    "" => super::period::Period::containing(
-                        today(),
-                        super::period::Kind::Quarter,
-                        cutoff,
-                    ),
-                    key => super::period::Period::parse(key, cutoff).ok_or_else(|| {
-                        AppError::invalid("period", "Kỳ báo cáo chưa đúng (vd. 2026-Q4)")
-                    })?,
-                };
+                let period = super::pages::period_for(tx, &unit, &q.period).await?;
                 let figures = super::figures::read(tx, &scope, &unit, &period).await?;
                 let previous = super::figures::read(tx, &scope, &unit, &period.previous()).await?;
                 let targets = super::targets::of(tx, &unit).await?;
@@ -158,15 +163,7 @@ pub async fn find(
         .read(move |tx| {
             Box::pin(async move {
                 let unit = units::get(tx, q.unit.trim()).await?;
-                let cutoff = super::cutoff::cutoff_for(tx, &unit).await?;
-                let period =
-                    super::period::Period::parse(q.period.trim(), cutoff).unwrap_or_else(|| {
-                        super::period::Period::containing(
-                            today(),
-                            super::period::Kind::Quarter,
-                            cutoff,
-                        )
-                    });
+                let period = period_or_this_quarter(tx, &unit, &q.period).await?;
                 store::find(tx, &scope, &unit, &period)
                     .await?
                     .ok_or(AppError::NotFound)
@@ -243,15 +240,7 @@ pub async fn overview(
         .read(move |tx| {
             Box::pin(async move {
                 let unit = units::get(tx, q.unit.trim()).await?;
-                let cutoff = super::cutoff::cutoff_for(tx, &unit).await?;
-                let period =
-                    super::period::Period::parse(q.period.trim(), cutoff).unwrap_or_else(|| {
-                        super::period::Period::containing(
-                            today(),
-                            super::period::Kind::Quarter,
-                            cutoff,
-                        )
-                    });
+                let period = period_or_this_quarter(tx, &unit, &q.period).await?;
                 super::consolidation::overview(tx, &scope, &unit, &period, today()).await
             })
         })

@@ -51,7 +51,7 @@ pub async fn units_for(tx: &mut Tx, scope: &Scope) -> AppResult<Vec<Unit>> {
 }
 
 /// The period asked for under the unit's cut-off, or the quarter containing today.
-async fn period_for(tx: &mut Tx, unit: &Unit, raw: &str) -> AppResult<Period> {
+pub(super) async fn period_for(tx: &mut Tx, unit: &Unit, raw: &str) -> AppResult<Period> {
     let cutoff = super::cutoff::cutoff_for(tx, unit).await?;
     match raw.trim() {
         "" => Ok(Period::containing(today(), Kind::Quarter, cutoff)),
