@@ -943,6 +943,88 @@ async fn the_lists_petitions_run_on_are_kept(b: Backend) {
             .await,
         "2026-03-04"
     );
+    // Land cases get a cell deadline of their own (4 days); "Khác" keeps the province's.
+    let categories = |land_cell: &'static str| {
+        vec![
+            ("province", "p-33"),
+            ("code", "land"),
+            ("label", "Đất đai"),
+            ("cat_cell", land_cell),
+            ("cat_commune", ""),
+            ("cat_answer", ""),
+            ("cat_delivery", ""),
+            ("code", "other"),
+            ("label", "Khác"),
+            ("cat_cell", ""),
+            ("cat_commune", ""),
+            ("cat_answer", ""),
+            ("cat_delivery", ""),
+            ("code", "chuyen_doi_so"),
+            ("label", "Chuyển đổi số"),
+            ("cat_cell", ""),
+            ("cat_commune", ""),
+            ("cat_answer", ""),
+            ("cat_delivery", ""),
+            ("days_cell", "2"),
+            ("days_commune", "5"),
+            ("days_answer", "15"),
+            ("days_delivery", "5"),
+        ]
+    };
+    let res = board
+        .post_form("/petitions/settings", &categories("91"))
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = res.text().await.unwrap();
+    assert!(
+        page.contains("Thời hạn &#34;Chi bộ chuyển lên xã&#34; của lĩnh vực &#34;Đất đai&#34; cần là số ngày làm việc từ 1 đến 90"),
+        "{page}"
+    );
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM petition_deadlines WHERE category <> ''",
+            &[]
+        )
+        .await,
+        0
+    );
+    let res = board
+        .post_form("/petitions/settings", &categories("4"))
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let page = board.get_text("/petitions/settings").await;
+    assert!(page.contains("name=\"cat_cell\" value=\"4\""), "{page}");
+    let mut due = Vec::new();
+    for category in ["land", "other"] {
+        let res = member
+            .json(
+                Method::POST,
+                &format!("/api/v1/households/{household}/petitions"),
+                Some(json!({"category": category, "text": "Đề nghị xem xét", "named": true})),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+        let saved: serde_json::Value = res.json().await.unwrap();
+        let id = saved["ids"][0].as_str().unwrap().to_owned();
+        due.push(
+            app.one_str("SELECT due_on FROM petitions WHERE id = ?", &[id.into()])
+                .await,
+        );
+    }
+    assert_eq!(due, ["2026-03-06", "2026-03-04"]);
+    // Emptied again, the land cell deadline falls back to the province's.
+    let res = board
+        .post_form("/petitions/settings", &categories(""))
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM petition_deadlines WHERE category <> ''",
+            &[]
+        )
+        .await,
+        0
+    );
     // The committee adds an agency and an answer template.
     let committee = app.login(COMMITTEE).await;
     let res = committee

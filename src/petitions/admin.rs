@@ -336,8 +336,9 @@ struct SettingsPage {
     c: Chrome,
     provinces: Vec<(String, String)>,
     province: String,
-    categories: Vec<(String, String, bool)>,
+    categories: Vec<settings::CategoryEdit>,
     days: Vec<(Stage, i64)>,
+    stages: [Stage; 4],
     saved: bool,
     errors: Vec<FieldError>,
 }
@@ -349,6 +350,28 @@ impl SettingsPage {
 
     fn day_err(&self, stage: &Stage) -> String {
         field_error(&self.errors, &format!("days_{}", stage.code()))
+    }
+
+    fn cat_err(&self, stage: &Stage) -> String {
+        field_error(&self.errors, &format!("cat_{}", stage.code()))
+    }
+
+    /// The short column label of a stage in a category's row.
+    fn stage_key(&self, stage: &Stage) -> &'static str {
+        match stage {
+            Stage::Cell => "petition_stage_cell",
+            Stage::Commune => "petition_stage_commune",
+            Stage::Answer => "petition_stage_answer",
+            Stage::Delivery => "petition_stage_delivery",
+        }
+    }
+
+    /// The province's deadline of `stage`, shown where a category has none of its own.
+    fn general_days(&self, stage: &Stage) -> i64 {
+        self.days
+            .iter()
+            .find(|(s, _)| s == stage)
+            .map_or(stage.default_days(), |(_, n)| *n)
     }
 }
 
@@ -387,7 +410,7 @@ async fn settings_page(
                         &[province.clone().into()],
                     )
                     .await?;
-                let categories = if rows.is_empty() {
+                let listed: Vec<(String, String, bool)> = if rows.is_empty() {
                     model::DEFAULT_CATEGORIES
                         .iter()
                         .map(|(c, l)| ((*c).to_owned(), (*l).to_owned(), false))
@@ -397,6 +420,25 @@ async fn settings_page(
                         .map(|r| Ok((r.str("code")?, r.str("label")?, r.i64("retired")? != 0)))
                         .collect::<AppResult<Vec<_>>>()?
                 };
+                let own = settings::category_deadlines(tx, &province).await?;
+                let categories = listed
+                    .into_iter()
+                    .map(|(code, label, retired)| settings::CategoryEdit {
+                        days: Stage::ALL
+                            .iter()
+                            .map(|stage| {
+                                let typed = own
+                                    .iter()
+                                    .find(|(c, s, _)| *c == code && s == stage)
+                                    .map_or(String::new(), |(_, _, n)| n.to_string());
+                                (*stage, typed)
+                            })
+                            .collect(),
+                        code,
+                        label,
+                        retired,
+                    })
+                    .collect();
                 let mut days = Vec::new();
                 for stage in Stage::ALL {
                     days.push((stage, settings::deadline(tx, &province, stage, "").await?));
@@ -413,6 +455,7 @@ async fn settings_page(
             province,
             categories,
             days,
+            stages: Stage::ALL,
             saved,
             errors,
         },
@@ -453,6 +496,11 @@ pub struct SettingsForm {
     code: Vec<String>,
     label: Vec<String>,
     retire: Vec<String>,
+    /// Each category's own deadlines, in the order of `code` (empty: the province's).
+    cat_cell: Vec<String>,
+    cat_commune: Vec<String>,
+    cat_answer: Vec<String>,
+    cat_delivery: Vec<String>,
     days_cell: String,
     days_commune: String,
     days_answer: String,
@@ -469,7 +517,17 @@ pub async fn settings_save(
         session: s,
         form: f,
     } = form;
-    if f.code.len() != f.label.len() || f.code.len() > 60 {
+    let own_days = [
+        (Stage::Cell, &f.cat_cell),
+        (Stage::Commune, &f.cat_commune),
+        (Stage::Answer, &f.cat_answer),
+        (Stage::Delivery, &f.cat_delivery),
+    ];
+    // A form without the per-category columns (an older page, a script) keeps none.
+    let columns_fit = own_days
+        .iter()
+        .all(|(_, v)| v.is_empty() || v.len() == f.code.len());
+    if f.code.len() != f.label.len() || f.code.len() > 60 || !columns_fit {
         return Err(AppError::BadRequest(lang.t("form_invalid").into()));
     }
     let edit = settings::SettingsEdit {
@@ -477,12 +535,15 @@ pub async fn settings_save(
             .code
             .iter()
             .zip(&f.label)
-            .map(|(c, l)| {
-                (
-                    c.trim().to_owned(),
-                    l.clone(),
-                    !c.is_empty() && f.retire.contains(c),
-                )
+            .enumerate()
+            .map(|(i, (c, l))| settings::CategoryEdit {
+                code: c.trim().to_owned(),
+                label: l.clone(),
+                retired: !c.is_empty() && f.retire.contains(c),
+                days: own_days
+                    .iter()
+                    .map(|(stage, v)| (*stage, v.get(i).cloned().unwrap_or_default()))
+                    .collect(),
             })
             .collect(),
         days: vec![

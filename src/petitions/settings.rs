@@ -201,11 +201,59 @@ pub fn category_label(code: &str, list: &[Category]) -> String {
         .unwrap_or_else(|| code.to_owned())
 }
 
-/// The province's settings form as saved: the category list (code, label, retired; the
-/// last row empty for a new one) and the four deadlines.
-pub struct SettingsEdit {
-    pub categories: Vec<(String, String, bool)>,
+/// One category of the settings form: its code (empty for a new one), label, whether it
+/// is retired, and its own deadline per stage as typed (empty: the province's).
+#[derive(Debug, Clone, Default)]
+pub struct CategoryEdit {
+    pub code: String,
+    pub label: String,
+    pub retired: bool,
     pub days: Vec<(Stage, String)>,
+}
+
+impl CategoryEdit {
+    /// The typed deadline of `stage`, for showing the form again.
+    pub fn days_of(&self, stage: &Stage) -> &str {
+        self.days
+            .iter()
+            .find(|(s, _)| s == stage)
+            .map_or("", |(_, d)| d.as_str())
+    }
+}
+
+/// The province's settings form as saved: the category list (the last row empty for a
+/// new one) and the four deadlines of the province.
+pub struct SettingsEdit {
+    pub categories: Vec<CategoryEdit>,
+    pub days: Vec<(Stage, String)>,
+}
+
+/// A typed deadline: a whole number of working days from 1 to `MAX_DAYS`.
+fn parse_days(raw: &str) -> Option<i64> {
+    raw.trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|n| (1..=MAX_DAYS).contains(n))
+}
+
+/// Every category's own deadlines, by code: what the settings page shows.
+pub async fn category_deadlines(
+    tx: &mut Tx,
+    province: &str,
+) -> AppResult<Vec<(String, Stage, i64)>> {
+    let rows = tx
+        .fetch_all(
+            "SELECT category, stage, days FROM petition_deadlines WHERE province_id = ? AND category <> ''",
+            &[province.into()],
+        )
+        .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        if let Some(stage) = Stage::parse(&r.str("stage")?) {
+            out.push((r.str("category")?, stage, r.i64("days")?));
+        }
+    }
+    Ok(out)
 }
 
 /// Replaces the province's categories and deadlines as one action. Codes are kept for
@@ -218,8 +266,10 @@ pub async fn save_settings(
 ) -> AppResult<()> {
     let mut errors = Vec::new();
     let mut rows: Vec<(String, String, bool)> = Vec::new();
-    for (code, label, retired) in &edit.categories {
-        let label = crate::text::clean(label);
+    let mut own_days: Vec<(String, Stage, Option<i64>)> = Vec::new();
+    for cat in &edit.categories {
+        let (code, retired) = (&cat.code, &cat.retired);
+        let label = crate::text::clean(&cat.label);
         if label.is_empty() {
             if code.is_empty() {
                 continue;
@@ -246,6 +296,21 @@ pub async fn save_settings(
             ));
             continue;
         }
+        for (stage, raw) in &cat.days {
+            if raw.trim().is_empty() {
+                own_days.push((code.clone(), *stage, None));
+            } else if let Some(n) = parse_days(raw) {
+                own_days.push((code.clone(), *stage, Some(n)));
+            } else {
+                errors.push(FieldError::new(
+                    &format!("cat_{}", stage.code()),
+                    format!(
+                        "Thời hạn \"{}\" của lĩnh vực \"{label}\" cần là số ngày làm việc từ 1 đến {MAX_DAYS}, hoặc để trống để theo thời hạn chung",
+                        stage.label_vi()
+                    ),
+                ));
+            }
+        }
         rows.push((code, label, *retired));
     }
     if errors.is_empty() && rows.iter().all(|(_, _, r)| *r) {
@@ -256,9 +321,9 @@ pub async fn save_settings(
     }
     let mut days = Vec::new();
     for (stage, raw) in &edit.days {
-        match raw.trim().parse::<i64>() {
-            Ok(n) if (1..=MAX_DAYS).contains(&n) => days.push((*stage, n)),
-            _ => errors.push(FieldError::new(
+        match parse_days(raw) {
+            Some(n) => days.push((*stage, n)),
+            None => errors.push(FieldError::new(
                 &format!("days_{}", stage.code()),
                 format!(
                     "Thời hạn \"{}\" cần là số ngày làm việc từ 1 đến {MAX_DAYS}",
@@ -297,6 +362,26 @@ pub async fn save_settings(
         )
         .await?;
     }
+    for (code, stage, n) in &own_days {
+        match n {
+            Some(n) => {
+                tx.execute(
+                    "INSERT INTO petition_deadlines (province_id, stage, category, days) VALUES (?, ?, ?, ?) \
+                     ON CONFLICT (province_id, stage, category) DO UPDATE SET days = excluded.days",
+                    &[province.into(), stage.code().into(), code.clone().into(), (*n).into()],
+                )
+                .await?;
+            }
+            None => {
+                tx.execute(
+                    "DELETE FROM petition_deadlines WHERE province_id = ? AND stage = ? AND category = ?",
+                    &[province.into(), stage.code().into(), code.clone().into()],
+                )
+                .await?;
+            }
+        }
+    }
+    let own = own_days.iter().filter(|d| d.2.is_some()).count();
     audit::did(
         tx,
         scope,
@@ -304,7 +389,7 @@ pub async fn save_settings(
         audit::Entity::PetitionSettings,
         province,
         None,
-        serde_json::json!({ "categories": rows.len(), "deadlines": days.len() }),
+        serde_json::json!({ "categories": rows.len(), "deadlines": days.len(), "category_deadlines": own }),
     );
     Ok(())
 }

@@ -692,6 +692,7 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ("petition_day_remove", "Bỏ", "Remove"),
     ("petition_days_late", "Số ngày làm việc quá hạn", "Working days late"),
     ("petition_deadlines", "Thời hạn (ngày làm việc)", "Deadlines (working days)"),
+    ("petition_category_days", "Thời hạn riêng của lĩnh vực (để trống: theo thời hạn chung)", "The category's own deadlines (empty: the general ones)"),
     ("petition_decline", "Không thuộc thẩm quyền, trả xã", "Not ours: back to the commune"),
     ("petition_deliver", "Đã chuyển câu trả lời đến hộ", "Answer delivered"),
     ("petition_due", "Hạn", "Due"),
