@@ -593,6 +593,7 @@ impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Application> {
         let db = Db::connect(config.database_url.as_deref(), &config.data_dir).await?;
         db.migrate().await?;
+        db.seal_pending().await?;
         let secret = crate::setup::ensure_ready(&db, &config).await?;
         crate::audit::segments::spawn_keeper(db.clone());
         audit::checkpoint::start(&db, &config).await?;

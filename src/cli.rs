@@ -255,6 +255,7 @@ async fn open(store: &StoreArgs) -> anyhow::Result<(Db, Config)> {
     let cfg = config(store, "127.0.0.1:0".parse()?);
     let db = Db::connect(cfg.database_url.as_deref(), &cfg.data_dir).await?;
     db.migrate().await?;
+    db.seal_pending().await?;
     crate::setup::ensure_ready(&db, &cfg).await?;
     Ok((db, cfg))
 }

@@ -794,3 +794,45 @@ async fn bad_filters_are_explained(b: Backend) {
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     assert!(res.text().await.unwrap().contains("Ngày chưa đúng"));
 }
+
+both!(
+    a_write_is_sealed_before_its_answer,
+    a_write_is_sealed_before_its_answer
+);
+/// On PostgreSQL a write's events commit with it into the audit queue and the batcher
+/// seals them before the answer leaves; events a crash left queued (committed, never
+/// sealed) are sealed by the next start, here `audit verify`, and the chain holds.
+async fn a_write_is_sealed_before_its_answer(b: Backend) {
+    let app = common::spawn(b).await;
+    let c = app.login("bt.bangngang").await;
+    let hid = app.one_str("SELECT h.id FROM households h JOIN units v ON v.id = h.village_id WHERE v.name = 'Bằng Ngang' ORDER BY h.code LIMIT 1", &[]).await;
+    let res = c
+        .json(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/households/{hid}"),
+            Some(serde_json::json!({ "house_no": "18" })),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(app.count("SELECT COUNT(*) FROM audit_queue", &[]).await, 0);
+    let e = events_of(&app, "bt.bangngang").await;
+    assert_eq!(e.last().unwrap().str("action").unwrap(), "update");
+    if b == Backend::Postgres {
+        app.exec(
+            "INSERT INTO audit_queue (chain, actor_id, action, entity, entity_id, detail) \
+             VALUES (?, 'system:crash-test', 'update', 'household', ?, '{}')",
+            &[CHAIN.into(), hid.clone().into()],
+        )
+        .await;
+    }
+    let (ok, report) = verify_json(&app, &[]);
+    assert!(ok, "{}", problems(&report));
+    assert_eq!(app.count("SELECT COUNT(*) FROM audit_queue", &[]).await, 0);
+    let sealed = app
+        .count(
+            "SELECT COUNT(*) FROM audit_log WHERE actor_id = 'system:crash-test' AND chain = ?",
+            &[CHAIN.into()],
+        )
+        .await;
+    assert_eq!(sealed, i64::from(b == Backend::Postgres));
+}

@@ -54,6 +54,7 @@ const REFERENCE_TABLES: &[&str] = &[
     "audit_heads",
     "audit_log",
     "audit_anchors",
+    "audit_queue",
     "idempotency_keys",
     "settings",
     "import_batches",

@@ -3,7 +3,8 @@
 //! Store functions note what a unit of work showed ([`shown`]) and did ([`did`]); the
 //! database layer turns the notes into one event per user action when the unit of work
 //! ends ([`model::Notes::into_events`]) and [`chain::seal`] appends it to the commune's
-//! hash chain in the same transaction. `danvan audit verify` recomputes every chain, and
+//! hash chain in the same transaction (on PostgreSQL a write's events wait in the
+//! [`queue`], committed with the write, for the batcher to seal them). `danvan audit verify` recomputes every chain, and
 //! against a [`checkpoint`] kept outside the database it also catches a rewritten chain.
 
 pub mod archive;
@@ -12,6 +13,7 @@ pub mod checkpoint;
 pub mod model;
 pub mod pages;
 pub mod query;
+pub mod queue;
 pub mod segments;
 
 pub use chain::{verify, verify_against, Problem, VerifyReport};

@@ -161,7 +161,7 @@ impl Db {
         let routes = Arc::new(LastRoutes::default());
         let writer = Writer::start(
             WriterConn::Postgres(batcher),
-            crate::audit::chain::seal,
+            crate::audit::queue::drain_and_seal,
             Arc::clone(&routes),
         );
         Ok(Db {
@@ -303,13 +303,15 @@ impl Db {
         let result = match result {
             Ok(v) => {
                 let events = tx.take_notes().into_events();
-                let sealed = if events.is_empty() {
-                    Ok(())
+                let queued = if events.is_empty() {
+                    Ok(false)
                 } else {
-                    crate::audit::chain::seal(&mut tx, events).await
+                    crate::audit::queue::enqueue(&mut tx, &events)
+                        .await
+                        .map(|_| true)
                 };
-                match sealed {
-                    Ok(()) => tx.execute_script("COMMIT").await.map(|_| v),
+                match queued {
+                    Ok(queued) => tx.execute_script("COMMIT").await.map(|_| (v, queued)),
                     Err(e) => Err(e),
                 }
             }
@@ -318,8 +320,34 @@ impl Db {
         if result.is_err() && tx.execute_script("ROLLBACK").await.is_err() {
             let (conn, _) = tx.into_parts();
             discard(conn);
+        } else {
+            drop(tx); // back to the pool before waiting for the seal
         }
-        result
+        let (v, queued) = result?;
+        if queued {
+            // The write is durable with its events queued; answer once they are sealed,
+            // so the user's own action is in the log they may open next. Should sealing
+            // fail, the events stay queued for the next group: the write still stands.
+            if let Err(e) = self.seal_queued(route).await {
+                tracing::warn!(error = %e, "audit events stay queued until the next group");
+            }
+        }
+        Ok(v)
+    }
+
+    /// Seals whatever audit events wait in the queue (PostgreSQL; a no-op on SQLite):
+    /// at start-up, after a crash between a write's commit and its seal, and before
+    /// `audit verify` reads the chains.
+    pub async fn seal_pending(&self) -> AppResult<()> {
+        match self.inner.engine {
+            Engine::Sqlite { .. } => Ok(()),
+            Engine::Postgres { .. } => self.seal_queued(Arc::from("seal-pending")).await,
+        }
+    }
+
+    /// Waits for a batcher group, which seals every event queued before it began.
+    async fn seal_queued(&self, route: Arc<str>) -> AppResult<()> {
+        self.through_writer(Notes::default(), route).await
     }
 
     /// Writes the audit event of a read through the writer; returns once it is durable.
@@ -327,6 +355,12 @@ impl Db {
         if notes.is_empty() {
             return Ok(());
         }
+        self.through_writer(notes, route).await
+    }
+
+    /// Hands `notes` (possibly none) to the writer's next group; returns once that group
+    /// has committed.
+    async fn through_writer(&self, notes: Notes, route: Arc<str>) -> AppResult<()> {
         let (send, answer) = oneshot::channel();
         let job = Job {
             route,

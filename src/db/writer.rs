@@ -8,7 +8,8 @@
 //! a transaction half done: its job runs to completion or rolls back all the same.
 //!
 //! On SQLite every write goes through here. On PostgreSQL only the audit events of reads
-//! do (ordinary writes keep their own pooled transactions).
+//! do, and the sealing of the events writes queued (ordinary writes keep their own pooled
+//! transactions; see `audit::queue`).
 
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -291,20 +292,20 @@ impl Task {
                 answers.push(o.answer);
             }
         }
-        if !events.is_empty() {
-            let sealed = match self.take_tx() {
-                Some(mut tx) => {
-                    let r = (self.sealer)(&mut tx, events).await;
-                    self.put_back(tx);
-                    r
-                }
-                None => Err(AppError::internal("writer has no connection")),
-            };
-            if let Err(e) = sealed {
-                tracing::error!(error = %e, "writer could not seal the audit events");
-                self.abort_group(answers, e).await;
-                return;
+        // Every group seals, even without events of its own: on PostgreSQL the sealer
+        // also takes the events committed writes left in the audit queue.
+        let sealed = match self.take_tx() {
+            Some(mut tx) => {
+                let r = (self.sealer)(&mut tx, events).await;
+                self.put_back(tx);
+                r
             }
+            None => Err(AppError::internal("writer has no connection")),
+        };
+        if let Err(e) = sealed {
+            tracing::error!(error = %e, "writer could not seal the audit events");
+            self.abort_group(answers, e).await;
+            return;
         }
         if let Err(e) = self.exec(commit).await {
             tracing::error!(error = %e, "writer commit failed");
