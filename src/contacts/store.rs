@@ -168,9 +168,6 @@ async fn move_counters(tx: &mut WriteTx, h: &Assigned, c: &ContactDraft) -> AppR
         ],
     )
     .await?;
-    if prev.as_ref().map(|p| p.last_contact_on) != Some(next.last_contact_on) {
-        move_recency(tx, h, prev.map(|p| p.last_contact_on), next.last_contact_on).await?;
-    }
     let on = model::day_text(c.contacted_on);
     tx.execute(
         "INSERT INTO member_contact_state (commune_id, member_id, village_id, last_contact_on, contacts) VALUES (?, ?, ?, ?, 1) \
@@ -186,63 +183,116 @@ async fn move_counters(tx: &mut WriteTx, h: &Assigned, c: &ContactDraft) -> AppR
     )
     .await?;
     // The calendar's periods, and the province's own when its months run from a cut-off
-    // day (their distinct counts cannot be added up from days).
+    // day (their distinct counts cannot be added up from days). Sorted, so that every
+    // writer takes the counter rows in one order and none waits on another in a cycle.
     let cutoff = crate::reports::cutoff::of_province(tx, &h.province_id).await?;
-    let periods = model::periods_of(c.contacted_on)
+    let mut periods: Vec<String> = model::periods_of(c.contacted_on)
         .into_iter()
-        .chain(model::cutoff_periods_of(c.contacted_on, cutoff));
-    for period in periods {
-        // A first contact in the period leaves a marker; only a new marker adds a
-        // household to the period's reach.
-        let first = tx
-            .execute(
-                "INSERT INTO contact_reach (commune_id, household_id, period) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                &[
-                    h.commune_id.clone().into(),
-                    h.household_id.clone().into(),
-                    period.clone().into(),
-                ],
-            )
-            .await?;
-        tx.execute(
-            "INSERT INTO contact_counts (village_id, commune_id, period, contacts, households) VALUES (?, ?, ?, 1, ?) \
-             ON CONFLICT (commune_id, village_id, period) DO UPDATE SET contacts = contact_counts.contacts + 1, \
-             households = contact_counts.households + excluded.households",
-            &[
+        .chain(model::cutoff_periods_of(c.contacted_on, cutoff))
+        .collect();
+    periods.sort_unstable();
+    // A first contact in a period leaves a marker (the household's, and the member's:
+    // active in the period, counted in the village of that contact); only a new marker
+    // adds the household to the period's reach, or the member to its active ones.
+    let marker = |who: &str, village: Option<&str>| -> Vec<Vec<Value>> {
+        periods
+            .iter()
+            .map(|p| {
+                let mut row = vec![h.commune_id.clone().into(), who.into(), p.clone().into()];
+                row.extend(village.map(Value::from));
+                row
+            })
+            .collect()
+    };
+    let reached = new_markers(
+        tx,
+        "INSERT INTO contact_reach (commune_id, household_id, period) VALUES ",
+        &marker(&h.household_id, None),
+    )
+    .await?;
+    let active = new_markers(
+        tx,
+        "INSERT INTO member_active (commune_id, member_id, period, village_id) VALUES ",
+        &marker(&h.member_id, Some(&h.village_id)),
+    )
+    .await?;
+    // Last, the rows every contact of the village or the commune adds to: on PostgreSQL
+    // their locks are then held only for the few statements left before the commit.
+    if prev.as_ref().map(|p| p.last_contact_on) != Some(next.last_contact_on) {
+        move_recency(tx, h, prev.map(|p| p.last_contact_on), next.last_contact_on).await?;
+    }
+    let counts: Vec<Vec<Value>> = periods
+        .iter()
+        .map(|period| {
+            vec![
                 h.village_id.clone().into(),
                 h.commune_id.clone().into(),
                 period.clone().into(),
-                (first as i64).into(),
-            ],
-        )
-        .await?;
-        // The same for the member: a first contact in the period makes them active in it,
-        // counted in the village of that contact.
-        let active = tx
-            .execute(
-                "INSERT INTO member_active (commune_id, member_id, period, village_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                &[
-                    h.commune_id.clone().into(),
-                    h.member_id.clone().into(),
-                    period.clone().into(),
-                    h.village_id.clone().into(),
-                ],
-            )
-            .await?;
-        if active > 0 {
-            tx.execute(
-                "INSERT INTO member_active_counts (commune_id, village_id, period, members) VALUES (?, ?, ?, 1) \
-                 ON CONFLICT (commune_id, village_id, period) DO UPDATE SET members = member_active_counts.members + 1",
-                &[
-                    h.commune_id.clone().into(),
-                    h.village_id.clone().into(),
-                    period.into(),
-                ],
-            )
-            .await?;
-        }
+                1i64.into(),
+                i64::from(reached.contains(period)).into(),
+            ]
+        })
+        .collect();
+    upsert_many(
+        tx,
+        "INSERT INTO contact_counts (village_id, commune_id, period, contacts, households) VALUES ",
+        "ON CONFLICT (commune_id, village_id, period) DO UPDATE SET contacts = contact_counts.contacts + 1, \
+         households = contact_counts.households + excluded.households",
+        &counts,
+    )
+    .await?;
+    let active_counts: Vec<Vec<Value>> = active
+        .iter()
+        .map(|period| {
+            vec![
+                h.commune_id.clone().into(),
+                h.village_id.clone().into(),
+                period.clone().into(),
+                1i64.into(),
+            ]
+        })
+        .collect();
+    upsert_many(
+        tx,
+        "INSERT INTO member_active_counts (commune_id, village_id, period, members) VALUES ",
+        "ON CONFLICT (commune_id, village_id, period) DO UPDATE SET members = member_active_counts.members + 1",
+        &active_counts,
+    )
+    .await
+}
+
+/// Leaves first-contact markers in one statement; the periods whose marker is new.
+async fn new_markers(tx: &mut WriteTx, head: &str, rows: &[Vec<Value>]) -> AppResult<Vec<String>> {
+    let (sql, args) = many_rows(head, rows, "ON CONFLICT DO NOTHING RETURNING period");
+    tx.fetch_all(&sql, &args)
+        .await?
+        .iter()
+        .map(|r| r.str("period"))
+        .collect()
+}
+
+/// One multi-row upsert: `head` up to `VALUES`, the rows, then `tail` (its conflict rule).
+async fn upsert_many(
+    tx: &mut WriteTx,
+    head: &str,
+    tail: &str,
+    rows: &[Vec<Value>],
+) -> AppResult<()> {
+    if rows.is_empty() {
+        return Ok(());
     }
+    let (sql, args) = many_rows(head, rows, tail);
+    tx.execute(&sql, &args).await?;
     Ok(())
+}
+
+/// `head`, a placeholder group per row, `tail`; and the rows' values in order.
+fn many_rows(head: &str, rows: &[Vec<Value>], tail: &str) -> (String, Vec<Value>) {
+    let width = rows.first().map_or(0, Vec::len);
+    let one = format!("({})", vec!["?"; width].join(", "));
+    let values = vec![one.as_str(); rows.len()].join(", ");
+    let args = rows.iter().flatten().cloned().collect();
+    (format!("{head}{values} {tail}"), args)
 }
 
 /// The household's latest contact moved from `from` to `to`: one household less on the
