@@ -122,6 +122,7 @@ async fn run(
             per_year,
             until: today + time::Duration::days(1),
         }),
+        None,
     )
     .await
     .expect("generate");

@@ -111,8 +111,12 @@ enum Command {
         /// household over the year before `--contacts-until` (0: neither).
         #[arg(long, default_value_t = 0)]
         contacts_per_household_year: u32,
-        /// The day the year of contacts ends (excluded), dd/mm/yyyy or yyyy-mm-dd;
-        /// default: today in Vietnam.
+        /// Also raise about this many petitions in all, spread over the communes and
+        /// the year, each carried along its path by the store as far as its days allow.
+        #[arg(long, default_value_t = 0)]
+        petitions: usize,
+        /// The day the year of contacts and petitions ends (excluded), dd/mm/yyyy or
+        /// yyyy-mm-dd; default: today in Vietnam.
         #[arg(long)]
         contacts_until: Option<String>,
     },
@@ -376,33 +380,41 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             communes,
             seed,
             contacts_per_household_year,
+            petitions,
             contacts_until,
         } => {
+            let until = match contacts_until.as_deref() {
+                None => crate::contacts::pages::today(),
+                Some(raw) => crate::contacts::model::parse_day(raw).ok_or_else(|| {
+                    anyhow::anyhow!("--contacts-until \"{raw}\": ghi theo dạng ngày/tháng/năm")
+                })?,
+            };
             let contacts = match contacts_per_household_year {
                 0 => None,
-                per_year => Some(crate::demo::generate::ContactsSpec {
-                    per_year,
-                    until: match contacts_until.as_deref() {
-                        None => crate::contacts::pages::today(),
-                        Some(raw) => crate::contacts::model::parse_day(raw).ok_or_else(|| {
-                            anyhow::anyhow!(
-                                "--contacts-until \"{raw}\": ghi theo dạng ngày/tháng/năm"
-                            )
-                        })?,
-                    },
+                per_year => Some(crate::demo::generate::ContactsSpec { per_year, until }),
+            };
+            let communes = communes.max(1);
+            let petitions = match petitions {
+                0 => None,
+                n => Some(crate::demo::generate::PetitionsSpec {
+                    per_commune: n.div_ceil(communes),
+                    until,
                 }),
             };
             let (db, _) = open(&store).await?;
-            let g =
-                crate::demo::generate::generate(&db, households, communes.max(1), seed, contacts)
-                    .await?;
+            let g = crate::demo::generate::generate(
+                &db, households, communes, seed, contacts, petitions,
+            )
+            .await?;
             println!(
-                "Đã tạo {} xã, {} thôn, {} hộ, {} đảng viên, {} lần tiếp xúc trong {:.1} s ({:.0} hộ/s)",
+                "Đã tạo {} xã, {} thôn, {} hộ, {} đảng viên, {} lần tiếp xúc, {} kiến nghị ({} bước) trong {:.1} s ({:.0} hộ/s)",
                 g.communes,
                 g.villages,
                 g.households,
                 g.members,
                 g.contacts,
+                g.petitions,
+                g.petition_steps,
                 g.seconds,
                 g.households as f64 / g.seconds.max(1e-9)
             );

@@ -18,6 +18,7 @@ mod evaluation;
 mod events;
 mod funding;
 mod generate_contacts;
+mod generate_petitions;
 mod health;
 mod imports;
 mod layout;

@@ -5,6 +5,7 @@ use std::time::Instant;
 use time::Date;
 
 use super::contacts::{self as synthetic, Pair};
+pub use super::petitions::PetitionsSpec;
 use super::synth::{self, Rng};
 use super::{create_village_with_cell, populate_village, VillageSpec};
 use crate::auth::Scope;
@@ -19,6 +20,8 @@ pub struct Generated {
     pub households: usize,
     pub members: usize,
     pub contacts: usize,
+    pub petitions: usize,
+    pub petition_steps: usize,
     pub seconds: f64,
 }
 
@@ -40,8 +43,11 @@ pub async fn generate(
     communes: usize,
     seed: u64,
     contacts: Option<ContactsSpec>,
+    petitions: Option<PetitionsSpec>,
 ) -> AppResult<Generated> {
     let started = Instant::now();
+    // The generated agency handlers' password: random, told to nobody, hashed once.
+    let handler_hash = crate::auth::password::hash(&crate::accounts::model::one_time_password())?;
     let rows = db
         .read(move |tx| {
             Box::pin(async move {
@@ -62,6 +68,8 @@ pub async fn generate(
         households: 0,
         members: 0,
         contacts: 0,
+        petitions: 0,
+        petition_steps: 0,
         seconds: 0.0,
     };
     let per_commune = households / rows.len().max(1);
@@ -80,7 +88,9 @@ pub async fn generate(
         // Contacts draw from their own stream, so that asking for them leaves the
         // households and members of every commune as they were.
         let mut contact_rng = Rng::new(seed ^ (ci as u64 + 1).wrapping_mul(0xC0A7_AC75));
-        let (rng, villages, h, m, c) = db
+        let mut petition_rng = Rng::new(seed ^ (ci as u64 + 1).wrapping_mul(0x9E71_7105));
+        let handler_hash = handler_hash.clone();
+        let (rng, villages, h, m, c, p) = db
             .write(move |tx| {
                 Box::pin(async move {
                     let (mut villages, mut hh, mut mm) = (0, 0, 0);
@@ -116,7 +126,23 @@ pub async fn generate(
                         crate::assignment::store::seed_approved(tx, &system, &village_ids).await?;
                         cc = write_contacts(tx, &system, &cid, spec, &mut contact_rng).await?;
                     }
-                    Ok((rng, villages, hh, mm, cc))
+                    let mut pp = (0, 0);
+                    if let Some(spec) = petitions {
+                        let commune = crate::units::store::get(tx, &cid).await?;
+                        let actors =
+                            super::petitions::Actors::make(tx, &system, &commune, &handler_hash)
+                                .await?;
+                        let households = commune_households(tx, &cid).await?;
+                        pp = super::petitions::generate(
+                            tx,
+                            &actors,
+                            &households,
+                            spec,
+                            &mut petition_rng,
+                        )
+                        .await?;
+                    }
+                    Ok((rng, villages, hh, mm, cc, pp))
                 })
             })
             .await?;
@@ -125,9 +151,26 @@ pub async fn generate(
         out.households += h;
         out.members += m;
         out.contacts += c;
+        out.petitions += p.0;
+        out.petition_steps += p.1;
     }
     out.seconds = started.elapsed().as_secs_f64();
     Ok(out)
+}
+
+/// The commune's active households and their villages, in a stable order.
+async fn commune_households(
+    tx: &mut WriteTx,
+    commune_id: &str,
+) -> AppResult<Vec<(String, String)>> {
+    tx.fetch_all(
+        "SELECT id, village_id FROM households WHERE commune_id = ? AND status = 'active' ORDER BY id",
+        &[commune_id.into()],
+    )
+    .await?
+    .iter()
+    .map(|r| Ok((r.str("id")?, r.str("village_id")?)))
+    .collect()
 }
 
 /// The commune's assigned households in its approved plans, in a stable order.

@@ -3,6 +3,7 @@
 
 pub mod contacts;
 pub mod generate;
+pub mod petitions;
 pub mod synth;
 
 use synth::Rng;
