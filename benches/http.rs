@@ -7,6 +7,7 @@
 //!   DANVAN_BENCH_DATABASE_URL=postgres://admin@host/postgres cargo bench --bench http
 //!   DANVAN_BENCH_SIZE=province cargo bench --bench http   # + 1,000,000 generated households
 //!   DANVAN_BENCH_SIZE=province DANVAN_BENCH_CONTACTS=10 cargo bench --bench http   # 10 M contacts
+//!   DANVAN_BENCH_SIZE=province DANVAN_BENCH_PETITIONS=50000 cargo bench --bench http
 //!
 //! `trivial` always runs, since every ratio is relative to it. Targets are printed, never
 //! asserted: timing depends on the machine. The run fails only when the server dies or
@@ -29,12 +30,18 @@ use load::{Load, MakeRequest, Outcome};
 const PASSWORD: &str = "bench-matkhau-2024";
 const MEMBER: &str = "dv.bangngang";
 const COMMITTEE: &str = "xa.luongbang";
+/// The province's Mass Mobilisation Board: the petitions dashboard of the whole province.
+const SUPERVISOR: &str = "bdv.hungyen";
+/// The demo's own commune; generated communes are the others with villages.
+const DEMO_COMMUNE: &str = "c-12280";
 const CONNECTIONS: [usize; 2] = [8, 64];
 const PROVINCE_HOUSEHOLDS: &str = "1000000";
 const PROVINCE_COMMUNES: &str = "104";
 /// Contacts per generated household and year at province size (`DANVAN_BENCH_CONTACTS`):
 /// a few, so that generating fits a shared 2-core machine; the plan's ten is an option.
 const PROVINCE_CONTACTS: &str = "3";
+/// Petitions raised in the province over the year (`DANVAN_BENCH_PETITIONS`).
+const PROVINCE_PETITIONS: &str = "200000";
 
 // Targets (printed only): read pages and the write against the trivial page at 64 connections.
 const READ_RATIO: f64 = 0.30;
@@ -152,6 +159,51 @@ fn setup_client() -> reqwest::Client {
 }
 
 async fn login(http: &reqwest::Client, base: &str, username: &str) -> Result<Session, String> {
+    let cookie = sign_in(http, base, username, PASSWORD).await?;
+    with_csrf(http, base, username, cookie).await
+}
+
+/// A new member's first login: the one-time password, then the new one the server asks
+/// for before anything else.
+async fn first_login(
+    http: &reqwest::Client,
+    base: &str,
+    username: &str,
+    one_time: &str,
+) -> Result<Session, String> {
+    let cookie = sign_in(http, base, username, one_time).await?;
+    let mut s = Session {
+        cookie,
+        csrf: String::new(),
+    };
+    let page = get_page(http, base, "/account/password", &s).await?;
+    s.csrf = attr_after(&page, "name=\"_csrf\" value=\"")
+        .ok_or_else(|| format!("{username}: no CSRF token on /account/password"))?;
+    let res = http
+        .post(format!("{base}/account/password"))
+        .header("cookie", &s.cookie)
+        .form(&[
+            ("current", one_time),
+            ("new", PASSWORD),
+            ("again", PASSWORD),
+            ("_csrf", &s.csrf),
+        ])
+        .send()
+        .await
+        .map_err(|e| format!("{username}: new password: {e}"))?;
+    if res.status() != StatusCode::SEE_OTHER {
+        return Err(format!("{username}: new password: {}", res.status()));
+    }
+    with_csrf(http, base, username, s.cookie).await
+}
+
+/// Signs in through the login form; the session cookie.
+async fn sign_in(
+    http: &reqwest::Client,
+    base: &str,
+    username: &str,
+    password: &str,
+) -> Result<String, String> {
     // The login form carries a token bound to the cookie its page sets.
     let page = http
         .get(format!("{base}/login"))
@@ -179,7 +231,7 @@ async fn login(http: &reqwest::Client, base: &str, username: &str) -> Result<Ses
         .header("cookie", form_cookie)
         .form(&[
             ("username", username),
-            ("password", PASSWORD),
+            ("password", password),
             ("next", "/"),
             ("_csrf", &token),
         ])
@@ -189,15 +241,23 @@ async fn login(http: &reqwest::Client, base: &str, username: &str) -> Result<Ses
     if res.status() != StatusCode::SEE_OTHER {
         return Err(format!("login {username}: {}", res.status()));
     }
-    let cookie = res
-        .headers()
+    res.headers()
         .get_all("set-cookie")
         .iter()
         .filter_map(|v| v.to_str().ok())
         .find(|v| v.contains("session="))
         .and_then(|v| v.split(';').next())
-        .ok_or_else(|| format!("login {username}: no session cookie"))?
-        .to_owned();
+        .map(str::to_owned)
+        .ok_or_else(|| format!("login {username}: no session cookie"))
+}
+
+/// The session with its form token, read off a page every signed-in user may open.
+async fn with_csrf(
+    http: &reqwest::Client,
+    base: &str,
+    username: &str,
+    cookie: String,
+) -> Result<Session, String> {
     let mut s = Session {
         cookie,
         csrf: String::new(),
@@ -337,9 +397,156 @@ struct Fixture {
     my_households: Vec<String>,
     edit_household: String,
     edit_form: Vec<(String, String)>,
+    /// More members, each signed in with an account of their own, and the paths their
+    /// contacts post to: a province's writes come from many members at once.
+    crowd: Vec<(Session, Vec<String>)>,
+    supervisor: Session,
+    /// The committee whose petition inbox is loaded: of a generated commune at province
+    /// size (a year of its petitions), else the demo's.
+    inbox: Session,
 }
 
-async fn fixture(http: &reqwest::Client, base: &str) -> Result<Fixture, String> {
+/// The first generated commune of the demo's province, if `danvan generate` made any.
+fn generated_commune(cli: &Cli) -> Result<Option<String>, String> {
+    let list = |under: &str| -> Result<Vec<serde_json::Value>, String> {
+        let out = cli.run(&["units", "list", "--under", under, "--json"], &[])?;
+        serde_json::from_str(&out).map_err(|e| format!("units list --under {under}: {e}"))
+    };
+    let mut communes: Vec<(String, String)> = list("p-33")?
+        .iter()
+        .filter_map(|u| Some((u["code"].as_str()?.to_owned(), u["id"].as_str()?.to_owned())))
+        .filter(|(_, id)| id != DEMO_COMMUNE)
+        .collect();
+    communes.sort();
+    for (_, id) in communes {
+        if !list(&id)?.is_empty() {
+            return Ok(Some(id));
+        }
+    }
+    Ok(None)
+}
+
+/// The committee whose inbox the benchmark loads (see `Fixture::inbox`).
+async fn inbox_committee(
+    http: &reqwest::Client,
+    base: &str,
+    cli: &Cli,
+    demo: &Session,
+) -> Result<Session, String> {
+    let Some(commune) = generated_commune(cli)? else {
+        return Ok(Session {
+            cookie: demo.cookie.clone(),
+            csrf: demo.csrf.clone(),
+        });
+    };
+    let username = "bench.thuongtruc";
+    cli.run(
+        &[
+            "user",
+            "add",
+            username,
+            "--name",
+            "Thường trực xã (đo tải)",
+            "--role",
+            "commune_committee",
+            "--unit",
+            &commune,
+        ],
+        &[("DANVAN_NEW_PASSWORD", PASSWORD)],
+    )?;
+    login(http, base, username).await
+}
+
+/// How many members beside the demo's own share the `log_contact_crowd` scenario.
+const CROWD: usize = 24;
+
+/// Runs the `danvan` command against the benchmark's database.
+struct Cli {
+    data_dir: PathBuf,
+    database_url: Option<String>,
+}
+
+impl Cli {
+    fn run(&self, args: &[&str], env: &[(&str, &str)]) -> Result<String, String> {
+        let mut cmd = danvan(&self.data_dir, self.database_url.as_deref());
+        cmd.args(args);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = cmd
+            .output()
+            .map_err(|e| format!("danvan {}: {e}", args.join(" ")))?;
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        if out.status.success() {
+            Ok(text)
+        } else {
+            Err(format!(
+                "danvan {}: {}{}",
+                args.join(" "),
+                text,
+                String::from_utf8_lossy(&out.stderr)
+            ))
+        }
+    }
+}
+
+/// Gives up to `CROWD` of the commune's members (those with households assigned) an
+/// account, as a secretary would, and signs each in for the first time.
+async fn crowd(
+    http: &reqwest::Client,
+    base: &str,
+    committee: &Session,
+    cli: &Cli,
+) -> Result<Vec<(Session, Vec<String>)>, String> {
+    let one_time = "bench-motlan-2024";
+    let mut ids = Vec::new();
+    for page in 1..=6 {
+        let html = get_page(http, base, &format!("/members?page={page}"), committee).await?;
+        let found: Vec<String> = html
+            .split("href=\"/members/")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .filter(|id| *id != "new" && !id.contains('/') && !id.contains('?'))
+            .map(str::to_owned)
+            .collect();
+        if found.is_empty() {
+            break;
+        }
+        ids.extend(found);
+    }
+    let mut crowd = Vec::new();
+    for id in ids {
+        if crowd.len() == CROWD {
+            break;
+        }
+        let Ok(said) = cli.run(
+            &["user", "add", "--member", &id],
+            &[("DANVAN_NEW_PASSWORD", one_time)],
+        ) else {
+            continue; // has an account already, or is not eligible
+        };
+        let username = said
+            .split("tài khoản ")
+            .nth(1)
+            .and_then(|rest| rest.split_whitespace().next())
+            .ok_or_else(|| format!("user add --member {id}: no username in {said}"))?;
+        let session = first_login(http, base, username, one_time).await?;
+        let mine = get_page(http, base, "/my-households", &session).await?;
+        let paths: Vec<String> = household_links(&mine)
+            .iter()
+            .map(|h| format!("/households/{h}/contacts"))
+            .collect();
+        if !paths.is_empty() {
+            crowd.push((session, paths));
+        }
+    }
+    if crowd.is_empty() {
+        return Err("no member of the demo could be given an account".into());
+    }
+    Ok(crowd)
+}
+
+async fn fixture(http: &reqwest::Client, base: &str, cli: &Cli) -> Result<Fixture, String> {
     let member = login(http, base, MEMBER).await?;
     let committee = login(http, base, COMMITTEE).await?;
     let home = get_page(http, base, "/", &member).await?;
@@ -364,7 +571,13 @@ async fn fixture(http: &reqwest::Client, base: &str) -> Result<Fixture, String> 
     if !edit_form.iter().any(|(k, _)| k == "house_no") {
         return Err("the household edit form has no house_no field".into());
     }
+    let crowd = crowd(http, base, &committee, cli).await?;
+    let supervisor = login(http, base, SUPERVISOR).await?;
+    let inbox = inbox_committee(http, base, cli, &committee).await?;
     Ok(Fixture {
+        crowd,
+        supervisor,
+        inbox,
         member,
         committee,
         member_household,
@@ -403,6 +616,19 @@ async fn page_weights(http: &reqwest::Client, base: &str, fx: &Fixture) -> Resul
         println!("  {shown:<32} {:>7} / {:>7}", sizes[0], sizes[1]);
     }
     Ok(())
+}
+
+/// A visit with one topic, under a fresh id (as each opened form carries its own).
+fn contact_form(csrf: &str) -> Bytes {
+    let id = danvan::clock::new_id();
+    let form = serde_urlencoded::to_string([
+        ("_csrf", csrf),
+        ("id", id.as_str()),
+        ("channel", "visit"),
+        ("topics", "law"),
+    ])
+    .expect("form");
+    Bytes::from(form)
 }
 
 fn scenarios(addr: SocketAddr, fx: &Fixture) -> Vec<Scenario> {
@@ -446,21 +672,30 @@ fn scenarios(addr: SocketAddr, fx: &Fixture) -> Vec<Scenario> {
             .map(|h| format!("/households/{h}/contacts"))
             .collect();
         Arc::new(move |n| {
-            let id = danvan::clock::new_id();
-            let form = serde_urlencoded::to_string([
-                ("_csrf", csrf.as_str()),
-                ("id", id.as_str()),
-                ("channel", "visit"),
-                ("topics", "law"),
-            ])
-            .expect("form");
+            let form = contact_form(&csrf);
             let path = &paths[(n as usize) % paths.len()];
+            load::request(&host, Method::POST, path, Some(&cookie), Some(form))
+        })
+    };
+    // The same contact form, each request from the next member of the crowd in turn:
+    // their villages' counters and their own rows are theirs, as in a province.
+    let log_contact_crowd: MakeRequest = {
+        let host = host.clone();
+        let crowd: Vec<(String, String, Vec<String>)> = fx
+            .crowd
+            .iter()
+            .map(|(s, paths)| (s.cookie.clone(), s.csrf.clone(), paths.clone()))
+            .collect();
+        Arc::new(move |n| {
+            let (cookie, csrf, paths) = &crowd[(n as usize) % crowd.len()];
+            let round = (n as usize) / crowd.len();
+            let form = contact_form(csrf);
             load::request(
                 &host,
                 Method::POST,
-                path,
-                Some(&cookie),
-                Some(Bytes::from(form)),
+                &paths[round % paths.len()],
+                Some(cookie),
+                Some(form),
             )
         })
     };
@@ -499,6 +734,21 @@ fn scenarios(addr: SocketAddr, fx: &Fixture) -> Vec<Scenario> {
             make: get("/my-households".into(), Some(fx.member.cookie.clone())),
         },
         Scenario {
+            name: "petition_inbox",
+            kind: Kind::Read,
+            expect: StatusCode::OK,
+            make: get("/petitions".into(), Some(fx.inbox.cookie.clone())),
+        },
+        Scenario {
+            name: "petition_dashboard",
+            kind: Kind::Read,
+            expect: StatusCode::OK,
+            make: get(
+                "/petitions/dashboard".into(),
+                Some(fx.supervisor.cookie.clone()),
+            ),
+        },
+        Scenario {
             name: "household_edit",
             kind: Kind::Write,
             expect: StatusCode::SEE_OTHER,
@@ -509,6 +759,12 @@ fn scenarios(addr: SocketAddr, fx: &Fixture) -> Vec<Scenario> {
             kind: Kind::Write,
             expect: StatusCode::SEE_OTHER,
             make: log_contact,
+        },
+        Scenario {
+            name: "log_contact_crowd",
+            kind: Kind::Write,
+            expect: StatusCode::SEE_OTHER,
+            make: log_contact_crowd,
         },
     ]
 }
@@ -604,17 +860,17 @@ fn print_table(title: &str, rows: &[Row]) {
 
 /// Runs the scenarios against a started server; `Err` when the server died or signed-in
 /// pages stopped answering 200.
-async fn suite(server: &mut Server, title: &str) -> Result<(), String> {
+async fn suite(server: &mut Server, cli: &Cli, title: &str) -> Result<(), String> {
     let http = setup_client();
     let base = format!("http://{}", server.addr);
-    let fx = fixture(&http, &base).await?;
+    let fx = fixture(&http, &base, cli).await?;
     page_weights(&http, &base, &fx).await?;
     let seconds: f64 = env_or("DANVAN_BENCH_SECONDS", "8")
         .parse()
         .map_err(|_| "DANVAN_BENCH_SECONDS is not a number")?;
     let wanted = env_or(
         "DANVAN_BENCH_SCENARIOS",
-        "trivial,member_home,household_card,committee_list,my_households,household_edit,log_contact",
+        "trivial,member_home,household_card,committee_list,my_households,petition_inbox,petition_dashboard,household_edit,log_contact,log_contact_crowd",
     );
     let wanted: Vec<&str> = wanted.split(',').map(str::trim).collect();
     let all = scenarios(server.addr, &fx);
@@ -756,10 +1012,12 @@ async fn backend(name: &str, database_url: Option<&str>, province: bool) -> Resu
         server.stop();
         let t = Instant::now();
         let contacts = env_or("DANVAN_BENCH_CONTACTS", PROVINCE_CONTACTS);
+        let petitions = env_or("DANVAN_BENCH_PETITIONS", PROVINCE_PETITIONS);
         let out = danvan(dir.path(), database_url)
             .args(["generate", "--households", PROVINCE_HOUSEHOLDS])
             .args(["--communes", PROVINCE_COMMUNES])
             .args(["--contacts-per-household-year", &contacts])
+            .args(["--petitions", &petitions])
             .output()
             .map_err(|e| format!("danvan generate: {e}"))?;
         if !out.status.success() {
@@ -769,13 +1027,13 @@ async fn backend(name: &str, database_url: Option<&str>, province: bool) -> Resu
             ));
         }
         println!(
-            "\n{name}: generated {PROVINCE_HOUSEHOLDS} households in {PROVINCE_COMMUNES} communes, {contacts} contacts per household-year, in {:.1} s ({})",
+            "\n{name}: generated {PROVINCE_HOUSEHOLDS} households in {PROVINCE_COMMUNES} communes, {contacts} contacts per household-year, {petitions} petitions, in {:.1} s ({})",
             t.elapsed().as_secs_f64(),
             String::from_utf8_lossy(&out.stdout).trim()
         );
         server = Server::start("serve", dir.path(), database_url);
         server.wait_healthy(&http).await?;
-        format!("province size (demo + {PROVINCE_HOUSEHOLDS} generated households, {contacts} contacts each a year)")
+        format!("province size (demo + {PROVINCE_HOUSEHOLDS} generated households, {contacts} contacts each a year, {petitions} petitions)")
     } else {
         "demo size".to_owned()
     };
@@ -783,7 +1041,11 @@ async fn backend(name: &str, database_url: Option<&str>, province: bool) -> Resu
         "{name}, {size}: {} s per scenario after 1 s warm-up",
         env_or("DANVAN_BENCH_SECONDS", "8")
     );
-    let result = suite(&mut server, &title).await;
+    let cli = Cli {
+        data_dir: dir.path().to_path_buf(),
+        database_url: database_url.map(str::to_owned),
+    };
+    let result = suite(&mut server, &cli, &title).await;
     server.stop();
     result
 }
