@@ -246,6 +246,13 @@ pub fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             eprintln!("Lỗi: {e:#}");
+            // A page shows each field's message beside the field; a terminal has none, so
+            // they follow the headline ("Dữ liệu chưa hợp lệ" alone says nothing to fix).
+            if let Some(AppError::Validation(fields)) = e.downcast_ref::<AppError>() {
+                for f in fields {
+                    eprintln!("  - {}: {}", f.field, f.message);
+                }
+            }
             ExitCode::FAILURE
         }
     }

@@ -233,12 +233,11 @@ async fn move_counters(tx: &mut WriteTx, h: &Assigned, c: &ContactDraft) -> AppR
             ]
         })
         .collect();
-    upsert_many(
-        tx,
+    tx.upsert_many(
         "INSERT INTO contact_counts (village_id, commune_id, period, contacts, households) VALUES ",
+        &counts,
         "ON CONFLICT (commune_id, village_id, period) DO UPDATE SET contacts = contact_counts.contacts + 1, \
          households = contact_counts.households + excluded.households",
-        &counts,
     )
     .await?;
     let active_counts: Vec<Vec<Value>> = active
@@ -252,47 +251,22 @@ async fn move_counters(tx: &mut WriteTx, h: &Assigned, c: &ContactDraft) -> AppR
             ]
         })
         .collect();
-    upsert_many(
-        tx,
+    tx.upsert_many(
         "INSERT INTO member_active_counts (commune_id, village_id, period, members) VALUES ",
-        "ON CONFLICT (commune_id, village_id, period) DO UPDATE SET members = member_active_counts.members + 1",
         &active_counts,
+        "ON CONFLICT (commune_id, village_id, period) DO UPDATE SET members = member_active_counts.members + 1",
     )
-    .await
+    .await?;
+    Ok(())
 }
 
 /// Leaves first-contact markers in one statement; the periods whose marker is new.
 async fn new_markers(tx: &mut WriteTx, head: &str, rows: &[Vec<Value>]) -> AppResult<Vec<String>> {
-    let (sql, args) = many_rows(head, rows, "ON CONFLICT DO NOTHING RETURNING period");
-    tx.fetch_all(&sql, &args)
+    tx.upsert_many(head, rows, "ON CONFLICT DO NOTHING RETURNING period")
         .await?
         .iter()
         .map(|r| r.str("period"))
         .collect()
-}
-
-/// One multi-row upsert: `head` up to `VALUES`, the rows, then `tail` (its conflict rule).
-async fn upsert_many(
-    tx: &mut WriteTx,
-    head: &str,
-    tail: &str,
-    rows: &[Vec<Value>],
-) -> AppResult<()> {
-    if rows.is_empty() {
-        return Ok(());
-    }
-    let (sql, args) = many_rows(head, rows, tail);
-    tx.execute(&sql, &args).await?;
-    Ok(())
-}
-
-/// `head`, a placeholder group per row, `tail`; and the rows' values in order.
-fn many_rows(head: &str, rows: &[Vec<Value>], tail: &str) -> (String, Vec<Value>) {
-    let width = rows.first().map_or(0, Vec::len);
-    let one = format!("({})", vec!["?"; width].join(", "));
-    let values = vec![one.as_str(); rows.len()].join(", ");
-    let args = rows.iter().flatten().cloned().collect();
-    (format!("{head}{values} {tail}"), args)
 }
 
 /// The household's latest contact moved from `from` to `to`: one household less on the

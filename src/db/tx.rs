@@ -5,6 +5,8 @@
 //! transaction itself. A read closure receives a `Tx`, which has no way to write.
 
 use std::ops::{Deref, DerefMut};
+use std::sync::LazyLock;
+use std::time::{Duration, Instant};
 
 use sqlx::pool::PoolConnection;
 use sqlx::{PgConnection, Postgres};
@@ -46,6 +48,28 @@ impl Conn {
             Conn::PgPooled(_) | Conn::PgOwned(_) => Backend::Postgres,
         }
     }
+}
+
+/// A statement slower than this is logged with its text (`DANVAN_SLOW_STATEMENT_MS`,
+/// 250 by default; 0 logs every statement), as PostgreSQL's `log_min_duration_statement`
+/// does, but for both engines: a page that scans shows up in the log by its SQL.
+static SLOW_STATEMENT: LazyLock<Duration> = LazyLock::new(|| {
+    let ms = std::env::var("DANVAN_SLOW_STATEMENT_MS")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(250);
+    Duration::from_millis(ms)
+});
+
+/// Logs the statement when it was slow; whether it was.
+fn note_if_slow(started: Instant, sql: &str) -> bool {
+    let took = started.elapsed();
+    let slow = took >= *SLOW_STATEMENT;
+    if slow {
+        let text: String = sql.split_whitespace().collect::<Vec<_>>().join(" ");
+        tracing::warn!(ms = took.as_millis() as u64, sql = %text, "slow statement");
+    }
+    slow
 }
 
 /// A read-only unit of work. Store functions that only read take `&mut Tx`.
@@ -102,7 +126,8 @@ impl Tx {
 
     /// Runs one statement; the rows it changed. Private: only [`WriteTx`] exposes it.
     async fn run(&mut self, sql: &str, args: &[Value]) -> Result<u64, AppError> {
-        Ok(match self.conn.engine() {
+        let started = Instant::now();
+        let changed = match self.conn.engine() {
             Engine::Sqlite(c) => sqlite::execute(c, sql, args)?,
             Engine::Postgres(c) => {
                 let sql = value::to_postgres_placeholders(sql);
@@ -111,7 +136,9 @@ impl Tx {
                     .await?
                     .rows_affected()
             }
-        })
+        };
+        note_if_slow(started, sql);
+        Ok(changed)
     }
 
     pub(crate) async fn run_script(&mut self, sql: &str) -> Result<(), AppError> {
@@ -126,12 +153,29 @@ impl Tx {
     }
 
     pub async fn fetch_all(&mut self, sql: &str, args: &[Value]) -> Result<Vec<Row>, AppError> {
-        match self.conn.engine() {
+        let started = Instant::now();
+        let rows = match self.conn.engine() {
             Engine::Sqlite(c) => sqlite::fetch_all(c, sql, args),
             Engine::Postgres(c) => {
                 let sql = value::to_postgres_placeholders(sql);
                 let rows = bind::postgres(sqlx::query(&sql), args).fetch_all(c).await?;
                 bind::decode_postgres(rows)
+            }
+        };
+        if note_if_slow(started, sql) {
+            self.log_plan(sql, args);
+        }
+        rows
+    }
+
+    /// SQLite's plan of a slow statement, into the log beside it: which index it took, or
+    /// that it scanned. (PostgreSQL has `auto_explain` for the same.)
+    fn log_plan(&mut self, sql: &str, args: &[Value]) {
+        if let Engine::Sqlite(c) = self.conn.engine() {
+            let plan = sqlite::fetch_all(c, &format!("EXPLAIN QUERY PLAN {sql}"), args);
+            if let Ok(rows) = plan {
+                let steps: Vec<String> = rows.iter().filter_map(|r| r.str("detail").ok()).collect();
+                tracing::warn!(plan = %steps.join(" | "), "slow statement's plan");
             }
         }
     }
@@ -194,29 +238,46 @@ impl WriteTx {
         if rows.is_empty() || columns.is_empty() {
             return Ok(0);
         }
+        if let Some(r) = rows.iter().find(|r| r.len() != columns.len()) {
+            return Err(AppError::internal(format!(
+                "insert_many: row has {} values for {} columns",
+                r.len(),
+                columns.len()
+            )));
+        }
         // Stay under both engines' limits on bound parameters per statement.
         let per_chunk = (30_000 / columns.len()).max(1);
-        let one = format!("({})", vec!["?"; columns.len()].join(","));
+        let head = format!("INSERT INTO {table} ({}) VALUES ", columns.join(","));
         let mut n = 0;
         for chunk in rows.chunks(per_chunk) {
-            let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(","));
-            let mut args = Vec::with_capacity(chunk.len() * columns.len());
-            for (i, r) in chunk.iter().enumerate() {
-                if r.len() != columns.len() {
-                    return Err(AppError::internal(format!(
-                        "insert_many: row has {} values for {} columns",
-                        r.len(),
-                        columns.len()
-                    )));
-                }
-                if i > 0 {
-                    sql.push(',');
-                }
-                sql.push_str(&one);
-                args.extend(r.iter().cloned());
-            }
+            let (sql, args) = many_rows(&head, chunk, "");
             n += self.execute(&sql, &args).await?;
         }
         Ok(n)
     }
+
+    /// One multi-row statement: `head` up to `VALUES`, the rows, then `tail` (a conflict
+    /// rule, a `RETURNING`). For the few rows of one action (counters): one round trip
+    /// instead of one per row. No two rows may share a conflict key.
+    pub async fn upsert_many(
+        &mut self,
+        head: &str,
+        rows: &[Vec<Value>],
+        tail: &str,
+    ) -> Result<Vec<Row>, AppError> {
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (sql, args) = many_rows(head, rows, tail);
+        self.fetch_all(&sql, &args).await
+    }
+}
+
+/// `head`, a placeholder group per row, `tail`; and the rows' values in order.
+fn many_rows(head: &str, rows: &[Vec<Value>], tail: &str) -> (String, Vec<Value>) {
+    let width = rows.first().map_or(0, Vec::len);
+    let one = format!("({})", vec!["?"; width].join(", "));
+    let values = vec![one.as_str(); rows.len()].join(", ");
+    let args = rows.iter().flatten().cloned().collect();
+    (format!("{head}{values} {tail}"), args)
 }
