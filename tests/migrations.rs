@@ -68,6 +68,9 @@ const REFERENCE_TABLES: &[&str] = &[
     "petition_holidays",
     "petition_categories",
     "petition_deadlines",
+    // petitions: the counters rolled up above the village (a commune, a province, the
+    // country), no personal data; a province's rows span its communes.
+    "petition_totals",
     // reports (issue 10): one report per commune or province and period (a province's
     // has no commune), its steps, targets and format.
     "reports",

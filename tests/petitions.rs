@@ -116,6 +116,31 @@ pub(crate) async fn counters_recount(app: &TestApp) {
         .unwrap();
     let text: Vec<String> = diffs.iter().map(|(t, d)| d.describe(t)).collect();
     assert!(text.is_empty(), "{}", text.join("\n"));
+    // The roll-ups of the commune, its province and the country add up its villages.
+    let units = app
+        .db
+        .read(|tx| Box::pin(async move { danvan::petitions::recount::rolled_up_units(tx).await }))
+        .await
+        .unwrap();
+    for unit in ["c-12280", "p-33", "vn"] {
+        assert!(units.iter().any(|u| u == unit), "{unit} in {units:?}");
+        let diffs = app
+            .db
+            .read(move |tx| {
+                Box::pin(async move { danvan::petitions::recount::verify_totals(tx, unit).await })
+            })
+            .await
+            .unwrap();
+        let text: Vec<String> = diffs.iter().map(|(t, d)| d.describe(t)).collect();
+        assert!(text.is_empty(), "{unit}: {}", text.join("\n"));
+        let rows = app
+            .count(
+                "SELECT COUNT(*) FROM petition_totals WHERE unit_id = ?",
+                &[unit.into()],
+            )
+            .await;
+        assert!(rows > 0, "{unit} has roll-ups");
+    }
     // The operator's command says the same.
     let out = app.cli(&["counters", "verify"]);
     let said = String::from_utf8_lossy(&out.stdout);

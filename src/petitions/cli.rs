@@ -39,10 +39,30 @@ pub async fn verify(db: &Db) -> anyhow::Result<bool> {
             println!("  {}", d.describe(table));
         }
     }
+    let units = db
+        .read(|tx| Box::pin(async move { recount::rolled_up_units(tx).await }))
+        .await?;
+    for unit in &units {
+        let u = unit.clone();
+        let found = db
+            .read(move |tx| Box::pin(async move { recount::verify_totals(tx, &u).await }))
+            .await?;
+        differ += found.len();
+        if !found.is_empty() {
+            println!(
+                "Đơn vị {unit}: {} chỗ lệch giữa số cộng dồn và bộ đếm các thôn",
+                found.len()
+            );
+        }
+        for (table, d) in found.iter().take(SHOWN) {
+            println!("  {}", d.describe(table));
+        }
+    }
     if differ == 0 {
         println!(
-            "Các bộ đếm kiến nghị khớp với các kiến nghị đã ghi ({} xã)",
-            communes.len()
+            "Các bộ đếm kiến nghị khớp với các kiến nghị đã ghi ({} xã, {} đơn vị cộng dồn)",
+            communes.len(),
+            units.len()
         );
     } else {
         println!("Có {differ} chỗ lệch giữa các bộ đếm kiến nghị và các kiến nghị đã ghi");

@@ -611,6 +611,9 @@ pub fn clean_text(raw: &str) -> String {
         .join("\n")
 }
 
+/// The category of the `petition_totals` rows that count every category together.
+pub const ALL_CATEGORIES: &str = "*";
+
 /// The periods a step on `d` counts in, as contacts use them (D, M, Q, H, Y).
 pub fn periods_of(d: Date) -> [String; 5] {
     crate::contacts::model::periods_of(d)

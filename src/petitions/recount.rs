@@ -7,7 +7,7 @@ use crate::contacts::counters::{differences, Difference, Rows, Table};
 use crate::db::Tx;
 use crate::error::AppResult;
 
-pub const TABLES: [Table; 2] = [
+pub const TABLES: [Table; 3] = [
     Table {
         name: "petition_counts",
         keys: &["commune_id", "village_id", "category", "period", "event"],
@@ -16,6 +16,11 @@ pub const TABLES: [Table; 2] = [
     Table {
         name: "petition_open",
         keys: &["commune_id", "village_id", "category", "stage", "due_on"],
+        values: &["n"],
+    },
+    Table {
+        name: "petition_totals",
+        keys: &["unit_id", "period", "category", "event"],
         values: &["n"],
     },
 ];
@@ -148,4 +153,86 @@ pub async fn verify(tx: &mut Tx, commune: &str) -> AppResult<Vec<(Table, Differe
         out.push((TABLES[1], d));
     }
     Ok(out)
+}
+
+/// Every unit that has roll-ups or villages with counters below it: the units
+/// [`verify_totals`] checks.
+pub async fn rolled_up_units(tx: &mut Tx) -> AppResult<Vec<String>> {
+    let mut units = std::collections::BTreeSet::new();
+    for r in &tx
+        .fetch_all("SELECT DISTINCT unit_id FROM petition_totals", &[])
+        .await?
+    {
+        units.insert(r.str("unit_id")?);
+    }
+    for r in &tx
+        .fetch_all(
+            "SELECT v.path FROM units v WHERE v.kind = 'village' AND EXISTS \
+             (SELECT 1 FROM petition_counts c WHERE c.commune_id = v.commune_id AND c.village_id = v.id)",
+            &[],
+        )
+        .await?
+    {
+        for unit in r.str("path")?.split('/').filter(|s| !s.is_empty()) {
+            units.insert(unit.to_owned());
+        }
+    }
+    Ok(units.into_iter().collect())
+}
+
+/// The differences between the roll-ups of `unit` and the sums of the village counters
+/// of its subtree, itself included (themselves checked by [`verify`]): for all
+/// categories, and per category above a village.
+pub async fn verify_totals(tx: &mut Tx, unit: &str) -> AppResult<Vec<(Table, Difference)>> {
+    let r = tx
+        .fetch_one("SELECT path, kind FROM units WHERE id = ?", &[unit.into()])
+        .await?;
+    let (path, village) = (r.str("path")?, r.str("kind")? == "village");
+    let mut expected = Rows::new();
+    for r in &tx
+        .fetch_all(
+            "SELECT c.category, c.period, c.event, CAST(SUM(c.n) AS BIGINT) AS n FROM petition_counts c \
+             WHERE c.village_id IN (SELECT id FROM units WHERE kind = 'village' AND path >= ? AND path < ?) \
+             GROUP BY c.category, c.period, c.event",
+            &[path.clone().into(), format!("{path}~").into()],
+        )
+        .await?
+    {
+        let (category, period, event, n) = (
+            r.str("category")?,
+            r.str("period")?,
+            r.str("event")?,
+            r.i64("n")?,
+        );
+        let all = crate::petitions::model::ALL_CATEGORIES.to_owned();
+        let cats = if village { vec![all] } else { vec![category, all] };
+        for cat in cats {
+            let key = vec![unit.to_owned(), period.clone(), cat, event.clone()];
+            let e = expected.entry(key).or_insert_with(|| vec!["0".into()]);
+            e[0] = (e[0].parse::<i64>().unwrap_or(0) + n).to_string();
+        }
+    }
+    let stored: Rows = tx
+        .fetch_all(
+            "SELECT category, period, event, n FROM petition_totals WHERE unit_id = ?",
+            &[unit.into()],
+        )
+        .await?
+        .iter()
+        .map(|r| {
+            Ok((
+                vec![
+                    unit.to_owned(),
+                    r.str("period")?,
+                    r.str("category")?,
+                    r.str("event")?,
+                ],
+                vec![r.i64("n")?.to_string()],
+            ))
+        })
+        .collect::<AppResult<_>>()?;
+    Ok(differences(TABLES[2].name, &expected, &stored)
+        .into_iter()
+        .map(|d| (TABLES[2], d))
+        .collect())
 }

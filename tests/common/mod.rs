@@ -469,6 +469,7 @@ pub async fn fingerprint(app: &TestApp) -> HashMap<String, String> {
         ("petitions", "SELECT COUNT(*) AS n, COALESCE(MAX(updated_at), '') AS m, CAST(COALESCE(SUM(steps), 0) AS BIGINT) AS s FROM petitions"),
         ("petition_steps", "SELECT COUNT(*) AS n, COALESCE(MAX(at), '') AS m, 0 AS s FROM petition_steps"),
         ("petition_counts", "SELECT COUNT(*) AS n, '' AS m, CAST(COALESCE(SUM(n), 0) AS BIGINT) AS s FROM petition_counts"),
+        ("petition_totals", "SELECT COUNT(*) AS n, '' AS m, CAST(COALESCE(SUM(n), 0) AS BIGINT) AS s FROM petition_totals"),
         ("petition_open", "SELECT COUNT(*) AS n, COALESCE(MAX(due_on), '') AS m, CAST(COALESCE(SUM(n), 0) AS BIGINT) AS s FROM petition_open"),
         ("petition_files", "SELECT COUNT(*) AS n, '' AS m, CAST(COALESCE(SUM(size), 0) AS BIGINT) AS s FROM petition_files"),
         ("agencies", "SELECT COUNT(*) AS n, COALESCE(MAX(created_at), '') AS m, 0 AS s FROM agencies"),

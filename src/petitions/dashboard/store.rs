@@ -15,7 +15,7 @@ use crate::auth::Scope;
 use crate::contacts::model::day_text;
 use crate::db::{Tx, Value};
 use crate::error::{AppError, AppResult};
-use crate::petitions::model::Stage;
+use crate::petitions::model::{Stage, ALL_CATEGORIES};
 use crate::petitions::settings;
 use crate::reports::period::{Kind, Period};
 
@@ -250,17 +250,7 @@ async fn build(tx: &mut Tx, place: Place, period_key: &str, today: Date) -> AppR
     }
     let line_of = |k: String| to_line.get(&k).cloned().unwrap_or(k);
 
-    let (pf, mut count_args) = in_list("period", &keys);
-    count_args.extend(args.iter().cloned());
-    let counts = tx
-        .fetch_all(
-            &format!(
-                "SELECT {group} AS k, category, event, CAST(SUM(n) AS BIGINT) AS n FROM petition_counts \
-                 WHERE {pf} AND {filter} GROUP BY {group}, category, event"
-            ),
-            &count_args,
-        )
-        .await?;
+    let (lines_counts, category_counts) = counts(tx, &place, lines_are, &keys).await?;
     let mut open_args: Vec<Value> = vec![day_text(today).into()];
     open_args.extend(args.iter().cloned());
     let open_rows = tx
@@ -277,14 +267,12 @@ async fn build(tx: &mut Tx, place: Place, period_key: &str, today: Date) -> AppR
     let mut by_line: HashMap<String, (Tally, Open)> = HashMap::new();
     let mut by_category: HashMap<String, (Tally, Open)> = HashMap::new();
     let mut total = (Tally::default(), Open::default());
-    for r in &counts {
-        let (k, cat, event, n) = (
-            line_of(r.str("k")?),
-            r.str("category")?,
-            r.str("event")?,
-            r.i64("n")?,
-        );
+    for r in &lines_counts {
+        let (k, event, n) = (r.str("k")?, r.str("event")?, r.i64("n")?);
         by_line.entry(k).or_default().0.add(&event, n);
+    }
+    for r in &category_counts {
+        let (cat, event, n) = (r.str("k")?, r.str("event")?, r.i64("n")?);
         by_category.entry(cat).or_default().0.add(&event, n);
         total.0.add(&event, n);
     }
@@ -370,6 +358,67 @@ async fn build(tx: &mut Tx, place: Place, period_key: &str, today: Date) -> AppR
         categories,
         crumbs: Vec::new(),
     })
+}
+
+/// The steps' counters of the period `keys`, summed by event: each line unit's
+/// all-categories roll-ups (`petition_totals`), and the place's rows per category. A few
+/// hundred rows, whatever the size of the place.
+async fn counts(
+    tx: &mut Tx,
+    place: &Place,
+    lines_are: Option<LineKind>,
+    keys: &[String],
+) -> AppResult<(Vec<crate::db::Row>, Vec<crate::db::Row>)> {
+    let (pf, periods) = in_list("period", keys);
+    let lines = match lines_are {
+        None => Vec::new(),
+        Some(kind) => {
+            let kind = match kind {
+                LineKind::Province => "province",
+                LineKind::Commune => "commune",
+                LineKind::Village => "village",
+            };
+            let mut args: Vec<Value> = vec![
+                kind.into(),
+                place.path.clone().into(),
+                format!("{}~", place.path).into(),
+            ];
+            args.extend(periods.iter().cloned());
+            args.push(ALL_CATEGORIES.into());
+            tx.fetch_all(
+                &format!(
+                    "SELECT unit_id AS k, event, CAST(SUM(n) AS BIGINT) AS n FROM petition_totals \
+                     WHERE unit_id IN (SELECT id FROM units WHERE kind = ? AND path >= ? AND path < ?) \
+                     AND {pf} AND category = ? GROUP BY unit_id, event"
+                ),
+                &args,
+            )
+            .await?
+        }
+    };
+    // A village's categories are its own rows; above it, the roll-ups per category.
+    let id: Value = place.id.clone().into();
+    let (sql, mut args) = if lines_are.is_none() {
+        (
+            format!(
+                "SELECT category AS k, event, CAST(SUM(n) AS BIGINT) AS n FROM petition_counts \
+                 WHERE commune_id = (SELECT commune_id FROM units WHERE id = ?) AND village_id = ? \
+                 AND {pf} GROUP BY category, event"
+            ),
+            vec![id.clone(), id],
+        )
+    } else {
+        (
+            format!(
+                "SELECT category AS k, event, CAST(SUM(n) AS BIGINT) AS n FROM petition_totals \
+                 WHERE unit_id = ? AND {pf} AND category <> '{ALL_CATEGORIES}' GROUP BY category, event"
+            ),
+            vec![id],
+        )
+    };
+    args.extend(periods);
+    let categories = tx.fetch_all(&sql, &args).await?;
+    Ok((lines, categories))
 }
 
 /// The units on the way down to `place` that the viewer may open.
