@@ -43,9 +43,12 @@ pub(crate) fn open(path: &Path, role: Role) -> Result<Connection, AppError> {
     conn.create_collation("vi", crate::text::compare)?;
     conn.execute_batch("PRAGMA foreign_keys = ON")?;
     match role {
-        Role::Writer => {
-            conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL")?
-        }
+        // The writer is the only connection that writes, so its page cache stays valid
+        // from one group to the next: 64 MiB instead of SQLite's 2 MiB keeps the counter
+        // tables' upper B-tree pages in memory at a province's size.
+        Role::Writer => conn.execute_batch(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA cache_size = -65536",
+        )?,
         // No memory map: each commit (an audit event per page view) makes a reader drop
         // its cache, and with a map SQLite then unmaps it whole, a TLB shoot-down across
         // every thread that cost a tenth of a signed-in page's time.
