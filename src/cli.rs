@@ -71,7 +71,7 @@ enum Command {
     /// The audit log.
     #[command(subcommand)]
     Audit(AuditCmd),
-    /// The contacts counters.
+    /// The contacts and petitions counters.
     #[command(subcommand)]
     Counters(CountersCmd),
     /// Periodic reports: draft, show, export (DOCX, XLSX, HTML).
@@ -80,8 +80,8 @@ enum Command {
     /// Draft who looks after which household (the 1+10 assignment) for a village, or
     /// every village of a commune or province (`--all`).
     Assign(crate::assignment::cli::AssignArgs),
-    /// Fill the database with deterministic synthetic data, for benchmarks.
-    /// Import households or Party members from an XLSX, XLS or CSV file (issue 3).
+    /// Import households or Party members from an XLSX, XLS or CSV file: all or nothing
+    /// unless `--skip-rejected`.
     Import {
         kind: ImportKind,
         file: PathBuf,
@@ -100,6 +100,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Fill the database with deterministic synthetic data, for benchmarks: communes of
+    /// the pilot's province with their villages, households and members.
     Generate {
         #[arg(long, default_value_t = 10_000)]
         households: usize,
