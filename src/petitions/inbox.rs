@@ -15,6 +15,25 @@ use crate::contacts::model::day_text;
 use crate::db::{Tx, Value};
 use crate::error::AppResult;
 
+// What each seat holds, by status. Each puts its statuses in one `IN` beside the unit or
+// agency, with no `OR` around them: an `OR` at the top of the WHERE let SQLite choose a
+// multi-index plan that scanned every petition of the database (`tests/petitions.rs`
+// checks the plans).
+
+/// The cell: received, or reopened after the cell answered.
+pub const CELL_HOLDS: &str =
+    "p.status IN ('received', 'reopened') AND (p.status <> 'reopened' OR p.answer_level = 'cell')";
+/// The commune: forwarded or transferred, or reopened after a body outside answered.
+pub const COMMUNE_HOLDS: &str = "p.status IN ('forwarded', 'transferred', 'reopened') \
+     AND (p.status <> 'reopened' OR p.answer_level = 'outside')";
+/// The commune's escalation: open and held by the cell, an agency or a member.
+pub const HELD_BELOW_COMMUNE: &str =
+    "p.status IN ('received', 'assigned', 'answered', 'delivered', 'reopened') \
+     AND (p.status <> 'reopened' OR p.answer_level <> 'outside')";
+/// The agency: assigned, or reopened after it answered.
+pub const AGENCY_HOLDS: &str =
+    "p.status IN ('assigned', 'reopened') AND (p.status <> 'reopened' OR p.answer_level = 'agency')";
+
 /// The most petitions an inbox reads for its counts (a commune's open ones fit)…
 pub const LIMIT: i64 = 1000;
 /// …and the most it lists, the most pressing first: a page stays small on a phone.
@@ -188,29 +207,19 @@ pub async fn inbox(tx: &mut Tx, scope: &Scope, today: Date) -> AppResult<Inbox> 
     };
     let mut out = Inbox::default();
     let order = "p.due_on, p.created_at";
-    // Each seat's filter puts its statuses in one `IN` beside the unit or agency, with no
-    // `OR` around them: an `OR` at the top of the WHERE lets SQLite choose a multi-index
-    // plan that scans every petition of the database.
     if scope.has_role(Role::CellSecretary) {
         let (f, a) = unit_filter("p.village_id", &scope.paths_for(&[Role::CellSecretary]));
-        let filter = format!(
-            "{f} AND p.status IN ('received', 'reopened') AND (p.status <> 'reopened' OR p.answer_level = 'cell')"
-        );
+        let filter = format!("{f} AND {CELL_HOLDS}");
         out.cell = Some(section(tx, scope, &ctx, Seat::Cell, &filter, a, order).await?);
     }
     if scope.has_role(Role::CommuneCommittee) {
         let (f, a) = unit_filter("p.village_id", &scope.paths_for(&[Role::CommuneCommittee]));
-        let filter = format!(
-            "{f} AND p.status IN ('forwarded', 'transferred', 'reopened') AND (p.status <> 'reopened' OR p.answer_level = 'outside')"
-        );
+        let filter = format!("{f} AND {COMMUNE_HOLDS}");
         out.commune =
             Some(section(tx, scope, &ctx, Seat::Commune, &filter, a.clone(), order).await?);
         let mut args = a;
         args.push(day_text(today).into());
-        let filter = format!(
-            "{f} AND p.status IN ('received', 'assigned', 'answered', 'delivered', 'reopened') \
-             AND (p.status <> 'reopened' OR p.answer_level <> 'outside') AND p.due_on < ?"
-        );
+        let filter = format!("{f} AND {HELD_BELOW_COMMUNE} AND p.due_on < ?");
         out.escalated = Some(section(tx, scope, &ctx, Seat::Commune, &filter, args, order).await?);
     }
     let agencies = store::handler_agencies(tx, scope).await?;
@@ -220,9 +229,7 @@ pub async fn inbox(tx: &mut Tx, scope: &Scope, today: Date) -> AppResult<Inbox> 
         } else {
             vec!["?"; agencies.len()].join(", ")
         };
-        let filter = format!(
-            "p.agency_id IN ({marks}) AND p.status IN ('assigned', 'reopened') AND (p.status <> 'reopened' OR p.answer_level = 'agency')"
-        );
+        let filter = format!("p.agency_id IN ({marks}) AND {AGENCY_HOLDS}");
         let args = agencies.iter().map(Value::from).collect();
         out.agency = Some(section(tx, scope, &ctx, Seat::Agency, &filter, args, order).await?);
     }
