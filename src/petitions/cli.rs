@@ -31,13 +31,10 @@ pub async fn verify(db: &Db) -> anyhow::Result<bool> {
         let found = db
             .read(move |tx| Box::pin(async move { recount::verify(tx, &c).await }))
             .await?;
-        differ += found.len();
-        if !found.is_empty() {
-            println!("Xã {commune}: {} chỗ lệch ở bộ đếm kiến nghị", found.len());
-        }
-        for (table, d) in found.iter().take(SHOWN) {
-            println!("  {}", d.describe(table));
-        }
+        differ += print(
+            &found,
+            &format!("Xã {commune}: {} chỗ lệch ở bộ đếm kiến nghị", found.len()),
+        );
     }
     let units = db
         .read(|tx| Box::pin(async move { recount::rolled_up_units(tx).await }))
@@ -47,16 +44,13 @@ pub async fn verify(db: &Db) -> anyhow::Result<bool> {
         let found = db
             .read(move |tx| Box::pin(async move { recount::verify_totals(tx, &u).await }))
             .await?;
-        differ += found.len();
-        if !found.is_empty() {
-            println!(
+        differ += print(
+            &found,
+            &format!(
                 "Đơn vị {unit}: {} chỗ lệch giữa số cộng dồn và bộ đếm các thôn",
                 found.len()
-            );
-        }
-        for (table, d) in found.iter().take(SHOWN) {
-            println!("  {}", d.describe(table));
-        }
+            ),
+        );
     }
     if differ == 0 {
         println!(
@@ -68,4 +62,21 @@ pub async fn verify(db: &Db) -> anyhow::Result<bool> {
         println!("Có {differ} chỗ lệch giữa các bộ đếm kiến nghị và các kiến nghị đã ghi");
     }
     Ok(differ == 0)
+}
+
+/// Prints the heading and the first differences, when there are any; how many there are.
+fn print(
+    found: &[(
+        crate::contacts::counters::Table,
+        crate::contacts::counters::Difference,
+    )],
+    heading: &str,
+) -> usize {
+    if !found.is_empty() {
+        println!("{heading}");
+    }
+    for (table, d) in found.iter().take(SHOWN) {
+        println!("  {}", d.describe(table));
+    }
+    found.len()
 }

@@ -37,8 +37,12 @@ fn periods(day: &str) -> Vec<String> {
 }
 
 fn add(rows: &mut Rows, key: Vec<String>) {
+    add_n(rows, key, 1);
+}
+
+fn add_n(rows: &mut Rows, key: Vec<String>, n: i64) {
     let e = rows.entry(key).or_insert_with(|| vec!["0".into()]);
-    e[0] = (e[0].parse::<i64>().unwrap_or(0) + 1).to_string();
+    e[0] = (e[0].parse::<i64>().unwrap_or(0) + n).to_string();
 }
 
 /// Every difference between the stored counters of `commune` and a recount.
@@ -207,9 +211,11 @@ pub async fn verify_totals(tx: &mut Tx, unit: &str) -> AppResult<Vec<(Table, Dif
         let all = crate::petitions::model::ALL_CATEGORIES.to_owned();
         let cats = if village { vec![all] } else { vec![category, all] };
         for cat in cats {
-            let key = vec![unit.to_owned(), period.clone(), cat, event.clone()];
-            let e = expected.entry(key).or_insert_with(|| vec!["0".into()]);
-            e[0] = (e[0].parse::<i64>().unwrap_or(0) + n).to_string();
+            add_n(
+                &mut expected,
+                vec![unit.to_owned(), period.clone(), cat, event.clone()],
+                n,
+            );
         }
     }
     let stored: Rows = tx

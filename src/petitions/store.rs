@@ -297,6 +297,7 @@ pub async fn steps(tx: &mut Tx, p: &Petition) -> AppResult<Vec<StepView>> {
 /// A village's commune and province, for a petition recorded there.
 pub struct Place {
     pub village_id: String,
+    pub village_path: String,
     pub commune_id: String,
     pub province_id: String,
 }
@@ -309,10 +310,12 @@ pub async fn place_of(tx: &mut Tx, village_id: &str) -> AppResult<Place> {
         )
         .await?
         .ok_or(AppError::NotFound)?;
+    let village_path = r.str("path")?;
     Ok(Place {
         village_id: village_id.to_owned(),
         commune_id: r.str("commune_id")?,
-        province_id: settings::province_of(tx, &r.str("path")?).await?,
+        province_id: settings::province_of(tx, &village_path).await?,
+        village_path,
     })
 }
 
@@ -423,6 +426,7 @@ pub async fn record(
         let core = CounterKey {
             commune_id: place.commune_id.clone(),
             village_id: place.village_id.clone(),
+            village_path: place.village_path.clone(),
             category: draft.category.clone(),
         };
         count(tx, &core, today, &[Kind::Receive.code().to_owned()]).await?;
@@ -550,6 +554,8 @@ async fn insert_step(
 pub struct CounterKey {
     pub commune_id: String,
     pub village_id: String,
+    /// The units the roll-ups go to, as the petition's place already read them.
+    pub village_path: String,
     pub category: String,
 }
 
@@ -560,14 +566,11 @@ pub struct CounterKey {
 /// statements; the rows in key order, so that concurrent steps on PostgreSQL take the
 /// shared rows' locks in the same order.
 async fn count(tx: &mut WriteTx, k: &CounterKey, on: Date, events: &[String]) -> AppResult<()> {
-    let path = tx
-        .fetch_one(
-            "SELECT path FROM units WHERE id = ?",
-            &[k.village_id.clone().into()],
-        )
-        .await?
-        .str("path")?;
-    let on_path: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let on_path: Vec<&str> = k
+        .village_path
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .collect();
     let mut own: Vec<[&str; 5]> = Vec::new();
     let mut totals: Vec<[&str; 4]> = Vec::new();
     let periods = model::periods_of(on);
@@ -949,6 +952,7 @@ async fn apply_one(
     let key = CounterKey {
         commune_id: p.commune_id.clone(),
         village_id: p.village_id.clone(),
+        village_path: p.village_path.clone(),
         category: p.category.clone(),
     };
     let mut events = vec![kind.code().to_owned()];
