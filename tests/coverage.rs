@@ -314,3 +314,165 @@ async fn the_table_downloads_as_xlsx(b: Backend) {
         body["total"]["reached"].to_string()
     );
 }
+
+/// The line of `id` in a coverage answer.
+fn line_of(body: &Json, id: &str) -> Json {
+    body["lines"]
+        .as_array()
+        .and_then(|ls| ls.iter().find(|l| l["id"] == id))
+        .cloned()
+        .unwrap_or_else(|| panic!("{id} in {body}"))
+}
+
+fn registry_figures(line: &Json) -> [i64; 4] {
+    ["households", "assigned", "members", "inactive_members"].map(|k| line[k].as_i64().unwrap())
+}
+
+/// Every village's registry figures recounted from the raw rows: (households, assigned,
+/// members, members without a contact in the last `idle_days` days).
+async fn registry_recount(app: &TestApp, village: &str, idle_days: i64) -> [i64; 4] {
+    let [households, assigned, ..] = recount(app, village).await;
+    let members = app
+        .count(
+            "SELECT COUNT(*) FROM members WHERE village_id = ? AND status = 'active'",
+            &[village.into()],
+        )
+        .await;
+    let active = app
+        .count(
+            "SELECT COUNT(DISTINCT m.id) FROM members m JOIN contacts c ON c.member_id = m.id \
+             WHERE m.village_id = ? AND m.status = 'active' AND c.contacted_on >= ?",
+            &[
+                village.into(),
+                iso(today() - Duration::days(idle_days - 1)).into(),
+            ],
+        )
+        .await;
+    [households, assigned, members, members - active]
+}
+
+// The commune's view after every kind of registry change, made as users make them: the
+// registry's counters (kept by triggers) equal a recount, and `counters verify` agrees.
+both!(
+    registry_counters_follow_every_change,
+    registry_counters_follow_every_change
+);
+async fn registry_counters_follow_every_change(b: Backend) {
+    let app = common::spawn(b).await;
+    let committee = app.login("xa.luongbang").await;
+    let village = app.village_id("Bằng Ngang").await;
+    let other = app.village_id("Đồng Xá").await;
+    let before = api(&committee, "").await.1;
+    let idle_days = 30;
+    let (v0, o0) = (
+        registry_figures(&line_of(&before, &village)),
+        registry_figures(&line_of(&before, &other)),
+    );
+    assert_eq!(v0, registry_recount(&app, &village, idle_days).await);
+
+    // The demo member logs contacts; then one of their households leaves, another moves
+    // to the next village, and a new one comes.
+    log_some(&app).await;
+    let mine = assigned(&app).await;
+    let patch = |id: &str, body: Json| {
+        let (c, path) = (&committee, format!("/api/v1/households/{id}"));
+        async move {
+            let res = c.json(Method::PATCH, &path, Some(body)).await;
+            assert_eq!(
+                res.status(),
+                StatusCode::OK,
+                "{}",
+                res.text().await.unwrap()
+            );
+        }
+    };
+    let res = committee
+        .json(
+            Method::POST,
+            &format!("/api/v1/households/{}/status", mine[0]),
+            Some(json!({"status": "moved"})),
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "{}",
+        res.text().await.unwrap()
+    );
+    patch(&mine[1], json!({"village_id": other})).await;
+    let res = committee
+        .json(
+            Method::POST,
+            "/api/v1/households",
+            Some(json!({"village_id": village, "head_name": "Nguyễn Văn Mới", "code": "T-MOI"})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    // A member of the village without an account moves away.
+    let leaving = app
+        .one_str(
+            "SELECT m.id FROM members m WHERE m.village_id = ? AND m.status = 'active' \
+             AND NOT EXISTS (SELECT 1 FROM users u WHERE u.member_id = m.id) ORDER BY m.id LIMIT 1",
+            &[village.clone().into()],
+        )
+        .await;
+    let res = committee
+        .json(
+            Method::PATCH,
+            &format!("/api/v1/members/{leaving}"),
+            Some(json!({"status": "moved"})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+
+    let after = api(&committee, "").await.1;
+    let (v1, o1) = (
+        registry_figures(&line_of(&after, &village)),
+        registry_figures(&line_of(&after, &other)),
+    );
+    // The changes show: two households fewer and one more, two fewer assigned (the moved
+    // household's pair counts where it lives now), a member fewer, one of them active.
+    assert_eq!(v1, [v0[0] - 1, v0[1] - 2, v0[2] - 1, v0[3] - 2]);
+    assert_eq!(o1, [o0[0] + 1, o0[1] + 1, o0[2], o0[3]]);
+    for l in after["lines"].as_array().unwrap() {
+        let id = l["id"].as_str().unwrap();
+        assert_eq!(
+            registry_figures(l),
+            registry_recount(&app, id, idle_days).await,
+            "{}",
+            l["name"]
+        );
+    }
+
+    // A new plan for the village, approved: the old one's pairs go, the new one's count.
+    let secretary = app.login("bt.bangngang").await;
+    let res = secretary
+        .post_form(
+            &format!("/assignment/villages/{village}/draft"),
+            &[("capacity", "12")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let plan = common::location(&res)
+        .trim_start_matches("/assignment/plans/")
+        .to_owned();
+    let res = secretary
+        .post_form(&format!("/assignment/plans/{plan}/submit"), &[])
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let res = committee
+        .post_form(&format!("/assignment/plans/{plan}/approve"), &[])
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let approved = api(&committee, "").await.1;
+    let v2 = registry_figures(&line_of(&approved, &village));
+    assert_eq!(v2, registry_recount(&app, &village, idle_days).await);
+
+    let out = app.cli(&["counters", "verify"]);
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -19,7 +19,7 @@ struct Check {
     binds: usize,
 }
 
-pub const TABLES: [Table; 7] = [
+pub const TABLES: [Table; 9] = [
     Table {
         name: "household_contact_state",
         keys: &["commune_id", "household_id"],
@@ -53,6 +53,18 @@ pub const TABLES: [Table; 7] = [
     Table {
         name: "member_active_counts",
         keys: &["commune_id", "village_id", "period"],
+        values: &["members"],
+    },
+    // Kept by the registry's triggers (migration 0027) rather than the contacts store;
+    // checked here with coverage's other counters.
+    Table {
+        name: "registry_counts",
+        keys: &["commune_id", "village_id"],
+        values: &["households", "assigned", "members"],
+    },
+    Table {
+        name: "member_recency",
+        keys: &["commune_id", "unit_id", "day"],
         values: &["members"],
     },
 ];
@@ -247,8 +259,37 @@ fn checks(cutoff: CutOff) -> Vec<Check> {
             ),
             binds: kinds,
         },
+        Check {
+            table: TABLES[7],
+            stored: "SELECT commune_id, village_id, households, assigned, members FROM registry_counts \
+                     WHERE commune_id = ? AND (households <> 0 OR assigned <> 0 OR members <> 0)",
+            recount: "SELECT commune_id, village_id, SUM(h), SUM(a), SUM(m) FROM ( \
+                      SELECT commune_id, village_id, 1 AS h, 0 AS a, 0 AS m FROM households WHERE commune_id = ? AND status = 'active' \
+                      UNION ALL SELECT h.commune_id, h.village_id, 0, 1, 0 FROM assignment_pairs p \
+                      JOIN assignment_plans a ON a.id = p.plan_id JOIN households h ON h.id = p.household_id \
+                      WHERE h.commune_id = ? AND a.status = 'approved' AND h.status = 'active' \
+                      UNION ALL SELECT commune_id, village_id, 0, 0, 1 FROM members WHERE commune_id = ? AND status = 'active' \
+                      ) x GROUP BY commune_id, village_id"
+                .into(),
+            binds: 3,
+        },
+        Check {
+            table: TABLES[8],
+            stored: "SELECT commune_id, unit_id, day, members FROM member_recency WHERE commune_id = ? AND members <> 0",
+            recount: format!(
+                "SELECT commune_id, unit_id, day, COUNT(*) FROM ( \
+                 SELECT m.commune_id, m.village_id AS unit_id, s.last_contact_on AS day FROM {ACTIVE_MEMBERS} \
+                 UNION ALL SELECT m.commune_id, m.commune_id, s.last_contact_on FROM {ACTIVE_MEMBERS} \
+                 ) x GROUP BY commune_id, unit_id, day"
+            ),
+            binds: 2,
+        },
     ]
 }
+
+/// The commune's active members joined with their latest contact, as `m` and `s`.
+const ACTIVE_MEMBERS: &str = "member_contact_state s JOIN members m ON m.id = s.member_id \
+     WHERE m.commune_id = ? AND m.status = 'active'";
 
 /// Every commune with contacts or with any counter row.
 pub async fn communes(tx: &mut Tx) -> AppResult<Vec<String>> {

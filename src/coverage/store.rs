@@ -29,6 +29,8 @@ pub struct Place {
     pub kind: String,
     pub name: String,
     pub path: String,
+    /// The commune the unit is in (itself for a commune), none above communes.
+    pub commune_id: Option<String>,
 }
 
 /// A coverage view: the lines under one unit for one period, their total, and the way
@@ -59,7 +61,7 @@ pub async fn home_unit(tx: &mut Tx, scope: &Scope) -> AppResult<String> {
 async fn place(tx: &mut Tx, scope: &Scope, id: &str) -> AppResult<Place> {
     let r = tx
         .fetch_optional(
-            "SELECT id, kind, name, path FROM units WHERE id = ? AND valid_to IS NULL",
+            "SELECT id, kind, name, path, commune_id FROM units WHERE id = ? AND valid_to IS NULL",
             &[id.into()],
         )
         .await?
@@ -69,6 +71,7 @@ async fn place(tx: &mut Tx, scope: &Scope, id: &str) -> AppResult<Place> {
         kind: r.str("kind")?,
         name: r.str("name")?,
         path: r.str("path")?,
+        commune_id: r.opt_str("commune_id")?,
     };
     // A unit outside the viewer's scope is "not found": it tells them nothing.
     if !scope.covers(READERS, &p.path) {
@@ -110,7 +113,16 @@ pub async fn coverage(
             .await?;
             (
                 Level::Village,
-                unit_lines(tx, "village_id", villages, period, today, idle_days).await?,
+                unit_lines(
+                    tx,
+                    Some(&place.id),
+                    "village_id",
+                    villages,
+                    period,
+                    today,
+                    idle_days,
+                )
+                .await?,
                 false,
             )
         }
@@ -124,7 +136,7 @@ pub async fn coverage(
             .await?;
             (
                 Level::Commune,
-                unit_lines(tx, "commune_id", communes, period, today, idle_days).await?,
+                unit_lines(tx, None, "commune_id", communes, period, today, idle_days).await?,
                 false,
             )
         }
@@ -139,8 +151,10 @@ pub async fn coverage(
     }
     let total = if members_hidden {
         // The village's own figures, as its commune's view has them.
+        let commune = place.commune_id.clone();
         let mut one = unit_lines(
             tx,
+            commune.as_deref(),
             "village_id",
             vec![(place.id.clone(), place.name.clone())],
             period,
@@ -206,6 +220,20 @@ fn in_list(col: &str, ids: &[&str]) -> (String, Vec<Value>) {
     )
 }
 
+/// The filter `f` within one commune, when the lines are its villages: every counter
+/// table's key starts with the commune, so its rows are read through that key rather
+/// than found among the whole province's.
+fn within(commune: Option<&str>, (f, a): (String, Vec<Value>)) -> (String, Vec<Value>) {
+    match commune {
+        Some(c) => {
+            let mut args = vec![Value::from(c)];
+            args.extend(a);
+            (format!("commune_id = ? AND {f}"), args)
+        }
+        None => (f, a),
+    }
+}
+
 /// Runs a `SELECT k, … GROUP BY` and returns its rows by `k`.
 async fn by_key(
     tx: &mut Tx,
@@ -236,6 +264,7 @@ fn since(today: Date) -> [String; 3] {
 /// is one grouped query over counters or an indexed count.
 async fn unit_lines(
     tx: &mut Tx,
+    commune: Option<&str>,
     group: &str,
     units: Vec<(String, String)>,
     period: Period,
@@ -243,21 +272,16 @@ async fn unit_lines(
     idle_days: i64,
 ) -> AppResult<Vec<Line>> {
     let ids: Vec<&str> = units.iter().map(|(id, _)| id.as_str()).collect();
-    let (f, a) = in_list(group, &ids);
-    let households = by_key(
-        tx,
-        &format!("SELECT {group} AS k, COUNT(*) AS n FROM households WHERE status = 'active' AND {f} GROUP BY {group}"),
-        a.clone(),
-    )
-    .await?;
-    let (hf, ha) = in_list(&format!("h.{group}"), &ids);
-    let assigned = by_key(
+    let (f, a) = within(commune, in_list(group, &ids));
+    // The registry's figures, from the counters its triggers keep (migration 0027).
+    let registry = by_key(
         tx,
         &format!(
-            "SELECT h.{group} AS k, COUNT(*) AS n FROM assignment_pairs p JOIN assignment_plans a ON a.id = p.plan_id \
-             JOIN households h ON h.id = p.household_id WHERE a.status = 'approved' AND h.status = 'active' AND {hf} GROUP BY h.{group}"
+            "SELECT {group} AS k, CAST(SUM(households) AS BIGINT) AS households, \
+             CAST(SUM(assigned) AS BIGINT) AS assigned, CAST(SUM(members) AS BIGINT) AS members \
+             FROM registry_counts WHERE {f} GROUP BY {group}"
         ),
-        ha,
+        a.clone(),
     )
     .await?;
     let (now, before) = (period.key(), period.previous().key());
@@ -281,7 +305,7 @@ async fn unit_lines(
     )
     .await?;
     let [d30, d60, d90] = since(today);
-    let (rf, ra) = in_list("unit_id", &ids);
+    let (rf, ra) = within(commune, in_list("unit_id", &ids));
     let mut rargs: Vec<Value> = vec![d30.into(), d60.into(), d90.clone().into()];
     rargs.extend(ra);
     let recency = by_key(
@@ -294,14 +318,14 @@ async fn unit_lines(
         rargs,
     )
     .await?;
-    let (mf, ma) = in_list(&format!("m.{group}"), &ids);
+    let (uf, ua) = within(commune, in_list("unit_id", &ids));
     let mut margs: Vec<Value> = vec![day_text(today - Duration::days(idle_days - 1)).into()];
-    margs.extend(ma);
-    let members = by_key(
+    margs.extend(ua);
+    let active = by_key(
         tx,
         &format!(
-            "SELECT m.{group} AS k, COUNT(*) AS n, CAST(SUM(CASE WHEN s.last_contact_on IS NULL OR s.last_contact_on < ? THEN 1 ELSE 0 END) AS BIGINT) AS idle \
-             FROM members m LEFT JOIN member_contact_state s ON s.member_id = m.id WHERE m.status = 'active' AND {mf} GROUP BY m.{group}"
+            "SELECT unit_id AS k, CAST(SUM(members) AS BIGINT) AS n FROM member_recency \
+             WHERE day >= ? AND {uf} GROUP BY unit_id"
         ),
         margs,
     )
@@ -310,16 +334,16 @@ async fn unit_lines(
         .into_iter()
         .map(|(id, name)| {
             Ok(Line {
-                households: n(&households, &id, "n")?,
-                assigned: n(&assigned, &id, "n")?,
+                households: n(&registry, &id, "households")?,
+                assigned: n(&registry, &id, "assigned")?,
                 reached: n(&counts, &id, "reached")?,
                 reached_before: n(&counts, &id, "before")?,
                 contacts: n(&counts, &id, "contacts")?,
                 recent_30: n(&recency, &id, "r30")?,
                 recent_60: n(&recency, &id, "r60")?,
                 recent_90: n(&recency, &id, "r90")?,
-                members: n(&members, &id, "n")?,
-                inactive_members: n(&members, &id, "idle")?,
+                members: n(&registry, &id, "members")?,
+                inactive_members: n(&registry, &id, "members")? - n(&active, &id, "n")?,
                 drill: false,
                 id,
                 name,

@@ -82,6 +82,7 @@ pub async fn generate(
         };
         // One unit of work per commune; the generator's random stream travels with it.
         let mut rng = std::mem::replace(&mut r, Rng::new(0));
+        let commune_id = cid.clone();
         let (cid, path) = (cid.clone(), path.clone());
         // The generator acts as the system, named in the log.
         let system = Scope::unsafe_system("generate");
@@ -89,8 +90,7 @@ pub async fn generate(
         // households and members of every commune as they were.
         let mut contact_rng = Rng::new(seed ^ (ci as u64 + 1).wrapping_mul(0xC0A7_AC75));
         let mut petition_rng = Rng::new(seed ^ (ci as u64 + 1).wrapping_mul(0x9E71_7105));
-        let handler_hash = handler_hash.clone();
-        let (rng, villages, h, m, c, p) = db
+        let (rng, villages, h, m, c) = db
             .write(move |tx| {
                 Box::pin(async move {
                     let (mut villages, mut hh, mut mm) = (0, 0, 0);
@@ -126,26 +126,16 @@ pub async fn generate(
                         crate::assignment::store::seed_approved(tx, &system, &village_ids).await?;
                         cc = write_contacts(tx, &system, &cid, spec, &mut contact_rng).await?;
                     }
-                    let mut pp = (0, 0);
-                    if let Some(spec) = petitions {
-                        let commune = crate::units::store::get(tx, &cid).await?;
-                        let actors =
-                            super::petitions::Actors::make(tx, &system, &commune, &handler_hash)
-                                .await?;
-                        let households = commune_households(tx, &cid).await?;
-                        pp = super::petitions::generate(
-                            tx,
-                            &actors,
-                            &households,
-                            spec,
-                            &mut petition_rng,
-                        )
-                        .await?;
-                    }
-                    Ok((rng, villages, hh, mm, cc, pp))
+                    Ok((rng, villages, hh, mm, cc))
                 })
             })
             .await?;
+        let p = match petitions {
+            Some(spec) => {
+                write_petitions(db, &commune_id, &handler_hash, spec, &mut petition_rng).await?
+            }
+            None => (0, 0),
+        };
         r = rng;
         out.villages += villages;
         out.households += h;
@@ -156,6 +146,57 @@ pub async fn generate(
     }
     out.seconds = started.elapsed().as_secs_f64();
     Ok(out)
+}
+
+/// Petitions raised in one transaction. Each step moves the same province and country
+/// roll-up rows, and PostgreSQL keeps every version of a row a transaction updates until
+/// it commits, so one transaction per commune made each step slower than the last.
+const PETITIONS_PER_TRANSACTION: usize = 20;
+
+/// The commune's agencies, their handler and a year of petitions, carried along their
+/// path; returns how many petitions and steps.
+async fn write_petitions(
+    db: &Db,
+    commune_id: &str,
+    handler_hash: &str,
+    spec: PetitionsSpec,
+    rng: &mut Rng,
+) -> AppResult<(usize, usize)> {
+    let (cid, hash) = (commune_id.to_owned(), handler_hash.to_owned());
+    let (actors, households) = db
+        .write(move |tx| {
+            Box::pin(async move {
+                let system = Scope::unsafe_system("generate");
+                let commune = crate::units::store::get(tx, &cid).await?;
+                let actors = super::petitions::Actors::make(tx, &system, &commune, &hash).await?;
+                let households = commune_households(tx, &cid).await?;
+                Ok((actors, households))
+            })
+        })
+        .await?;
+    let mut carried = (actors, households, std::mem::replace(rng, Rng::new(0)));
+    let (mut left, mut made) = (spec.per_commune, (0, 0));
+    while left > 0 {
+        let batch = PetitionsSpec {
+            per_commune: left.min(PETITIONS_PER_TRANSACTION),
+            until: spec.until,
+        };
+        let (actors, households, mut r) = carried;
+        let (actors, households, r, (p, s)) = db
+            .write(move |tx| {
+                Box::pin(async move {
+                    let done =
+                        super::petitions::generate(tx, &actors, &households, batch, &mut r).await?;
+                    Ok((actors, households, r, done))
+                })
+            })
+            .await?;
+        carried = (actors, households, r);
+        made = (made.0 + p, made.1 + s);
+        left -= batch.per_commune;
+    }
+    *rng = carried.2;
+    Ok(made)
 }
 
 /// The commune's active households and their villages, in a stable order.

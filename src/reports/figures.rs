@@ -2,7 +2,7 @@
 //! commitment and petition writes keep in their own units of work. No contact, delivery
 //! or petition row is read here: a figure is a sum over counter rows, so its cost does not
 //! grow with the contacts a province logs. The registry counts (households, members,
-//! assigned) are indexed counts of the area's current registry.
+//! assigned) are the registry's own counters, kept by triggers.
 
 use super::indicators::{Figures, Indicator as I};
 use super::period::Period;
@@ -24,9 +24,13 @@ struct Area {
 impl Area {
     fn of(unit: &Unit) -> Area {
         match unit.kind.as_str() {
+            // Every commune-keyed table's key starts with the commune.
             "village" => Area {
-                filter: "{v} = ?".into(),
-                args: vec![unit.id.clone().into()],
+                filter: "{c} = ? AND {v} = ?".into(),
+                args: vec![
+                    unit.commune_id.clone().unwrap_or_default().into(),
+                    unit.id.clone().into(),
+                ],
             },
             "commune" => Area {
                 filter: "{c} = ?".into(),
@@ -44,49 +48,6 @@ impl Area {
     fn on(&self, village: &str, commune: &str) -> String {
         self.filter.replace("{v}", village).replace("{c}", commune)
     }
-}
-
-/// Active households an approved plan gives a member. A village joins its pairs to its
-/// households; above a village that join would visit every household of the area, so the
-/// approved plans' pairs are counted by commune (one index range, the plans a small set)
-/// and the pairs of households no longer active, which are few, taken off.
-async fn assigned(tx: &mut Tx, unit: &Unit, area: &Area) -> AppResult<i64> {
-    if unit.kind == "village" {
-        return tx
-            .scalar_i64(
-                "SELECT COUNT(*) FROM assignment_pairs p JOIN assignment_plans a ON a.id = p.plan_id \
-                 JOIN households h ON h.id = p.household_id WHERE a.status = 'approved' AND h.status = 'active' \
-                 AND h.village_id = ?",
-                &area.args,
-            )
-            .await;
-    }
-    let approved = format!(
-        "SELECT id FROM assignment_plans WHERE status = 'approved' AND {}",
-        area.on("village_id", "commune_id")
-    );
-    let mut args = area.args.clone();
-    args.extend(area.args.iter().cloned());
-    let pairs = tx
-        .scalar_i64(
-            &format!(
-                "SELECT COUNT(*) FROM assignment_pairs WHERE {} AND plan_id IN ({approved})",
-                area.on("village_id", "commune_id")
-            ),
-            &args,
-        )
-        .await?;
-    let gone = tx
-        .scalar_i64(
-            &format!(
-                "SELECT COUNT(*) FROM households h JOIN assignment_pairs p ON p.household_id = h.id \
-                 WHERE h.status <> 'active' AND {} AND p.plan_id IN ({approved})",
-                area.on("h.village_id", "h.commune_id")
-            ),
-            &args,
-        )
-        .await?;
-    Ok(pairs - gone)
 }
 
 /// `col IN (?, ?, …)` over the counter keys.
@@ -115,28 +76,22 @@ pub async fn read(tx: &mut Tx, scope: &Scope, unit: &Unit, period: &Period) -> A
         front
     };
 
-    // The registry: households, members, and households a member looks after.
-    let households = tx
-        .scalar_i64(
+    // The registry: households, members, and households an approved plan gives a
+    // member, from the counters the registry's triggers keep (migration 0027).
+    let registry = tx
+        .fetch_one(
             &format!(
-                "SELECT COUNT(*) FROM households WHERE status = 'active' AND {}",
+                "SELECT CAST(COALESCE(SUM(households), 0) AS BIGINT) AS households, \
+                 CAST(COALESCE(SUM(members), 0) AS BIGINT) AS members, \
+                 CAST(COALESCE(SUM(assigned), 0) AS BIGINT) AS assigned FROM registry_counts WHERE {}",
                 area.on("village_id", "commune_id")
             ),
             &area.args,
         )
         .await?;
-    f.set(I::Households, households);
-    let members = tx
-        .scalar_i64(
-            &format!(
-                "SELECT COUNT(*) FROM members WHERE status = 'active' AND {}",
-                area.on("village_id", "commune_id")
-            ),
-            &area.args,
-        )
-        .await?;
-    f.set(I::Members, members);
-    f.set(I::Assigned, assigned(tx, unit, &area).await?);
+    f.set(I::Households, registry.i64("households")?);
+    f.set(I::Members, registry.i64("members")?);
+    f.set(I::Assigned, registry.i64("assigned")?);
 
     // Contacts: a sum over the keys that tile the period; reach and active members from
     // the period's own markers.

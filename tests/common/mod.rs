@@ -460,6 +460,9 @@ pub async fn fingerprint(app: &TestApp) -> HashMap<String, String> {
         ("contacts", "SELECT COUNT(*) AS n, COALESCE(MAX(recorded_at), '') AS m, 0 AS s FROM contacts"),
         ("contact_counts", "SELECT COUNT(*) AS n, '' AS m, CAST(COALESCE(SUM(contacts), 0) AS BIGINT) AS s FROM contact_counts"),
         ("household_contact_state", "SELECT COUNT(*) AS n, COALESCE(MAX(last_contact_on), '') AS m, CAST(COALESCE(SUM(contacts), 0) AS BIGINT) AS s FROM household_contact_state"),
+        // coverage's registry counters, kept by triggers
+        ("registry_counts", "SELECT COUNT(*) AS n, '' AS m, CAST(COALESCE(SUM(households + assigned + members), 0) AS BIGINT) AS s FROM registry_counts"),
+        ("member_recency", "SELECT COUNT(*) AS n, COALESCE(MAX(day), '') AS m, CAST(COALESCE(SUM(members), 0) AS BIGINT) AS s FROM member_recency"),
         ("contact_topics", "SELECT COUNT(*) AS n, '' AS m, CAST(COALESCE(SUM(retired), 0) AS BIGINT) AS s FROM contact_topics"),
         // events and funding (issue 10)
         ("events", "SELECT COUNT(*) AS n, COALESCE(MAX(updated_at), '') AS m, CAST(COALESCE(SUM(households + members), 0) AS BIGINT) AS s FROM events"),
