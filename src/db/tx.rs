@@ -66,10 +66,22 @@ fn note_if_slow(started: Instant, sql: &str) -> bool {
     let took = started.elapsed();
     let slow = took >= *SLOW_STATEMENT;
     if slow {
-        let text: String = sql.split_whitespace().collect::<Vec<_>>().join(" ");
-        tracing::warn!(ms = took.as_millis() as u64, sql = %text, "slow statement");
+        tracing::warn!(ms = took.as_millis() as u64, sql = %loggable(sql), "slow statement");
     }
     slow
+}
+
+/// The longest statement text a log line carries: a multi-row insert of a thousand rows
+/// would otherwise write its placeholders out a thousand times.
+const LOGGED_SQL_CHARS: usize = 600;
+
+/// `sql` on one line, cut after [`LOGGED_SQL_CHARS`] with its full length said.
+fn loggable(sql: &str) -> String {
+    let text: String = sql.split_whitespace().collect::<Vec<_>>().join(" ");
+    match text.char_indices().nth(LOGGED_SQL_CHARS) {
+        Some((cut, _)) => format!("{}… ({} chars)", &text[..cut], text.chars().count()),
+        None => text,
+    }
 }
 
 /// A read-only unit of work. Store functions that only read take `&mut Tx`.
@@ -280,4 +292,19 @@ fn many_rows(head: &str, rows: &[Vec<Value>], tail: &str) -> (String, Vec<Value>
     let values = vec![one.as_str(); rows.len()].join(", ");
     let args = rows.iter().flatten().cloned().collect();
     (format!("{head}{values} {tail}"), args)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn logged_statements_are_one_line_and_cut_when_long() {
+        assert_eq!(loggable("SELECT a\n   FROM t"), "SELECT a FROM t");
+        let many = format!("INSERT INTO t (a) VALUES {}", vec!["(?)"; 1000].join(", "));
+        let logged = loggable(&many);
+        assert!(logged.chars().count() < LOGGED_SQL_CHARS + 20, "{logged}");
+        assert!(logged.ends_with(&format!("… ({} chars)", many.chars().count())));
+        assert!(logged.starts_with("INSERT INTO t (a) VALUES (?), (?)"));
+    }
 }
