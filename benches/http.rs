@@ -8,6 +8,11 @@
 //!   DANVAN_BENCH_SIZE=province cargo bench --bench http   # + 1,000,000 generated households
 //!   DANVAN_BENCH_SIZE=province DANVAN_BENCH_CONTACTS=10 cargo bench --bench http   # 10 M contacts
 //!   DANVAN_BENCH_SIZE=province DANVAN_BENCH_PETITIONS=50000 cargo bench --bench http
+//!   DANVAN_BENCH_ENGINES=postgres DANVAN_BENCH_DATABASE_URL=… cargo bench --bench http
+//!   DANVAN_BENCH_SIZE=province DANVAN_BENCH_KEEP=/var/tmp/danvan-bench cargo bench --bench http
+//!
+//! `DANVAN_BENCH_ENGINES` picks the engines (default both; PostgreSQL needs the URL).
+//! `DANVAN_BENCH_KEEP` keeps the generated province for the next run (see `kept_dir`).
 //!
 //! `trivial` always runs, since every ratio is relative to it. Targets are printed, never
 //! asserted: timing depends on the machine. The run fails only when the server dies or
@@ -440,7 +445,7 @@ async fn inbox_committee(
         });
     };
     let username = "bench.thuongtruc";
-    cli.run(
+    let added = cli.run(
         &[
             "user",
             "add",
@@ -453,8 +458,12 @@ async fn inbox_committee(
             &commune,
         ],
         &[("DANVAN_NEW_PASSWORD", PASSWORD)],
-    )?;
-    login(http, base, username).await
+    );
+    // In kept data the account is there from an earlier run.
+    match (login(http, base, username).await, added) {
+        (Ok(session), _) => Ok(session),
+        (Err(_), Err(e)) | (Err(e), Ok(_)) => Err(e),
+    }
 }
 
 /// How many members beside the demo's own share the `log_contact_crowd` scenario.
@@ -998,56 +1007,144 @@ async fn drop_pg_database(admin: &str, url: &str) {
     }
 }
 
-async fn backend(name: &str, database_url: Option<&str>, province: bool) -> Result<(), String> {
-    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+/// `DANVAN_BENCH_KEEP`: a folder that keeps the province-size data between runs, one
+/// subfolder per engine (and, on PostgreSQL, the database `danvan_bench_province`). The
+/// first run generates it; later runs start the server on it, so a change can be measured
+/// again in minutes rather than the hour that generating a province takes.
+const KEPT_DATABASE: &str = "danvan_bench_province";
+const GENERATED_MARK: &str = "generated-province.txt";
+
+fn kept_dir(engine: &str) -> Option<PathBuf> {
+    std::env::var("DANVAN_BENCH_KEEP")
+        .ok()
+        .filter(|v| !v.is_empty())
+        .map(|d| Path::new(&d).join(engine))
+}
+
+async fn backend(
+    name: &str,
+    dir: &Path,
+    database_url: Option<&str>,
+    province: bool,
+) -> Result<(), String> {
     let http = setup_client();
-    let mut server = Server::start("demo", dir.path(), database_url);
-    let started = Instant::now();
-    server.wait_healthy(&http).await?;
-    eprintln!(
-        "{name}: demo ready in {:.1} s",
-        started.elapsed().as_secs_f64()
-    );
-    let size = if province {
-        server.stop();
-        let t = Instant::now();
-        let contacts = env_or("DANVAN_BENCH_CONTACTS", PROVINCE_CONTACTS);
-        let petitions = env_or("DANVAN_BENCH_PETITIONS", PROVINCE_PETITIONS);
-        let out = danvan(dir.path(), database_url)
-            .args(["generate", "--households", PROVINCE_HOUSEHOLDS])
-            .args(["--communes", PROVINCE_COMMUNES])
-            .args(["--contacts-per-household-year", &contacts])
-            .args(["--petitions", &petitions])
-            .output()
-            .map_err(|e| format!("danvan generate: {e}"))?;
-        if !out.status.success() {
-            return Err(format!(
-                "danvan generate failed: {}",
-                String::from_utf8_lossy(&out.stderr)
-            ));
-        }
+    let marker = dir.join(GENERATED_MARK);
+    let mut server;
+    let size = if province && marker.exists() {
+        let generated = std::fs::read_to_string(&marker).map_err(|e| e.to_string())?;
         println!(
-            "\n{name}: generated {PROVINCE_HOUSEHOLDS} households in {PROVINCE_COMMUNES} communes, {contacts} contacts per household-year, {petitions} petitions, in {:.1} s ({})",
-            t.elapsed().as_secs_f64(),
-            String::from_utf8_lossy(&out.stdout).trim()
+            "\n{name}: kept data in {}: {}",
+            dir.display(),
+            generated.trim()
         );
-        server = Server::start("serve", dir.path(), database_url);
+        server = Server::start("serve", dir, database_url);
         server.wait_healthy(&http).await?;
-        format!("province size (demo + {PROVINCE_HOUSEHOLDS} generated households, {contacts} contacts each a year, {petitions} petitions)")
+        format!("province size, kept ({})", generated.trim())
     } else {
-        "demo size".to_owned()
+        server = Server::start("demo", dir, database_url);
+        let started = Instant::now();
+        server.wait_healthy(&http).await?;
+        eprintln!(
+            "{name}: demo ready in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+        if province {
+            server.stop();
+            let t = Instant::now();
+            let contacts = env_or("DANVAN_BENCH_CONTACTS", PROVINCE_CONTACTS);
+            let petitions = env_or("DANVAN_BENCH_PETITIONS", PROVINCE_PETITIONS);
+            let out = danvan(dir, database_url)
+                .args(["generate", "--households", PROVINCE_HOUSEHOLDS])
+                .args(["--communes", PROVINCE_COMMUNES])
+                .args(["--contacts-per-household-year", &contacts])
+                .args(["--petitions", &petitions])
+                .output()
+                .map_err(|e| format!("danvan generate: {e}"))?;
+            if !out.status.success() {
+                return Err(format!(
+                    "danvan generate failed: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                ));
+            }
+            let generated = format!(
+                "demo + {PROVINCE_HOUSEHOLDS} generated households in {PROVINCE_COMMUNES} communes, {contacts} contacts each a year, {petitions} petitions"
+            );
+            println!(
+                "\n{name}: generated {generated} in {:.1} s ({})",
+                t.elapsed().as_secs_f64(),
+                String::from_utf8_lossy(&out.stdout).trim()
+            );
+            if kept_dir(name).is_some() {
+                std::fs::write(&marker, &generated).map_err(|e| e.to_string())?;
+            }
+            server = Server::start("serve", dir, database_url);
+            server.wait_healthy(&http).await?;
+            format!("province size ({generated})")
+        } else {
+            "demo size".to_owned()
+        }
     };
     let title = format!(
         "{name}, {size}: {} s per scenario after 1 s warm-up",
         env_or("DANVAN_BENCH_SECONDS", "8")
     );
     let cli = Cli {
-        data_dir: dir.path().to_path_buf(),
+        data_dir: dir.to_path_buf(),
         database_url: database_url.map(str::to_owned),
     };
     let result = suite(&mut server, &cli, &title).await;
     server.stop();
     result
+}
+
+async fn sqlite(province: bool) -> Result<(), String> {
+    match kept_dir("SQLite").filter(|_| province) {
+        Some(dir) => {
+            std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+            backend("SQLite", &dir, None, true).await
+        }
+        None => {
+            let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+            backend("SQLite", dir.path(), None, province).await
+        }
+    }
+}
+
+async fn postgres(admin: &str, province: bool) -> Result<(), String> {
+    match kept_dir("PostgreSQL").filter(|_| province) {
+        Some(dir) => {
+            std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+            let url = kept_pg_database(admin, dir.join(GENERATED_MARK).exists()).await?;
+            backend("PostgreSQL", &dir, Some(&url), true).await
+        }
+        None => {
+            let url = create_pg_database(admin).await?;
+            let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+            let result = backend("PostgreSQL", dir.path(), Some(&url), province).await;
+            drop_pg_database(admin, &url).await;
+            result
+        }
+    }
+}
+
+/// The kept province database's URL; created afresh unless it holds generated data.
+async fn kept_pg_database(admin: &str, generated: bool) -> Result<String, String> {
+    let (base, _) = admin
+        .rsplit_once('/')
+        .ok_or("the admin URL needs a /database part")?;
+    let url = format!("{base}/{KEPT_DATABASE}");
+    if !generated {
+        drop_pg_database(admin, &url).await;
+        let pool = sqlx::PgPool::connect(admin)
+            .await
+            .map_err(|e| format!("connect to {admin}: {e}"))?;
+        sqlx::query(&format!("CREATE DATABASE {KEPT_DATABASE}"))
+            .execute(&pool)
+            .await
+            .map_err(|e| format!("CREATE DATABASE: {e}"))?;
+        pool.close().await;
+    }
+    Ok(url)
 }
 
 #[tokio::main]
@@ -1060,26 +1157,20 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let engines = env_or("DANVAN_BENCH_ENGINES", "sqlite,postgres");
+    let engines: Vec<&str> = engines.split(',').map(str::trim).collect();
     let mut failed = false;
-    if let Err(e) = backend("SQLite", None, province).await {
-        eprintln!("SQLite: {e}");
-        failed = true;
+    if engines.contains(&"sqlite") {
+        if let Err(e) = sqlite(province).await {
+            eprintln!("SQLite: {e}");
+            failed = true;
+        }
     }
-    if let Ok(admin) = std::env::var("DANVAN_BENCH_DATABASE_URL") {
-        if !admin.is_empty() {
-            match create_pg_database(&admin).await {
-                Ok(url) => {
-                    if let Err(e) = backend("PostgreSQL", Some(&url), province).await {
-                        eprintln!("PostgreSQL: {e}");
-                        failed = true;
-                    }
-                    drop_pg_database(&admin, &url).await;
-                }
-                Err(e) => {
-                    eprintln!("PostgreSQL: {e}");
-                    failed = true;
-                }
-            }
+    let admin = std::env::var("DANVAN_BENCH_DATABASE_URL").unwrap_or_default();
+    if engines.contains(&"postgres") && !admin.is_empty() {
+        if let Err(e) = postgres(&admin, province).await {
+            eprintln!("PostgreSQL: {e}");
+            failed = true;
         }
     }
     if failed {

@@ -2,7 +2,8 @@
 //! consolidated figures summed from its communes' accepted reports, against a full scan of
 //! the raw contact and petition rows answering the same questions, timed in the same run,
 //! at growing numbers of contacts (the households stay the same). The counters should stay
-//! flat while the scan grows with the contacts.
+//! flat while the scan grows with the contacts. The province's coverage view for the
+//! quarter (its communes' lines, as `/coverage` shows them) is timed beside them.
 //!
 //!   cargo bench --bench reports
 //!   DANVAN_BENCH_HOUSEHOLDS=100000 DANVAN_BENCH_CONTACTS="10,100" cargo bench --bench reports
@@ -77,25 +78,29 @@ fn main() {
         rows.push(rt.block_on(run(dir.path(), households, communes, n)));
     }
     println!();
-    println!("| contacts | counters (live) | accepted reports summed | raw scan | counters ÷ raw | summed ÷ raw |");
-    println!("|---|---|---|---|---|---|");
-    for (contacts, live, summed, raw) in &rows {
+    println!("| contacts | counters (live) | accepted reports summed | coverage view | raw scan | counters ÷ raw | summed ÷ raw | coverage ÷ raw |");
+    println!("|---|---|---|---|---|---|---|---|");
+    for (contacts, live, summed, raw, cover) in &rows {
         println!(
-            "| {contacts} | {live:.2} ms | {summed:.2} ms | {raw:.2} ms | {:.3} | {:.4} |",
+            "| {contacts} | {live:.2} ms | {summed:.2} ms | {cover:.2} ms | {raw:.2} ms | {:.3} | {:.4} | {:.3} |",
             live / raw,
-            summed / raw
+            summed / raw,
+            cover / raw
         );
     }
     if let (Some(first), Some(last)) = (rows.first(), rows.last()) {
+        let met = |ms: f64| if ms < 50.0 { "met" } else { "NOT met" };
         println!(
-            "contacts ×{:.1}: counters ×{:.2}, summed ×{:.2}, raw scan ×{:.2}; \
-             consolidated figures under 50 ms: {}; live figures under 50 ms: {}",
+            "contacts ×{:.1}: counters ×{:.2}, summed ×{:.2}, coverage ×{:.2}, raw scan ×{:.2}; \
+             under 50 ms: consolidated figures {}, live figures {}, coverage view {}",
             last.0 as f64 / first.0.max(1) as f64,
             last.1 / first.1,
             last.2 / first.2,
+            last.4 / first.4,
             last.3 / first.3,
-            if last.2 < 50.0 { "met" } else { "NOT met" },
-            if last.1 < 50.0 { "met" } else { "NOT met" }
+            met(last.2),
+            met(last.1),
+            met(last.4)
         );
     }
 }
@@ -105,7 +110,7 @@ async fn run(
     households: usize,
     communes: usize,
     per_year: u32,
-) -> (i64, f64, f64, f64) {
+) -> (i64, f64, f64, f64, f64) {
     let data = dir.join("data");
     let cfg = Config::from_env("127.0.0.1:0".parse().expect("addr"), data.clone(), None);
     let db = Db::connect(None, &data).await.expect("db");
@@ -201,6 +206,25 @@ async fn run(
         }
     })
     .await;
+    let quarter = danvan::coverage::model::Period::containing(
+        today,
+        danvan::coverage::model::PeriodKind::Quarter,
+    );
+    let cover = time(|| {
+        let board = board.clone();
+        let db = db.clone();
+        async move {
+            db.read(move |tx| {
+                Box::pin(async move {
+                    danvan::coverage::store::coverage(tx, &board, PROVINCE, quarter, today, 30)
+                        .await
+                })
+            })
+            .await
+            .expect("coverage");
+        }
+    })
+    .await;
     let raw = time(|| {
         let path = province.path.clone();
         let db = db.clone();
@@ -228,7 +252,7 @@ async fn run(
     .await;
     // The three answer the same question: check it, so the timings compare like with like.
     let (p2, board2, province2) = (period, board.clone(), province.clone());
-    let (from_counters, from_reports, from_rows) = db
+    let (from_counters, from_reports, from_coverage, from_rows) = db
         .read(move |tx| {
             Box::pin(async move {
                 let live = danvan::reports::figures::read(tx, &board2, &province2, &p2).await?;
@@ -247,10 +271,14 @@ async fn run(
                         ],
                     )
                     .await?;
+                let cover =
+                    danvan::coverage::store::coverage(tx, &board2, PROVINCE, quarter, today, 30)
+                        .await?;
                 use danvan::reports::indicators::Indicator;
                 Ok((
                     live.get(Indicator::Contacts),
                     summed.get(Indicator::Contacts),
+                    cover.total.contacts,
                     raw,
                 ))
             })
@@ -258,14 +286,14 @@ async fn run(
         .await
         .expect("check");
     assert_eq!(
-        (from_counters, from_reports),
-        (from_rows, from_rows),
-        "the three disagree"
+        (from_counters, from_reports, from_coverage),
+        (from_rows, from_rows, from_rows),
+        "the counters, the reports and the coverage view disagree with the rows"
     );
     println!(
-        "  {from_rows} contacts in {}: counters {live:.2} ms · accepted reports summed {summed:.2} ms · raw scan {raw:.2} ms",
+        "  {from_rows} contacts in {}: counters {live:.2} ms · accepted reports summed {summed:.2} ms · coverage view {cover:.2} ms · raw scan {raw:.2} ms",
         period.label_vi()
     );
     db.close().await;
-    (g.contacts as i64, live, summed, raw)
+    (g.contacts as i64, live, summed, raw, cover)
 }
