@@ -24,6 +24,8 @@ CREATE TABLE member_recency (
 CREATE INDEX member_recency_unit ON member_recency(unit_id, day);
 -- Coverage asks for the lines' units, not their commune.
 CREATE INDEX contact_recency_unit ON contact_recency(unit_id, day);
+-- The member triggers find a member's latest contact by the member alone.
+CREATE INDEX member_contact_state_member ON member_contact_state(member_id);
 
 INSERT INTO registry_counts (commune_id, village_id, households, assigned, members)
 SELECT commune_id, village_id, SUM(h), SUM(a), SUM(m) FROM (

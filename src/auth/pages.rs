@@ -353,20 +353,9 @@ pub async fn home(State(st): State<AppState>, s: Session, lang: Lang) -> AppResu
             .db
             .read(move |tx| {
                 Box::pin(async move {
-                    let (f, a) =
-                        crate::auth::scope::unit_filter("village_id", &scope.registry_paths());
-                    let h = tx
-                        .scalar_i64(
-                            &format!("SELECT COUNT(*) FROM households WHERE status = 'active' AND {f}"),
-                            &a,
-                        )
-                        .await?;
-                    let m = tx
-                        .scalar_i64(
-                            &format!("SELECT COUNT(*) FROM members WHERE status = 'active' AND {f}"),
-                            &a,
-                        )
-                        .await?;
+                    let counts =
+                        crate::people::counts::under(tx, &scope.registry_paths()).await?;
+                    let (h, m) = (counts.households, counts.members);
                     let (f, a) = crate::auth::scope::unit_filter("id", &scope.registry_paths());
                     let v = tx
                         .scalar_i64(
@@ -461,8 +450,8 @@ async fn rollout(st: &AppState, s: &Session) -> AppResult<Vec<CommuneSummary>> {
                 tx.fetch_all(
             &format!(
                 "SELECT c.id, c.name, COUNT(*) AS villages, \
-                 (SELECT COUNT(*) FROM households h WHERE h.commune_id = c.id AND h.status = 'active') AS households, \
-                 (SELECT COUNT(*) FROM members m WHERE m.commune_id = c.id AND m.status = 'active') AS members \
+                 (SELECT CAST(COALESCE(SUM(r.households), 0) AS BIGINT) FROM registry_counts r WHERE r.commune_id = c.id) AS households, \
+                 (SELECT CAST(COALESCE(SUM(r.members), 0) AS BIGINT) FROM registry_counts r WHERE r.commune_id = c.id) AS members \
                  FROM units c JOIN units v ON v.parent_id = c.id AND v.kind = 'village' AND v.valid_to IS NULL \
                  WHERE c.kind = 'commune' AND {filter} GROUP BY c.id, c.name ORDER BY c.name COLLATE vi LIMIT 500"
             ),

@@ -3,6 +3,7 @@
 pub mod address;
 pub mod api;
 pub mod cells;
+pub mod counts;
 pub mod forms;
 pub mod households;
 pub mod kinds;

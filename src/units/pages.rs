@@ -81,43 +81,31 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     let scope = s.scope.clone();
-    let (u, ancestors, children, from, to, counts) =
-        st.db
-            .read(move |tx| {
-                Box::pin(async move {
-                    let u = store::get(tx, &id).await?;
-                    let ancestors = store::ancestors(tx, &u).await?;
-                    let children = store::children(tx, &id, true).await?;
-                    let from = store::lineage(tx, &id, true).await?;
-                    let to = store::lineage(tx, &id, false).await?;
-                    // Counts are aggregates, shown only inside the user's own units.
-                    let in_scope = scope
-                        .grants()
-                        .iter()
-                        .any(|g| u.path.starts_with(&g.unit_path));
-                    let counts = if in_scope {
-                        let (filter, args) =
-                            crate::auth::scope::unit_filter("village_id", &[u.path.as_str()]);
-                        let h = tx
-            .scalar_i64(
-                &format!("SELECT COUNT(*) FROM households WHERE status = 'active' AND {filter}"),
-                &args,
-            )
-            .await?;
-                        let m = tx
-            .scalar_i64(
-                &format!("SELECT COUNT(*) FROM members WHERE status = 'active' AND {filter}"),
-                &args,
-            )
-            .await?;
-                        Some((h, m))
-                    } else {
-                        None
-                    };
-                    Ok((u, ancestors, children, from, to, counts))
-                })
+    let (u, ancestors, children, from, to, counts) = st
+        .db
+        .read(move |tx| {
+            Box::pin(async move {
+                let u = store::get(tx, &id).await?;
+                let ancestors = store::ancestors(tx, &u).await?;
+                let children = store::children(tx, &id, true).await?;
+                let from = store::lineage(tx, &id, true).await?;
+                let to = store::lineage(tx, &id, false).await?;
+                // Counts are aggregates, shown only inside the user's own units.
+                let in_scope = scope
+                    .grants()
+                    .iter()
+                    .any(|g| u.path.starts_with(&g.unit_path));
+                let counts = if in_scope {
+                    let n = crate::people::counts::under(tx, &[u.path.as_str()]).await?;
+                    let (h, m) = (n.households, n.members);
+                    Some((h, m))
+                } else {
+                    None
+                };
+                Ok((u, ancestors, children, from, to, counts))
             })
-            .await?;
+        })
+        .await?;
     let can_add_village = u.kind == "commune"
         && u.is_current()
         && s.scope
