@@ -758,6 +758,18 @@ fn scenarios(addr: SocketAddr, fx: &Fixture) -> Vec<Scenario> {
             ),
         },
         Scenario {
+            name: "province_coverage",
+            kind: Kind::Read,
+            expect: StatusCode::OK,
+            make: get("/coverage".into(), Some(fx.supervisor.cookie.clone())),
+        },
+        Scenario {
+            name: "committee_home",
+            kind: Kind::Read,
+            expect: StatusCode::OK,
+            make: get("/".into(), Some(fx.committee.cookie.clone())),
+        },
+        Scenario {
             name: "household_edit",
             kind: Kind::Write,
             expect: StatusCode::SEE_OTHER,
@@ -879,7 +891,7 @@ async fn suite(server: &mut Server, cli: &Cli, title: &str) -> Result<(), String
         .map_err(|_| "DANVAN_BENCH_SECONDS is not a number")?;
     let wanted = env_or(
         "DANVAN_BENCH_SCENARIOS",
-        "trivial,member_home,household_card,committee_list,my_households,petition_inbox,petition_dashboard,household_edit,log_contact,log_contact_crowd",
+        "trivial,member_home,household_card,committee_list,my_households,petition_inbox,petition_dashboard,province_coverage,committee_home,household_edit,log_contact,log_contact_crowd",
     );
     let wanted: Vec<&str> = wanted.split(',').map(str::trim).collect();
     let all = scenarios(server.addr, &fx);

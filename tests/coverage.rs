@@ -374,18 +374,6 @@ async fn registry_counters_follow_every_change(b: Backend) {
     // to the next village, and a new one comes.
     log_some(&app).await;
     let mine = assigned(&app).await;
-    let patch = |id: &str, body: Json| {
-        let (c, path) = (&committee, format!("/api/v1/households/{id}"));
-        async move {
-            let res = c.json(Method::PATCH, &path, Some(body)).await;
-            assert_eq!(
-                res.status(),
-                StatusCode::OK,
-                "{}",
-                res.text().await.unwrap()
-            );
-        }
-    };
     let res = committee
         .json(
             Method::POST,
@@ -399,7 +387,19 @@ async fn registry_counters_follow_every_change(b: Backend) {
         "{}",
         res.text().await.unwrap()
     );
-    patch(&mine[1], json!({"village_id": other})).await;
+    let res = committee
+        .json(
+            Method::PATCH,
+            &format!("/api/v1/households/{}", mine[1]),
+            Some(json!({"village_id": other})),
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "{}",
+        res.text().await.unwrap()
+    );
     let res = committee
         .json(
             Method::POST,

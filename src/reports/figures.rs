@@ -78,20 +78,10 @@ pub async fn read(tx: &mut Tx, scope: &Scope, unit: &Unit, period: &Period) -> A
 
     // The registry: households, members, and households an approved plan gives a
     // member, from the counters the registry's triggers keep (migration 0027).
-    let registry = tx
-        .fetch_one(
-            &format!(
-                "SELECT CAST(COALESCE(SUM(households), 0) AS BIGINT) AS households, \
-                 CAST(COALESCE(SUM(members), 0) AS BIGINT) AS members, \
-                 CAST(COALESCE(SUM(assigned), 0) AS BIGINT) AS assigned FROM registry_counts WHERE {}",
-                area.on("village_id", "commune_id")
-            ),
-            &area.args,
-        )
-        .await?;
-    f.set(I::Households, registry.i64("households")?);
-    f.set(I::Members, registry.i64("members")?);
-    f.set(I::Assigned, registry.i64("assigned")?);
+    let registry = crate::people::counts::under(tx, &[unit.path.as_str()]).await?;
+    f.set(I::Households, registry.households);
+    f.set(I::Members, registry.members);
+    f.set(I::Assigned, registry.assigned);
 
     // Contacts: a sum over the keys that tile the period; reach and active members from
     // the period's own markers.
